@@ -1,0 +1,183 @@
+// Argument parsing, and the only place that calls process.exit.
+import { Command, Option } from 'commander';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import chalk from 'chalk';
+import { parse as parseYaml } from 'yaml';
+import { readFileSync } from 'node:fs';
+import { modules } from '../tasks/index.ts';
+import { exitCode } from './engine/results.ts';
+import { runFleet, type RunEvents } from './engine/run.ts';
+import { InputError, InputErrors } from './errors.ts';
+import { loadInventory, selectHosts, type Host } from './inventory/index.ts';
+import { loadPlaybook, type Play } from './playbook/load.ts';
+import { liveReporter } from './report/live.ts';
+import { plainReporter } from './report/plain.ts';
+import { renderChanges, renderRecap } from './report/recap.ts';
+
+const EXIT_CODES = `
+Exit status (a bitmask; codes combine by OR):
+  0  in sync, or everything applied
+  1  a task failed on some host
+  2  changes are needed (check), or were made (apply --detailed-exitcode)
+  4  some host was unreachable or refused (host key)
+  8  the input did not validate; no host was contacted`;
+
+interface RunFlags {
+  inventory: string;
+  limit?: string;
+  extraVars: string[];
+  forks: string;
+  knownHosts: string[];
+  acceptNewHostKeys?: boolean;
+  timeout: string;
+  detailedExitcode?: boolean;
+  color: boolean;
+}
+
+const program = new Command()
+  .name('tend')
+  .description('Idempotent server provisioning over SSH: read each host, plan the differences, apply only those.')
+  .addHelpText('after', EXIT_CODES)
+  .showHelpAfterError()
+  .configureOutput({ outputError: (s, write) => write(chalk.red(s)) })
+  .exitOverride();
+
+function addRunOptions(cmd: Command): Command {
+  return cmd
+    .argument('<playbook>', 'playbook YAML file')
+    .requiredOption('-i, --inventory <file>', 'inventory: tend or Ansible YAML, or Ansible INI')
+    .option('-l, --limit <pattern>', 'hosts and groups: a,b  !excluded  &intersect  glob*')
+    .addOption(new Option('-e, --extra-vars <key=value>', 'variable (repeatable; also @file.yml or JSON)').default([]).argParser(collect))
+    .option('-f, --forks <n>', 'hosts worked on at once', '20')
+    .addOption(new Option('--known-hosts <file>', 'known_hosts file (repeatable; default ~/.ssh/known_hosts)').default([]).argParser(collect))
+    .option('--accept-new-host-keys', 'trust unknown host keys on first use and record them (never a changed key)')
+    .option('--timeout <seconds>', 'SSH connect timeout', '10')
+    .option('--no-color', 'plain output without colours (NO_COLOR is honoured too)')
+    .addHelpText('after', EXIT_CODES);
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+addRunOptions(program.command('apply').description('apply the playbook: change what differs'))
+  .option('--detailed-exitcode', 'exit 2 when something changed (for CI gates)')
+  .action((playbook: string, flags: RunFlags) => run(playbook, flags, false));
+
+addRunOptions(program.command('check').description('check mode: read every host, report what would change, change nothing')).action(
+  (playbook: string, flags: RunFlags) => run(playbook, flags, true),
+);
+
+program
+  .command('validate')
+  .description('check a playbook (and inventory) without contacting any host')
+  .argument('<playbook>')
+  .option('-i, --inventory <file>')
+  .action((playbook: string, flags: { inventory?: string }) => {
+    loadPlaybook(playbook, modules);
+    if (flags.inventory) loadInventory(flags.inventory);
+    console.log(`${playbook}: valid`);
+  });
+
+async function run(playbookFile: string, flags: RunFlags, check: boolean): Promise<void> {
+  if (!flags.color || process.env.NO_COLOR) chalk.level = 0;
+  // Everything is read and validated before any host is contacted.
+  const inventory = loadInventory(flags.inventory);
+  const playbook = loadPlaybook(playbookFile, modules);
+  const extraVars = parseExtraVars(flags.extraVars);
+  const forks = positiveInt(flags.forks, '--forks');
+  const timeout = positiveInt(flags.timeout, '--timeout');
+  const work = new Map<Host, Play[]>();
+  for (const play of playbook.plays) {
+    for (const host of selectHosts(inventory, flags.limit, play.hosts)) {
+      work.set(host, [...(work.get(host) ?? []), play]);
+    }
+  }
+  if (work.size === 0) {
+    console.error(`tend: no host of ${flags.inventory} matches the plays' hosts${flags.limit ? ` and --limit ${flags.limit}` : ''}`);
+    process.exitCode = 0;
+    return;
+  }
+
+  const interactive = process.stdout.isTTY === true && !process.env.CI;
+  let events: RunEvents;
+  let finished: Promise<unknown> = Promise.resolve();
+  if (interactive) {
+    const live = liveReporter([...work.keys()].map((h) => h.name));
+    events = live.events;
+    finished = live.finished;
+  } else {
+    events = plainReporter(check, (line) => console.log(line));
+  }
+  const result = await runFleet(
+    work,
+    {
+      check,
+      forks,
+      extraVars,
+      knownHostsFiles: flags.knownHosts.length > 0 ? flags.knownHosts : [join(homedir(), '.ssh', 'known_hosts')],
+      acceptNewHostKeys: flags.acceptNewHostKeys === true,
+      connectTimeoutMs: timeout * 1000,
+    },
+    events,
+  );
+  await finished;
+  if (interactive) {
+    const changes = renderChanges(result);
+    if (changes.length > 0) console.log(['', ...changes].join('\n'));
+  }
+  console.log(['', ...renderRecap(result)].join('\n'));
+  process.exitCode = exitCode(result, flags.detailedExitcode === true);
+}
+
+function parseExtraVars(values: string[]): Record<string, unknown> {
+  const vars: Record<string, unknown> = {};
+  for (const v of values) {
+    if (v.startsWith('@')) {
+      const file = v.slice(1);
+      let data: unknown;
+      try {
+        data = parseYaml(readFileSync(file, 'utf8'));
+      } catch (e) {
+        throw new InputError(`-e ${v}: ${(e as Error).message}`);
+      }
+      if (!data || typeof data !== 'object' || Array.isArray(data)) throw new InputError(`-e ${v}: the file must hold a mapping`);
+      Object.assign(vars, data);
+    } else if (v.trimStart().startsWith('{')) {
+      try {
+        Object.assign(vars, JSON.parse(v));
+      } catch (e) {
+        throw new InputError(`-e: not valid JSON: ${(e as Error).message}`);
+      }
+    } else {
+      for (const pair of v.split(/\s+(?=[A-Za-z_][A-Za-z0-9_]*=)/)) {
+        const eq = pair.indexOf('=');
+        if (eq <= 0) throw new InputError(`-e '${pair}': expected key=value`);
+        vars[pair.slice(0, eq)] = pair.slice(eq + 1);
+      }
+    }
+  }
+  return vars;
+}
+
+function positiveInt(v: string, what: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InputError(`${what} must be a whole number above 0, not '${v}'`);
+  return n;
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof InputError || e instanceof InputErrors) {
+    console.error(chalk.red(`tend: ${e instanceof InputError ? e.format() : e.message.replaceAll('\n', '\ntend: ')}`));
+    process.exit(8);
+  }
+  if (e && typeof e === 'object' && 'exitCode' in e && (e as { code?: string }).code?.startsWith('commander.')) {
+    const code = (e as { exitCode: number }).exitCode;
+    process.exit(code === 0 ? 0 : 8);
+  }
+  console.error(e);
+  process.exit(1);
+}

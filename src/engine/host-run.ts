@@ -1,0 +1,154 @@
+// One host, start to end: its plays in order, each task probe → plan → apply, then the
+// notified handlers. A failed task stops this host only.
+import type { Host } from '../inventory/index.ts';
+import { paramsForHost, type Play, type TaskSpec } from '../playbook/load.ts';
+import { renderString, variableLookup, type Lookup } from '../playbook/template.ts';
+import type { Transport } from '../transport/types.ts';
+import { applyScript, batchProbeScript, parseBatchOutput } from './batch.ts';
+import type { HostResult, TaskResult } from './results.ts';
+import { ProbeFailed, type Plan, type Probed } from './task.ts';
+
+export interface HostRunOptions {
+  check: boolean;
+  extraVars: Record<string, unknown>;
+}
+
+export interface HostEvents {
+  taskStarted(task: { number: number; name: string; handler: boolean }): void;
+  taskDone(result: TaskResult): void;
+}
+
+interface Prepared {
+  spec: TaskSpec;
+  name: string;
+  handler: boolean;
+  params?: unknown;
+  /** Set when the parameters could not be rendered for this host. */
+  error?: string;
+}
+
+export async function runPlays(
+  host: Host,
+  plays: readonly Play[],
+  transport: Transport,
+  options: HostRunOptions,
+  events: HostEvents,
+): Promise<Pick<HostResult, 'status' | 'tasks'>> {
+  const tasks: TaskResult[] = [];
+  for (const play of plays) {
+    const failed = await runPlay(host, play, transport, options, events, tasks);
+    if (failed) return { status: 'failed', tasks };
+  }
+  const changed = tasks.some((t) => t.status !== 'ok');
+  return { status: changed ? 'changed' : 'ok', tasks };
+}
+
+async function runPlay(
+  host: Host,
+  play: Play,
+  transport: Transport,
+  options: HostRunOptions,
+  events: HostEvents,
+  results: TaskResult[],
+): Promise<boolean> {
+  // Play vars are defaults; the inventory overrides them; -e overrides everything.
+  const lookup = variableLookup([play.vars, host.vars, options.extraVars]);
+  const notified = new Set<string>();
+  let firstPending: { number: number; name: string } | undefined;
+
+  const runList = async (list: Prepared[]): Promise<boolean> => {
+    let probes: Probed[] = [];
+    let probedFrom = 0;
+    const probeFrom = async (i: number) => {
+      const window = list.slice(i).map((t) => (t.error === undefined ? t.spec.module.probe(t.params) : null));
+      const scripts = window.filter((s) => s !== null);
+      const out = scripts.length > 0 ? await transport.run(batchProbeScript(scripts)) : undefined;
+      if (out && out.code !== 0 && out.stdout.length === 0) {
+        throw new Error(`probe script failed (exit ${out.code}): ${out.stderr.toString().trim()}`);
+      }
+      const parsed = out ? parseBatchOutput(out.stdout, scripts.length) : [];
+      let k = 0;
+      probes = window.map((s) => (s === null ? { code: -1, stdout: '', stderr: '' } : parsed[k++]!));
+      probedFrom = i;
+    };
+
+    for (let i = 0; i < list.length; i++) {
+      const task = list[i]!;
+      const started = Date.now();
+      events.taskStarted({ number: task.spec.number, name: task.name, handler: task.handler });
+      const base = {
+        play: play.name,
+        number: task.spec.number,
+        name: task.name,
+        module: task.spec.module.name,
+        handler: task.handler,
+      };
+      const finish = (r: Omit<TaskResult, keyof typeof base | 'durationMs'>) => {
+        const result: TaskResult = { ...base, ...r, durationMs: Date.now() - started };
+        results.push(result);
+        events.taskDone(result);
+        return result;
+      };
+      if (task.error !== undefined) {
+        finish({ status: 'failed', changes: [], error: task.error });
+        return true;
+      }
+      if (probes.length === 0 || i < probedFrom) await probeFrom(i);
+      let plan: Plan;
+      try {
+        plan = task.spec.module.plan(task.params, probes[i - probedFrom]!);
+      } catch (e) {
+        if (e instanceof ProbeFailed && options.check && firstPending) {
+          finish({ status: 'pending', changes: [], after: firstPending, error: e.message });
+          continue;
+        }
+        finish({ status: 'failed', changes: [], error: e instanceof Error ? e.message : String(e) });
+        return true;
+      }
+      if (plan.changes.length === 0 && plan.commands.length === 0) {
+        finish({ status: 'ok', changes: [] });
+        continue;
+      }
+      for (const n of task.spec.notify) notified.add(n);
+      if (options.check) {
+        firstPending ??= { number: task.spec.number, name: task.name };
+        finish({ status: 'would-change', changes: plan.changes });
+        continue;
+      }
+      const applied = await transport.run(applyScript(plan.commands));
+      if (applied.code !== 0) {
+        const output = `${applied.stderr.toString().trim()}\n${applied.stdout.toString().trim()}`.trim();
+        finish({ status: 'failed', changes: plan.changes, error: `exit ${applied.code}: ${lastLines(output, 15)}` });
+        return true;
+      }
+      finish({ status: 'changed', changes: plan.changes });
+      // What this task changed may change what later tasks see: read them again.
+      probes = [];
+    }
+    return false;
+  };
+
+  const tasks = play.tasks.map((spec) => prepare(spec, lookup, false));
+  if (await runList(tasks)) return true;
+  const handlers = play.handlers.filter((h) => h.listen.some((name) => notified.has(name)));
+  return runList(handlers.map((spec) => prepare(spec, lookup, true)));
+}
+
+function prepare(spec: TaskSpec, lookup: Lookup, handler: boolean): Prepared {
+  let name = spec.name;
+  try {
+    name = String(renderString(spec.name, lookup));
+  } catch {
+    // A name that cannot be rendered is shown as written.
+  }
+  try {
+    return { spec, name, handler, params: paramsForHost(spec, lookup) };
+  } catch (e) {
+    return { spec, name, handler, error: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+function lastLines(text: string, n: number): string {
+  const all = text.split('\n');
+  return all.length <= n ? text : ['…', ...all.slice(-n)].join('\n');
+}

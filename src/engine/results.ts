@@ -1,0 +1,55 @@
+// What a run produced, per host and per task: the one model every report reads.
+import type { Change } from './task.ts';
+
+export type TaskStatus = 'ok' | 'changed' | 'would-change' | 'pending' | 'failed';
+
+export interface TaskResult {
+  play: string;
+  /** 1-based number of the task in its play (handlers follow the tasks). */
+  number: number;
+  name: string;
+  module: string;
+  handler: boolean;
+  status: TaskStatus;
+  changes: Change[];
+  /** For `pending`: the earlier task whose change this one waits for. */
+  after?: { number: number; name: string };
+  error?: string;
+  durationMs: number;
+}
+
+export type HostStatus = 'ok' | 'changed' | 'failed' | 'unreachable';
+
+export interface HostResult {
+  host: string;
+  status: HostStatus;
+  tasks: TaskResult[];
+  error?: string;
+  stats: { roundTrips: number; bytesSent: number; bytesReceived: number; connectMs: number; durationMs: number };
+}
+
+export interface RunResult {
+  mode: 'apply' | 'check';
+  hosts: HostResult[];
+  durationMs: number;
+}
+
+export function countTasks(host: HostResult) {
+  const count = (s: TaskStatus) => host.tasks.filter((t) => t.status === s).length;
+  return {
+    ok: count('ok'),
+    changed: count('changed') + count('would-change'),
+    pending: count('pending'),
+    failed: count('failed'),
+  };
+}
+
+/** DESIGN.md's bitmask: 1 failed · 2 changes (check, or apply --detailed-exitcode) · 4 unreachable. */
+export function exitCode(run: RunResult, detailed: boolean): number {
+  let code = 0;
+  if (run.hosts.some((h) => h.status === 'failed')) code |= 1;
+  const changed = run.hosts.some((h) => h.tasks.some((t) => t.status !== 'ok' && t.status !== 'failed'));
+  if (changed && (run.mode === 'check' || detailed)) code |= 2;
+  if (run.hosts.some((h) => h.status === 'unreachable')) code |= 4;
+  return code;
+}

@@ -1,0 +1,53 @@
+// The task-module contract. A module is data plus two small functions:
+//   probe(params)          → one shell snippet whose output describes the current state
+//   plan(params, probed)   → pure: the differences, and the commands that close them
+// The engine runs probes, calls plan, and runs the commands; modules never do I/O.
+import type { z } from 'zod';
+import type { ShellText } from '../shell.ts';
+
+export interface Probed {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** One difference between the host and the playbook, described for people. */
+export interface Change {
+  /** What differs: a parameter name, a package, a path, a group. */
+  subject: string;
+  /** `set` a value, `add`/`remove` a member, `content` of a file, `run` a command. */
+  kind: 'set' | 'add' | 'remove' | 'content' | 'run';
+  before?: string | null;
+  after?: string | null;
+  /** Values are never shown: output prints `(secret)`. */
+  secret?: boolean;
+  /** Why, when it is not obvious from before/after (e.g. "certificate expires in 3 days"). */
+  reason?: string;
+}
+
+export interface Plan {
+  changes: Change[];
+  /** Run in order, in one remote script that stops at the first failure. */
+  commands: ShellText[];
+}
+
+/** Thrown by `plan` when the probe could not read the state at all (a tool is missing…). */
+export class ProbeFailed extends Error {}
+
+export interface TaskModule<P = unknown> {
+  name: string;
+  summary: string;
+  params: z.ZodType<P>;
+  /** A short YAML example of the task, for `tend modules`. */
+  example: string;
+  /** Parameter names whose values are secret. */
+  secrets?: readonly string[];
+  probe(params: P): ShellText;
+  plan(params: P, probed: Probed): Plan;
+}
+
+export function defineTask<S extends z.ZodType>(module: TaskModule<z.output<S>> & { params: S }): TaskModule<z.output<S>> {
+  return module;
+}
+
+export const NO_CHANGE: Plan = { changes: [], commands: [] };

@@ -1,0 +1,210 @@
+// Playbook YAML → validated Plays. Everything that can be checked without a host is
+// checked here, and every complaint carries file:line:col.
+import { z } from 'zod';
+import { InputError, throwIfAny, type SourceLocation } from '../errors.ts';
+import type { TaskModule } from '../engine/task.ts';
+import { YamlSource, type YamlPath } from '../yaml-source.ts';
+import { hasTemplate, render, TemplateError } from './template.ts';
+import { closest } from './suggest.ts';
+
+export interface TaskSpec {
+  /** 1-based position in its play's task list (handlers are numbered after tasks). */
+  number: number;
+  name: string;
+  module: TaskModule;
+  params: unknown;
+  notify: string[];
+  /** Names a handler answers to: its name and its `listen` topics. */
+  listen: string[];
+  location: SourceLocation;
+  /** YAML path of the module's parameters, to locate errors found later. */
+  paramsPath: YamlPath;
+}
+
+export interface Play {
+  name: string;
+  hosts: string;
+  vars: Record<string, unknown>;
+  become: boolean;
+  tasks: TaskSpec[];
+  handlers: TaskSpec[];
+  location: SourceLocation;
+}
+
+export interface Playbook {
+  file: string;
+  source: YamlSource;
+  plays: Play[];
+}
+
+const TASK_KEYWORDS = new Set(['name', 'notify', 'listen']);
+
+const taskShape = z
+  .object({
+    name: z.string().min(1).optional(),
+    notify: z.union([z.string(), z.array(z.string())]).optional(),
+    listen: z.union([z.string(), z.array(z.string())]).optional(),
+  })
+  .catchall(z.unknown());
+
+const playShape = z
+  .object({
+    name: z.string().optional(),
+    hosts: z.string().min(1).default('all'),
+    vars: z.record(z.string(), z.unknown()).default({}),
+    become: z.boolean().default(false),
+    gather_facts: z.boolean().optional().describe('accepted for Ansible playbooks; tend reads state per task'),
+    tasks: z.array(taskShape).default([]),
+    handlers: z.array(taskShape).default([]),
+  })
+  .strict();
+
+const playbookShape = z.array(playShape).min(1, 'a playbook is a list of plays (at least one)');
+
+export function loadPlaybook(file: string, modules: ReadonlyMap<string, TaskModule>, text?: string): Playbook {
+  const source = YamlSource.load(file, text);
+  const data = source.toJS();
+  const parsed = playbookShape.safeParse(data);
+  if (!parsed.success) throwIfAny(zodErrors(source, parsed.error, [], data));
+  const plays = parsed.data!;
+  const errors: InputError[] = [];
+  const result: Play[] = plays.map((play, p) => {
+    const readList = (list: z.output<typeof taskShape>[], key: 'tasks' | 'handlers', offset: number) =>
+      list.flatMap((task, t) => {
+        const spec = readTask(source, modules, task, [p, key, t], offset + t + 1, errors);
+        return spec ? [spec] : [];
+      });
+    const tasks = readList(play.tasks, 'tasks', 0);
+    const handlers = readList(play.handlers, 'handlers', play.tasks.length);
+    // Every notified handler must exist in the play.
+    const answers = new Set(handlers.flatMap((h) => h.listen));
+    play.tasks.forEach((task, t) => {
+      asList(task.notify).forEach((n, k) => {
+        if (!answers.has(n)) {
+          const hint = closest(n, [...answers]);
+          const path = Array.isArray(task.notify) ? [p, 'tasks', t, 'notify', k] : [p, 'tasks', t, 'notify'];
+          errors.push(source.error(`notify '${n}': no handler of this play has that name${hint ? ` (did you mean '${hint}'?)` : ''}`, path));
+        }
+      });
+    });
+    return {
+      name: play.name ?? `play ${p + 1}`,
+      hosts: play.hosts,
+      vars: play.vars,
+      become: play.become,
+      tasks,
+      handlers,
+      location: source.locate([p]),
+    };
+  });
+  throwIfAny(errors);
+  return { file, source, plays: result };
+}
+
+function readTask(
+  source: YamlSource,
+  modules: ReadonlyMap<string, TaskModule>,
+  task: z.output<typeof taskShape>,
+  path: YamlPath,
+  number: number,
+  errors: InputError[],
+): TaskSpec | null {
+  const moduleKeys = Object.keys(task).filter((k) => !TASK_KEYWORDS.has(k));
+  if (moduleKeys.length === 0) {
+    errors.push(source.error(`task has no module (one of: ${[...modules.keys()].join(', ')})`, path));
+    return null;
+  }
+  if (moduleKeys.length > 1) {
+    const unknown = moduleKeys.find((k) => !modules.has(k));
+    if (unknown) {
+      errors.push(unknownModule(source, modules, unknown, [...path, unknown]));
+      return null;
+    }
+    errors.push(source.error(`task names more than one module: ${moduleKeys.join(', ')}`, [...path, moduleKeys[1]!], true));
+    return null;
+  }
+  const key = moduleKeys[0]!;
+  const module = modules.get(key);
+  if (!module) {
+    errors.push(unknownModule(source, modules, key, [...path, key]));
+    return null;
+  }
+  const params = task[key] ?? {};
+  const paramsPath = [...path, key];
+  const checked = module.params.safeParse(params);
+  if (!checked.success) errors.push(...zodErrors(source, checked.error, paramsPath, params, `${key}: `));
+  return {
+    number,
+    name: task.name ?? `${key}`,
+    module,
+    params,
+    notify: asList(task.notify),
+    listen: [...(task.name ? [task.name] : []), ...asList(task.listen)],
+    location: source.locate(path),
+    paramsPath,
+  };
+}
+
+function unknownModule(source: YamlSource, modules: ReadonlyMap<string, TaskModule>, key: string, path: YamlPath): InputError {
+  const hint = closest(key, [...modules.keys()]);
+  return source.error(
+    `unknown module '${key}'${hint ? ` (did you mean '${hint}'?)` : ''}; known modules: ${[...modules.keys()].join(', ')}`,
+    path,
+    true,
+  );
+}
+
+function asList(v: string | string[] | undefined): string[] {
+  if (v === undefined) return [];
+  return Array.isArray(v) ? v : [v];
+}
+
+/**
+ * Zod issues → located InputErrors. A value that is a `{{ template }}` cannot be
+ * typed before a host's variables are known, so issues about such values wait for run
+ * time.
+ */
+export function zodErrors(source: YamlSource, error: z.ZodError, base: YamlPath, data: unknown, prefix = ''): InputError[] {
+  const out: InputError[] = [];
+  for (const issue of error.issues) {
+    const path = issue.path.filter((s): s is string | number => typeof s !== 'symbol');
+    if (hasTemplate(valueAt(data, path))) continue;
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        out.push(source.error(`${prefix}unknown parameter '${key}'`, [...base, ...path, key], true));
+      }
+      continue;
+    }
+    const where = path.length > 0 ? `${path.join('.')}: ` : '';
+    out.push(source.error(`${prefix}${where}${describeIssue(issue)}`, [...base, ...path]));
+  }
+  return out;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type') {
+    return `expected ${issue.expected}${issue.message.includes('received') ? `, ${issue.message.split(', ').pop()}` : ''}`;
+  }
+  return issue.message;
+}
+
+function valueAt(data: unknown, path: readonly (string | number)[]): unknown {
+  let v = data;
+  for (const k of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string | number, unknown>)[k];
+  }
+  return v;
+}
+
+/** Renders a task's parameters for one host and checks their types again. */
+export function paramsForHost(task: TaskSpec, lookup: (name: string) => unknown): unknown {
+  const rendered = render(task.params, lookup);
+  const checked = task.module.params.safeParse(rendered);
+  if (!checked.success) {
+    const issue = checked.error.issues[0]!;
+    const where = issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ` : '';
+    throw new TemplateError(`${task.module.name}: ${where}${describeIssue(issue)} (after variables were filled in)`);
+  }
+  return checked.data;
+}

@@ -1,0 +1,71 @@
+// How one change, one task and one host read for people. Secrets never pass here as
+// values: a secret change prints `(secret)`.
+import chalk from 'chalk';
+import { createTwoFilesPatch } from 'diff';
+import type { HostResult, TaskResult } from '../engine/results.ts';
+import type { Change } from '../engine/task.ts';
+
+const SECRET = '(secret)';
+
+function shown(v: string | null | undefined, secret?: boolean): string {
+  if (secret) return SECRET;
+  if (v === null || v === undefined) return '(unset)';
+  return v === '' ? '""' : v;
+}
+
+export function formatChange(c: Change): string[] {
+  const why = c.reason ? ` (${c.reason})` : '';
+  switch (c.kind) {
+    case 'set':
+      return [`${c.subject}: ${shown(c.before, c.secret)} → ${shown(c.after, c.secret)}${why}`];
+    case 'add':
+      return [chalk.green(`+ ${c.subject}${c.after && !c.secret ? ` ${c.after}` : ''}`) + why];
+    case 'remove':
+      return [chalk.red(`- ${c.subject}${c.before && !c.secret ? ` ${c.before}` : ''}`) + why];
+    case 'run':
+      return [`${c.subject}: ${c.reason ?? 'run'}`];
+    case 'content': {
+      if (c.secret) return [`${c.subject}: content differs ${SECRET}${why}`];
+      const patch = createTwoFilesPatch(c.subject, c.subject, c.before ?? '', c.after ?? '', 'current', 'wanted', { context: 3 });
+      const body = patch.split('\n').slice(2).filter((l) => l !== '');
+      return [`${c.subject}:${why}`, ...body.map(colourDiffLine)];
+    }
+  }
+}
+
+function colourDiffLine(line: string): string {
+  if (line.startsWith('+++') || line.startsWith('---')) return chalk.bold(line);
+  if (line.startsWith('+')) return chalk.green(line);
+  if (line.startsWith('-')) return chalk.red(line);
+  if (line.startsWith('@@')) return chalk.cyan(line);
+  return line;
+}
+
+export function statusWord(t: TaskResult, check: boolean): string {
+  switch (t.status) {
+    case 'ok':
+      return chalk.green('ok');
+    case 'changed':
+      return chalk.yellow('changed');
+    case 'would-change':
+      return chalk.yellow('would change');
+    case 'pending':
+      return chalk.yellow(`would change after task ${t.after?.number ?? '?'}`);
+    case 'failed':
+      return chalk.red(check ? 'failed' : 'FAILED');
+  }
+}
+
+export function taskLabel(t: { number: number; name: string; handler: boolean }, module?: string): string {
+  const kind = t.handler ? 'handler ' : '';
+  return `[${t.number}] ${kind}${t.name}${module && module !== t.name ? ` (${module})` : ''}`;
+}
+
+export function hostSummary(h: HostResult): string {
+  const n = (s: string) => h.tasks.filter((t) => t.status === s).length;
+  if (h.status === 'unreachable') return chalk.red(`unreachable: ${h.error}`);
+  const parts = [`ok=${n('ok')}`, `changed=${n('changed') + n('would-change')}`];
+  if (n('pending') > 0) parts.push(`after-earlier=${n('pending')}`);
+  parts.push(`failed=${n('failed') + (h.status === 'failed' && n('failed') === 0 ? 1 : 0)}`);
+  return parts.join(' ');
+}

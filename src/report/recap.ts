@@ -1,0 +1,53 @@
+// The end of every run: changes grouped across hosts (so 200 hosts with the same drift
+// read as one line), then one recap line per host, then totals.
+import chalk from 'chalk';
+import type { RunResult } from '../engine/results.ts';
+import { formatChange, statusWord, taskLabel } from './format.ts';
+
+export function renderChanges(run: RunResult): string[] {
+  const groups = new Map<string, { hosts: string[]; lines: string[] }>();
+  for (const h of run.hosts) {
+    for (const t of h.tasks) {
+      if (t.status === 'ok') continue;
+      const head = `${taskLabel(t, t.module)}: ${statusWord(t, run.mode === 'check')}`;
+      const lines = [head, ...t.changes.flatMap(formatChange).map((l) => `    ${l}`)];
+      if (t.error) lines.push(...t.error.split('\n').map((l) => `    ${chalk.red(l)}`));
+      const key = lines.join('\n');
+      const g = groups.get(key) ?? { hosts: [], lines };
+      g.hosts.push(h.host);
+      groups.set(key, g);
+    }
+  }
+  const out: string[] = [];
+  for (const g of groups.values()) {
+    out.push(`${chalk.bold(g.hosts.join(', '))}: ${g.lines[0]}`, ...g.lines.slice(1));
+  }
+  return out;
+}
+
+export function renderRecap(run: RunResult): string[] {
+  const width = Math.max(4, ...run.hosts.map((h) => h.host.length));
+  const out = [chalk.bold('RECAP')];
+  const totals = { ok: 0, changed: 0, failed: 0, unreachable: 0 };
+  for (const h of [...run.hosts].sort((a, b) => a.host.localeCompare(b.host, undefined, { numeric: true }))) {
+    const n = (s: string) => h.tasks.filter((t) => t.status === s).length;
+    const changed = n('changed') + n('would-change') + n('pending');
+    const failed = n('failed') + (h.status === 'failed' && n('failed') === 0 ? 1 : 0);
+    const unreachable = h.status === 'unreachable' ? 1 : 0;
+    totals.ok += h.status === 'ok' ? 1 : 0;
+    totals.changed += h.status === 'changed' ? 1 : 0;
+    totals.failed += h.status === 'failed' ? 1 : 0;
+    totals.unreachable += unreachable;
+    const colour = unreachable || failed ? chalk.red : changed ? chalk.yellow : chalk.green;
+    const changedWord = run.mode === 'check' ? 'would-change' : 'changed';
+    const line = `${h.host.padEnd(width)}  ok=${n('ok')}  ${changedWord}=${changed}  failed=${failed}  unreachable=${unreachable}`;
+    out.push(colour(line));
+    if (h.error) out.push(chalk.red(`${' '.repeat(width)}  ${h.error}`));
+  }
+  const seconds = (run.durationMs / 1000).toFixed(1);
+  const verb = run.mode === 'check' ? 'drifted' : 'changed';
+  out.push(
+    `${run.hosts.length} host(s): ${totals.ok} in sync, ${totals.changed} ${verb}, ${totals.failed} failed, ${totals.unreachable} unreachable — ${seconds}s`,
+  );
+  return out;
+}

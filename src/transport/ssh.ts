@@ -1,0 +1,168 @@
+// SSH with ssh2: one connection per host for the whole run; every script is one exec
+// channel on it, fed through stdin to /bin/sh. Host keys are verified before any
+// authentication happens.
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import ssh2 from 'ssh2';
+import pLimit from 'p-limit';
+import type { Host } from '../inventory/index.ts';
+import type { ShellText } from '../shell.ts';
+import { fingerprint, keyType, knownHostsName, type KnownHosts } from './known-hosts.ts';
+import { HostKeyError, newStats, shellCommand, UnreachableError, type RunResult, type Transport } from './types.ts';
+
+export interface SshOptions {
+  knownHosts: KnownHosts;
+  acceptNewHostKeys: boolean;
+  connectTimeoutMs: number;
+  become: boolean;
+}
+
+// OpenSSH's sshd allows 10 sessions per connection (MaxSessions): stay under it.
+const MAX_CHANNELS = 8;
+
+const HOST_KEY_ALGORITHMS: Record<string, string[]> = {
+  'ssh-ed25519': ['ssh-ed25519'],
+  'ecdsa-sha2-nistp256': ['ecdsa-sha2-nistp256'],
+  'ecdsa-sha2-nistp384': ['ecdsa-sha2-nistp384'],
+  'ecdsa-sha2-nistp521': ['ecdsa-sha2-nistp521'],
+  'ssh-rsa': ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'],
+};
+
+export class SshTransport implements Transport {
+  readonly stats = newStats();
+  private client = new ssh2.Client();
+  private readonly channels = pLimit(MAX_CHANNELS);
+  private closed = false;
+
+  constructor(
+    private readonly host: Host,
+    private readonly options: SshOptions,
+  ) {}
+
+  connect(): Promise<void> {
+    const { host, options } = this;
+    const name = knownHostsName(host.address, host.port);
+    const known = options.knownHosts.keysFor(name).filter((k) => !k.revoked);
+    // Ask the server for a key of a type we know for it, as OpenSSH does; otherwise a
+    // host known by its RSA key would be "changed" when it offers ed25519 first.
+    const preferred = [...new Set(known.flatMap((k) => HOST_KEY_ALGORITHMS[k.type] ?? []))];
+    const all = Object.values(HOST_KEY_ALGORITHMS).flat();
+    let refusal: HostKeyError | undefined;
+    const started = Date.now();
+
+    return new Promise((resolve, reject) => {
+      const fail = (e: Error) => {
+        if (this.closed) return;
+        this.closed = true;
+        this.client.end();
+        reject(refusal ?? new UnreachableError(describeConnectError(e, host)));
+      };
+      this.client.once('ready', () => {
+        this.stats.connectMs = Date.now() - started;
+        resolve();
+      });
+      this.client.once('error', fail);
+      this.client.once('close', () => {
+        if (!this.closed) fail(new Error('connection closed during handshake'));
+        this.closed = true;
+      });
+      try {
+        this.client.connect({
+          host: host.address,
+          port: host.port,
+          username: host.user,
+          readyTimeout: options.connectTimeoutMs,
+          keepaliveInterval: 15_000,
+          algorithms: { serverHostKey: [...preferred, ...all.filter((a) => !preferred.includes(a))] as never },
+          ...authentication(host),
+          hostVerifier: (key: Buffer) => {
+            const verdict = options.knownHosts.verify(name, key);
+            const offered = `${keyType(key)} ${fingerprint(key)}`;
+            if (verdict.kind === 'known') return true;
+            if (verdict.kind === 'unknown' && options.acceptNewHostKeys) {
+              options.knownHosts.record(name, key);
+              return true;
+            }
+            refusal = new HostKeyError(
+              verdict.kind === 'unknown'
+                ? `host key of ${host.name} (${name}) is not known: it offered ${offered}. ` +
+                    `Check it, then add it to ${options.knownHosts.files[0] ?? 'known_hosts'} or run with --accept-new-host-keys`
+                : verdict.kind === 'revoked'
+                  ? `host key of ${host.name} (${name}) is revoked: ${offered}; refusing to connect`
+                  : `HOST KEY CHANGED for ${host.name} (${name}): it offered ${offered}, known_hosts expects ${verdict.expected.join(' or ')}. ` +
+                    `Refusing to connect: someone may be intercepting, or the host was rebuilt`,
+            );
+            return false;
+          },
+        });
+      } catch (e) {
+        fail(e as Error);
+      }
+    });
+  }
+
+  run(script: ShellText): Promise<RunResult> {
+    return this.channels(() => this.exec(script));
+  }
+
+  private exec(script: ShellText): Promise<RunResult> {
+    this.stats.roundTrips++;
+    return new Promise((resolve, reject) => {
+      this.client.exec(shellCommand(this.host.user, this.options.become), (err, stream) => {
+        if (err) return reject(new UnreachableError(`${this.host.name}: cannot open a channel: ${err.message}`));
+        const out: Buffer[] = [];
+        const errOut: Buffer[] = [];
+        stream.on('data', (d: Buffer) => out.push(d));
+        stream.stderr.on('data', (d: Buffer) => errOut.push(d));
+        stream.on('close', (code: number | null, signal?: string) => {
+          const stdout = Buffer.concat(out);
+          const stderr = Buffer.concat(errOut);
+          this.stats.bytesReceived += stdout.length + stderr.length;
+          if (code === null || code === undefined) {
+            return reject(new UnreachableError(`${this.host.name}: the connection dropped${signal ? ` (signal ${signal})` : ''}`));
+          }
+          resolve({ code, stdout, stderr });
+        });
+        const body = Buffer.from(script.text.endsWith('\n') ? script.text : `${script.text}\n`);
+        this.stats.bytesSent += body.length;
+        stream.end(body);
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.client.end();
+  }
+}
+
+function authentication(host: Host): { privateKey?: Buffer; agent?: string } {
+  const auth: { privateKey?: Buffer; agent?: string } = {};
+  if (process.env.SSH_AUTH_SOCK) auth.agent = process.env.SSH_AUTH_SOCK;
+  const keyFile =
+    host.privateKey ?? ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((f) => join(homedir(), '.ssh', f)).find((f) => existsSync(f));
+  if (keyFile) {
+    try {
+      auth.privateKey = readFileSync(expandHome(keyFile));
+    } catch (e) {
+      throw new UnreachableError(`${host.name}: cannot read private key ${keyFile}: ${(e as NodeJS.ErrnoException).code ?? e}`);
+    }
+  }
+  return auth;
+}
+
+function expandHome(path: string): string {
+  return path.startsWith('~/') ? join(homedir(), path.slice(2)) : path;
+}
+
+function describeConnectError(e: Error & { code?: string; level?: string }, host: Host): string {
+  const where = `${host.name} (${host.user}@${host.address}:${host.port})`;
+  if (e.code === 'ECONNREFUSED') return `${where}: connection refused`;
+  if (e.code === 'EHOSTUNREACH' || e.code === 'ENETUNREACH') return `${where}: no route to host`;
+  if (e.code === 'ENOTFOUND') return `${where}: unknown host name`;
+  if (e.level === 'client-timeout' || /Timed out/i.test(e.message)) return `${where}: timed out while connecting`;
+  if (e.level === 'client-authentication') return `${where}: authentication failed (no key or agent identity was accepted)`;
+  return `${where}: ${e.message}`;
+}

@@ -1,0 +1,125 @@
+// apt: Debian packages present, absent or at the latest version. Installs never ask
+// questions and keep existing configuration files.
+import { z } from 'zod';
+import { defineTask, ProbeFailed, type Change } from '../src/engine/task.ts';
+import { sh, type ShellText } from '../src/shell.ts';
+
+const packageName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9+.-]+(:[a-z0-9]+)?$/, 'a Debian package name (lower case letters, digits, + - .)');
+
+const params = z
+  .object({
+    name: z.union([packageName, z.array(packageName).min(1)]).describe('package or list of packages'),
+    state: z.enum(['present', 'absent', 'latest']).default('present'),
+    update_cache: z.boolean().default(false).describe('refresh the package lists before installing'),
+    cache_valid_time: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(0)
+      .describe('seconds: a cache younger than this is not refreshed'),
+    install_recommends: z.boolean().default(true),
+    purge: z.boolean().default(false).describe('with state absent: remove configuration files too'),
+  })
+  .strict();
+
+type Params = z.output<typeof params>;
+
+const STAMP = '/var/lib/apt/periodic/update-success-stamp';
+const APT_ENV = sh`DEBIAN_FRONTEND=noninteractive NEEDRESTART_MODE=a`;
+const KEEP_CONFIG = sh`-o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold`;
+
+export interface AptState {
+  /** package → installed version */
+  installed: Map<string, string>;
+  /** package → candidate version ('' when apt knows none) */
+  candidate: Map<string, string>;
+  /** seconds since the package lists were last refreshed (Infinity when never) */
+  cacheAge: number;
+}
+
+export function names(p: Params): string[] {
+  return Array.isArray(p.name) ? p.name : [p.name];
+}
+
+// Three sections separated by marker lines: dpkg status, apt-cache policy, cache times.
+export function parseAptProbe(stdout: string): AptState {
+  const [status = '', policy = '', times = ''] = stdout.split(/^--tend--$/m);
+  const installed = new Map<string, string>();
+  for (const line of status.split('\n')) {
+    const [pkg, abbrev, version] = line.split('\t');
+    if (pkg && abbrev?.startsWith('ii')) installed.set(pkg.split(':')[0]!, version ?? '');
+  }
+  const candidate = new Map<string, string>();
+  let current: string | null = null;
+  for (const line of policy.split('\n')) {
+    const head = /^(\S+):$/.exec(line);
+    if (head) current = head[1]!.split(':')[0]!;
+    const cand = /^\s+Candidate: (.+)$/.exec(line);
+    if (current && cand) candidate.set(current, cand[1] === '(none)' ? '' : cand[1]!);
+  }
+  const [now, stamp] = times.trim().split(/\s+/).map(Number);
+  const cacheAge = now && stamp ? now - stamp : Infinity;
+  return { installed, candidate, cacheAge };
+}
+
+export default defineTask({
+  name: 'apt',
+  summary: 'Debian packages are present, absent or the latest version (apt-get, non-interactive)',
+  params,
+  example: `apt:\n  name: [postfix, sasl2-bin]\n  update_cache: true\n  cache_valid_time: 3600`,
+  probe: (p) => {
+    const pkgs = names(p);
+    return sh`export LC_ALL=C
+dpkg-query -W -f='\${Package}\\t\${db:Status-Abbrev}\\t\${Version}\\n' ${pkgs} 2>/dev/null
+echo --tend--
+command -v apt-cache >/dev/null || { echo 'apt-cache not found: this is not a Debian host' >&2; exit 3; }
+apt-cache policy ${pkgs} 2>/dev/null
+echo --tend--
+date +%s
+stat -c %Y ${STAMP} 2>/dev/null || stat -c %Y /var/lib/apt/lists 2>/dev/null || echo 0
+true`;
+  },
+  plan: (p, probed) => {
+    if (probed.code !== 0) throw new ProbeFailed(probed.stderr.trim() || `probe exited ${probed.code}`);
+    const state = parseAptProbe(probed.stdout);
+    const changes: Change[] = [];
+    const toInstall: string[] = [];
+    const toRemove: string[] = [];
+    for (const pkg of names(p)) {
+      const have = state.installed.get(pkg);
+      const want = state.candidate.get(pkg) ?? '';
+      if (p.state === 'absent') {
+        if (have !== undefined) {
+          toRemove.push(pkg);
+          changes.push({ subject: pkg, kind: 'remove', before: have, after: null });
+        }
+      } else if (have === undefined) {
+        toInstall.push(pkg);
+        changes.push({ subject: pkg, kind: 'add', before: null, after: want || 'install' });
+      } else if (p.state === 'latest' && want && want !== have) {
+        toInstall.push(pkg);
+        changes.push({ subject: pkg, kind: 'set', before: have, after: want });
+      }
+    }
+    const commands: ShellText[] = [];
+    const stale = state.cacheAge > p.cache_valid_time;
+    // The cache is refreshed to serve an install (or to learn what `latest` is), never
+    // on its own: a stale cache alone is not drift.
+    if (p.update_cache && stale && (toInstall.length > 0 || p.state === 'latest')) {
+      const age = Number.isFinite(state.cacheAge) ? `${state.cacheAge}s old` : 'never refreshed';
+      if (toInstall.length === 0) changes.unshift({ subject: 'apt cache', kind: 'run', reason: `refresh (${age})` });
+      commands.push(sh`apt-get update -q && mkdir -p /var/lib/apt/periodic && touch ${STAMP}`);
+    }
+    if (toInstall.length > 0) {
+      const recommends = p.install_recommends ? sh`` : sh`--no-install-recommends`;
+      commands.push(sh`${APT_ENV} apt-get install -y -q ${KEEP_CONFIG} ${recommends} ${toInstall}`);
+    }
+    if (toRemove.length > 0) {
+      const purge = p.purge ? sh`--purge` : sh``;
+      commands.push(sh`${APT_ENV} apt-get remove -y -q ${purge} ${toRemove}`);
+    }
+    return { changes, commands };
+  },
+});

@@ -1,0 +1,88 @@
+// service: a system service is started, stopped, restarted or reloaded, and enabled at
+// boot or not. Uses systemctl where systemd runs, else `service` and update-rc.d (hosts
+// without systemd, containers).
+import { z } from 'zod';
+import { defineTask, ProbeFailed, type Change } from '../src/engine/task.ts';
+import { sh, type ShellText } from '../src/shell.ts';
+
+const params = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9@_.-]+$/, 'a service name'),
+    state: z.enum(['started', 'stopped', 'restarted', 'reloaded']).optional(),
+    enabled: z.boolean().optional().describe('start at boot'),
+  })
+  .strict()
+  .refine((p) => p.state !== undefined || p.enabled !== undefined, 'give state, enabled, or both');
+
+type Params = z.output<typeof params>;
+
+export interface ServiceState {
+  init: 'systemd' | 'sysv';
+  exists: boolean;
+  running: boolean;
+  enabled: boolean;
+}
+
+export function parseServiceProbe(stdout: string): ServiceState {
+  const f = Object.fromEntries(
+    stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.split('=', 2) as [string, string]),
+  );
+  return {
+    init: f.init === 'systemd' ? 'systemd' : 'sysv',
+    exists: f.exists === 'yes',
+    running: f.running === '0',
+    enabled: f.enabled === 'yes',
+  };
+}
+
+function control(s: ServiceState, name: string, action: string): ShellText {
+  return s.init === 'systemd' ? sh`systemctl ${action} ${name}` : sh`service ${name} ${action}`;
+}
+
+export default defineTask({
+  name: 'service',
+  summary: 'a service is started, stopped, restarted or reloaded, and enabled at boot or not',
+  params,
+  example: `service:\n  name: postfix\n  state: started\n  enabled: true`,
+  probe: (p) => sh`n=${p.name}
+if [ -d /run/systemd/system ] && command -v systemctl >/dev/null; then
+  echo init=systemd
+  if systemctl cat "$n.service" >/dev/null 2>&1; then echo exists=yes; else echo exists=no; fi
+  systemctl is-active --quiet "$n"; echo running=$?
+  if systemctl is-enabled --quiet "$n" 2>/dev/null; then echo enabled=yes; else echo enabled=no; fi
+else
+  echo init=sysv
+  if [ -x "/etc/init.d/$n" ]; then echo exists=yes; else echo exists=no; fi
+  if [ -x "/etc/init.d/$n" ]; then "/etc/init.d/$n" status >/dev/null 2>&1; echo running=$?; else echo running=3; fi
+  if ls /etc/rc[2345].d/S[0-9][0-9]"$n" >/dev/null 2>&1; then echo enabled=yes; else echo enabled=no; fi
+fi`,
+  plan: (p: Params, probed) => {
+    const s = parseServiceProbe(probed.stdout);
+    if (!s.exists) throw new ProbeFailed(`service ${p.name} is not installed`);
+    const changes: Change[] = [];
+    const commands: ShellText[] = [];
+    const status = s.running ? 'running' : 'stopped';
+    if (p.state === 'started' && !s.running) {
+      changes.push({ subject: p.name, kind: 'set', before: status, after: 'running' });
+      commands.push(control(s, p.name, 'start'));
+    } else if (p.state === 'stopped' && s.running) {
+      changes.push({ subject: p.name, kind: 'set', before: status, after: 'stopped' });
+      commands.push(control(s, p.name, 'stop'));
+    } else if (p.state === 'restarted') {
+      changes.push({ subject: p.name, kind: 'run', reason: s.running ? 'restart' : 'start (was stopped)' });
+      commands.push(control(s, p.name, s.running ? 'restart' : 'start'));
+    } else if (p.state === 'reloaded') {
+      changes.push({ subject: p.name, kind: 'run', reason: s.running ? 'reload' : 'start (was stopped)' });
+      commands.push(control(s, p.name, s.running ? 'reload' : 'start'));
+    }
+    if (p.enabled !== undefined && p.enabled !== s.enabled) {
+      changes.push({ subject: `${p.name} at boot`, kind: 'set', before: s.enabled ? 'enabled' : 'disabled', after: p.enabled ? 'enabled' : 'disabled' });
+      if (s.init === 'systemd') commands.push(sh`systemctl ${p.enabled ? 'enable' : 'disable'} ${p.name}`);
+      else commands.push(p.enabled ? sh`update-rc.d ${p.name} defaults && update-rc.d ${p.name} enable` : sh`update-rc.d ${p.name} disable`);
+    }
+    return { changes, commands };
+  },
+});

@@ -1,0 +1,268 @@
+#!/usr/bin/env bash
+# The container fleet: real Debian 12 hosts on this one machine, no Docker.
+#
+# Each host is an overlay over one shared Debian base (built once by mmdebstrap and
+# cached), with its own network namespace (a veth pair and a private /30), and its own
+# pid/mount/uts/ipc namespaces whose first process is OpenSSH's sshd. The hosts have no
+# route out: they install packages from an offline apt repository baked into the base.
+#
+#   fleet.sh up N        start hosts 1..N (those not running yet); write the inventory
+#   fleet.sh stop I      kill host I's processes (it becomes unreachable), keep its disk
+#   fleet.sh start I     start host I again (same disk, same address, same host key)
+#   fleet.sh reset I     wipe host I back to the pristine base and start it
+#   fleet.sh down        stop every host, unmount, delete namespaces and links
+#   fleet.sh status      list hosts and whether sshd answers
+#   fleet.sh exec I CMD  run a command inside host I (as its root), for tests
+#   fleet.sh base        only build (or reuse) the cached base
+set -euo pipefail
+
+FLEET_DIR=${TEND_FLEET_DIR:-/var/tmp/tend-fleet}
+CACHE_DIR=${TEND_FLEET_CACHE:-/var/tmp/tend-fleet-cache}
+PREFIX=tend
+# Packages in the base image (what a small real Debian server has), and the packages
+# that tests and playbooks install, kept as .deb files in the offline repository.
+BASE_PACKAGES=openssh-server,init-system-helpers,procps,debconf,openssl,ca-certificates,bash,iproute2,cron
+REPO_PACKAGES="postfix procmail sasl2-bin libsasl2-modules libdb5.3 maildrop courier-base debconf-utils bsd-mailx"
+BASE_VERSION=3 # bump when the recipe below changes, to rebuild the cache
+
+log() { printf 'fleet: %s\n' "$*" >&2; }
+die() { log "$*"; exit 1; }
+
+[ "$(id -u)" = 0 ] || die "the fleet needs root (network namespaces, mounts, chroot)"
+
+ensure_tools() {
+  local missing=()
+  command -v mmdebstrap >/dev/null || missing+=(mmdebstrap)
+  command -v ip >/dev/null || missing+=(iproute2)
+  command -v ssh-keygen >/dev/null || missing+=(openssh-client)
+  command -v dpkg-scanpackages >/dev/null || missing+=(dpkg-dev)
+  command -v unshare >/dev/null || missing+=(util-linux)
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing ${missing[*]}"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+base_key() { printf '%s|%s|%s' "$BASE_VERSION" "$BASE_PACKAGES" "$REPO_PACKAGES" | sha256sum | cut -c1-12; }
+BASE_ROOT="$CACHE_DIR/base-$(base_key)"
+
+# Build the base once: a Debian rootfs with sshd, an offline repo of REPO_PACKAGES'
+# closure, and the settings every host shares. Built in a temp dir, renamed when done,
+# so an interrupted build never leaves a half base behind.
+build_base() {
+  [ -f "$BASE_ROOT/.complete" ] && return 0
+  ensure_tools
+  mkdir -p "$CACHE_DIR"
+  local tmp="$BASE_ROOT.tmp.$$"
+  rm -rf "$tmp"; mkdir -p "$tmp"
+  log "building the Debian 12 base (mmdebstrap, about a minute)"
+  mmdebstrap --quiet --variant=apt --include="$BASE_PACKAGES" bookworm "$tmp/rootfs.tar" \
+    || die "mmdebstrap failed"
+  mkdir "$tmp/root"
+  tar -C "$tmp/root" -xpf "$tmp/rootfs.tar"
+  rm "$tmp/rootfs.tar"
+  local r="$tmp/root"
+
+  log "downloading the offline repository: $REPO_PACKAGES"
+  cp /etc/resolv.conf "$r/etc/resolv.conf"
+  mount --bind /proc "$r/proc"; mount --rbind /dev "$r/dev"
+  # shellcheck disable=SC2086
+  if ! chroot "$r" sh -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --download-only $REPO_PACKAGES" >/dev/null; then
+    umount -R "$r/dev"; umount "$r/proc"; die "downloading packages failed"
+  fi
+  umount -R "$r/dev"; umount "$r/proc"
+  mkdir -p "$r/srv/repo"
+  mv "$r"/var/cache/apt/archives/*.deb "$r/srv/repo/"
+  (cd "$r/srv/repo" && dpkg-scanpackages --multiversion . /dev/null 2>/dev/null | gzip -9 > Packages.gz)
+  echo 'deb [trusted=yes] file:/srv/repo ./' > "$r/etc/apt/sources.list"
+  rm -f "$r"/etc/apt/sources.list.d/* "$r/etc/resolv.conf"
+  chroot "$r" apt-get update -qq >/dev/null
+  rm -rf "$r/var/lib/apt/lists/partial"
+
+  # Hosts have no systemd; services do not start during package installs.
+  printf '#!/bin/sh\nexit 101\n' > "$r/usr/sbin/policy-rc.d"; chmod 755 "$r/usr/sbin/policy-rc.d"
+  rm -f "$r"/etc/ssh/ssh_host_*
+  cat > "$r/etc/ssh/sshd_config.d/tend-fleet.conf" <<'CONF'
+HostKey /etc/ssh/ssh_host_ed25519_key
+PermitRootLogin prohibit-password
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+UseDNS no
+CONF
+  mkdir -p "$r/root/.ssh"; chmod 700 "$r/root/.ssh"
+  touch "$tmp/.complete"
+  rm -rf "$BASE_ROOT"; mv "$tmp/root" "$BASE_ROOT" && mv "$tmp/.complete" "$BASE_ROOT/.complete"
+  rmdir "$tmp"
+  log "base ready: $BASE_ROOT ($(ls "$BASE_ROOT/srv/repo" | grep -c '\.deb$') packages in the offline repo)"
+}
+
+# Host I: name tend-I, namespace tend-I, link tendI, 10.213.a.b/30 with host side .1.
+host_name() { echo "$PREFIX-$1"; }
+host_ip() { local n=$(( $1 * 4 )); echo "10.213.$(( n / 256 )).$(( n % 256 + 2 ))"; }
+gw_ip() { local n=$(( $1 * 4 )); echo "10.213.$(( n / 256 )).$(( n % 256 + 1 ))"; }
+host_dir() { echo "$FLEET_DIR/hosts/$(host_name "$1")"; }
+
+client_key() {
+  mkdir -p "$FLEET_DIR"; chmod 700 "$FLEET_DIR"
+  [ -f "$FLEET_DIR/id_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -C tend-fleet -f "$FLEET_DIR/id_ed25519"
+}
+
+running() { ip netns pids "$(host_name "$1")" 2>/dev/null | grep -q .; }
+
+prepare_host_disk() {
+  local i=$1 d; d=$(host_dir "$i")
+  local name; name=$(host_name "$i")
+  mkdir -p "$d/upper" "$d/work" "$d/root"
+  mountpoint -q "$d/root" || mount -t overlay overlay \
+    -o "lowerdir=$BASE_ROOT,upperdir=$d/upper,workdir=$d/work" "$d/root"
+  local r="$d/root"
+  if [ ! -f "$r/etc/ssh/ssh_host_ed25519_key" ]; then
+    ssh-keygen -q -t ed25519 -N '' -C "$name" -f "$r/etc/ssh/ssh_host_ed25519_key"
+  fi
+  install -m 600 "$FLEET_DIR/id_ed25519.pub" "$r/root/.ssh/authorized_keys"
+  echo "$name" > "$r/etc/hostname"
+  printf '127.0.0.1\tlocalhost\n127.0.1.1\t%s.lab.test %s\n' "$name" "$name" > "$r/etc/hosts"
+  echo "$name.lab.test" > "$r/etc/mailname"
+  mkdir -p "$r/run/sshd"
+}
+
+setup_net() {
+  local i=$1 ns; ns=$(host_name "$i")
+  local link="${PREFIX}${i}"
+  ip netns list | grep -qw "^$ns" || ip netns add "$ns"
+  if ! ip link show "$link" >/dev/null 2>&1; then
+    ip link add "$link" type veth peer name eth0 netns "$ns"
+    ip addr add "$(gw_ip "$i")/30" dev "$link"
+    ip link set "$link" up
+    ip -n "$ns" addr add "$(host_ip "$i")/30" dev eth0
+    ip -n "$ns" link set eth0 up
+    ip -n "$ns" link set lo up
+  fi
+}
+
+start_host() {
+  local i=$1
+  running "$i" && return 0
+  prepare_host_disk "$i"
+  setup_net "$i"
+  local ns r; ns=$(host_name "$i"); r="$(host_dir "$i")/root"
+  # The first process of the host's pid namespace is sh, which execs chroot, which
+  # execs sshd: sshd is PID 1 and reaps the daemons that tasks start.
+  ip netns exec "$ns" unshare --pid --fork --mount --uts --ipc --mount-proc="$r/proc" \
+    sh -c 'mount --rbind /dev "$1/dev" && hostname "$2" && exec chroot "$1" /usr/sbin/sshd -D -e' \
+    sh "$r" "$ns" >"$(host_dir "$i")/sshd.log" 2>&1 </dev/null &
+  disown
+}
+
+wait_ready() {
+  local i ip deadline=$(( SECONDS + 30 ))
+  for i in "$@"; do
+    ip=$(host_ip "$i")
+    until bash -c "exec 3<>/dev/tcp/$ip/22" 2>/dev/null; do
+      [ $SECONDS -lt $deadline ] || die "$(host_name "$i") did not answer on $ip:22 (see $(host_dir "$i")/sshd.log)"
+      sleep 0.05
+    done
+  done
+}
+
+stop_host() {
+  local i=$1 ns pids; ns=$(host_name "$i")
+  pids=$(ip netns pids "$ns" 2>/dev/null || true)
+  # shellcheck disable=SC2086
+  [ -n "$pids" ] && kill -9 $pids 2>/dev/null || true
+  local tries=0
+  while running "$i" && [ $tries -lt 50 ]; do sleep 0.05; tries=$((tries + 1)); done
+  local r; r="$(host_dir "$i")/root"
+  # The mounts made inside the host's own mount namespace die with it; the overlay
+  # itself was mounted here.
+  mountpoint -q "$r" && umount -l "$r" || true
+}
+
+remove_host() {
+  local i=$1 ns; ns=$(host_name "$i")
+  stop_host "$i"
+  ip link del "${PREFIX}${i}" 2>/dev/null || true
+  ip netns del "$ns" 2>/dev/null || true
+  rm -rf "$(host_dir "$i")"
+}
+
+fleet_indexes() {
+  ip netns list 2>/dev/null | awk '{print $1}' | sed -n "s/^$PREFIX-\([0-9][0-9]*\)$/\1/p" | sort -n
+  [ -d "$FLEET_DIR/hosts" ] && ls "$FLEET_DIR/hosts" | sed -n "s/^$PREFIX-\([0-9][0-9]*\)$/\1/p"
+  true
+}
+
+write_inventory() {
+  local i all=()
+  while read -r i; do all+=("$i"); done < <(fleet_indexes | sort -nu)
+  {
+    echo "# Written by test/fleet/fleet.sh: the hosts of the local container fleet."
+    echo "all:"
+    echo "  vars:"
+    echo "    user: root"
+    echo "    private_key: $FLEET_DIR/id_ed25519"
+    echo "  hosts:"
+    for i in "${all[@]}"; do
+      echo "    $(host_name "$i"):"
+      echo "      host: $(host_ip "$i")"
+    done
+  } > "$FLEET_DIR/inventory.yml"
+  : > "$FLEET_DIR/known_hosts.tmp"
+  for i in "${all[@]}"; do
+    local key; key="$(host_dir "$i")/root/etc/ssh/ssh_host_ed25519_key.pub"
+    [ -f "$key" ] && echo "$(host_ip "$i") $(cut -d' ' -f1,2 "$key")" >> "$FLEET_DIR/known_hosts.tmp"
+  done
+  mv "$FLEET_DIR/known_hosts.tmp" "$FLEET_DIR/known_hosts"
+}
+
+cmd_up() {
+  local n=${1:?usage: fleet.sh up N}
+  build_base; client_key
+  local i started=()
+  for i in $(seq 1 "$n"); do
+    running "$i" || { start_host "$i"; started+=("$i"); }
+  done
+  [ ${#started[@]} -gt 0 ] && wait_ready "${started[@]}"
+  write_inventory
+  log "$n host(s) up. Inventory: $FLEET_DIR/inventory.yml  known_hosts: $FLEET_DIR/known_hosts"
+}
+
+cmd_down() {
+  local i
+  for i in $(fleet_indexes | sort -nu); do remove_host "$i"; done
+  rm -f "$FLEET_DIR/inventory.yml" "$FLEET_DIR/known_hosts"
+  log "fleet down"
+}
+
+cmd_status() {
+  local i
+  for i in $(fleet_indexes | sort -nu); do
+    if running "$i"; then echo "$(host_name "$i") $(host_ip "$i") up"; else echo "$(host_name "$i") $(host_ip "$i") down"; fi
+  done
+}
+
+# Run a command as root inside host I: enter its namespaces through its PID 1.
+cmd_exec() {
+  local i=$1; shift
+  local pid1
+  pid1=$(for p in $(ip netns pids "$(host_name "$i")"); do
+    if [ "$(awk '/^NSpid/{print $3}' /proc/"$p"/status 2>/dev/null)" = 1 ]; then echo "$p"; fi; done | head -1)
+  [ -n "$pid1" ] || die "$(host_name "$i") is not running"
+  nsenter --target "$pid1" --pid --mount --uts --ipc --net chroot "$(host_dir "$i")/root" \
+    env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root "$@"
+}
+
+case "${1:-}" in
+  up) cmd_up "${2:-}" ;;
+  down) cmd_down ;;
+  stop) stop_host "${2:?host index}" ;;
+  start) build_base; client_key; start_host "${2:?host index}"; wait_ready "$2"; write_inventory ;;
+  reset) remove_host "${2:?host index}"; build_base; client_key; start_host "$2"; wait_ready "$2"; write_inventory ;;
+  status) cmd_status ;;
+  exec) shift; cmd_exec "$@" ;;
+  base) build_base ;;
+  ip) host_ip "${2:?host index}" ;;
+  *) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 64 ;;
+esac
