@@ -72,13 +72,16 @@ export function buildInventory(file: string, rawGroups: RawGroup[], rawHosts: Ra
     hostVars.set(h.name, { ...(hostVars.get(h.name) ?? {}), ...h.vars });
     if (!hostLocation.has(h.name)) hostLocation.set(h.name, h.location);
   }
+  for (const g of groups.values()) {
+    for (const c of g.children) {
+      if (!groups.has(c)) groups.set(c, { name: c, vars: {}, hosts: [], children: [] });
+    }
+  }
+  rejectCycles(groups);
   // Every group that nobody claims as a child hangs under `all`.
   const claimed = new Set([...groups.values()].flatMap((g) => g.children));
   for (const g of groups.values()) {
     if (g.name !== 'all' && !claimed.has(g.name) && !all.children.includes(g.name)) all.children.push(g.name);
-    for (const c of g.children) {
-      if (!groups.has(c)) groups.set(c, { name: c, vars: {}, hosts: [], children: [] });
-    }
   }
   for (const name of hostVars.keys()) {
     const inSome = [...groups.values()].some((g) => g.hosts.includes(name));
@@ -87,15 +90,11 @@ export function buildInventory(file: string, rawGroups: RawGroup[], rawHosts: Ra
 
   // Depth of each group below `all`: deeper groups override shallower ones.
   const depth = new Map<string, number>([['all', 0]]);
-  const visit = (name: string, d: number, path: string[]) => {
-    const g = groups.get(name)!;
-    if (path.includes(name)) {
-      throw new InputError(`group '${name}' is its own child (${[...path, name].join(' → ')})`, g.location);
-    }
+  const visit = (name: string, d: number) => {
     if ((depth.get(name) ?? -1) < d) depth.set(name, d);
-    for (const c of g.children) visit(c, d + 1, [...path, name]);
+    for (const c of groups.get(name)!.children) visit(c, d + 1);
   };
-  visit('all', 0, []);
+  visit('all', 0);
 
   const membersOf = new Map<string, Set<string>>();
   const collect = (name: string): Set<string> => {
@@ -114,12 +113,37 @@ export function buildInventory(file: string, rawGroups: RawGroup[], rawHosts: Ra
     const memberOf = [...groups.keys()].filter((g) => membersOf.get(g)!.has(name));
     memberOf.sort((a, b) => (depth.get(a)! - depth.get(b)!) || a.localeCompare(b));
     const vars: Vars = {};
-    for (const g of memberOf) Object.assign(vars, groups.get(g)!.vars);
-    Object.assign(vars, own);
+    for (const g of memberOf) mergeLayer(vars, groups.get(g)!.vars);
+    mergeLayer(vars, own);
     hosts.set(name, toHost(name, memberOf, vars, hostLocation.get(name)));
   }
   const groupMembers = new Map([...membersOf].map(([g, set]) => [g, [...set]]));
   return { file, hosts, groups: groupMembers };
+}
+
+function rejectCycles(groups: Map<string, RawGroup>): void {
+  const done = new Set<string>();
+  const walk = (name: string, path: string[]) => {
+    if (path.includes(name)) {
+      throw new InputError(`group '${name}' is its own child (${[...path, name].join(' → ')})`, groups.get(name)!.location);
+    }
+    if (done.has(name)) return;
+    for (const c of groups.get(name)!.children) walk(c, [...path, name]);
+    done.add(name);
+  };
+  for (const name of groups.keys()) walk(name, []);
+}
+
+/**
+ * Merges a more specific layer of variables over `into`. A connection setting given in
+ * either spelling (`user` or `ansible_user`) replaces both spellings from the layers
+ * below, so the most specific level wins whatever it is called there.
+ */
+function mergeLayer(into: Vars, layer: Vars): void {
+  for (const aliases of Object.values(CONNECTION_KEYS)) {
+    if (aliases.some((k) => layer[k] !== undefined && layer[k] !== null)) for (const k of aliases) delete into[k];
+  }
+  Object.assign(into, layer);
 }
 
 function toHost(name: string, groups: string[], vars: Vars, location?: SourceLocation): Host {

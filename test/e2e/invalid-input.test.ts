@@ -1,0 +1,86 @@
+// Bad input exits 8 with file:line:col and contacts no host. The inventory points at a
+// listener on loopback that counts connections: it must see none.
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { tend, writeTemp } from './helpers.ts';
+
+describe('invalid playbooks are rejected before any host is contacted', () => {
+  let server: Server;
+  let connections = 0;
+  let inventory: string;
+
+  before(async () => {
+    server = createServer((socket) => {
+      connections++;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    inventory = writeTemp('inventory.yml', `all:\n  hosts:\n    watched:\n      host: 127.0.0.1\n      port: ${port}\n`);
+  });
+  after(() => server.close());
+
+  const cases = [
+    {
+      what: 'a YAML syntax error',
+      playbook: '- hosts: all\n  tasks:\n    - apt: { name: postfix\n    - service: {name: postfix}\n',
+      expect: /:4:\d+: YAML syntax error/,
+    },
+    {
+      what: 'an unknown module',
+      playbook: '- hosts: all\n  tasks:\n    - name: typo\n      aptt:\n        name: postfix\n',
+      expect: /:4:7: unknown module 'aptt' \(did you mean 'apt'\?\)/,
+    },
+    {
+      what: 'a parameter of the wrong type',
+      playbook: '- hosts: all\n  tasks:\n    - apt:\n        name: postfix\n        update_cache: sometimes\n',
+      expect: /:5:23: apt: update_cache: expected boolean/,
+    },
+    {
+      what: 'an unknown parameter',
+      playbook: '- hosts: all\n  tasks:\n    - service:\n        name: postfix\n        stat: started\n',
+      expect: /:5:9: service: unknown parameter 'stat'/,
+    },
+    {
+      what: 'a notify without its handler',
+      playbook: '- hosts: all\n  tasks:\n    - postconf:\n        settings: {a: b}\n      notify: restart postfx\n  handlers:\n    - name: restart postfix\n      service: {name: postfix, state: restarted}\n',
+      expect: /:5:15: notify 'restart postfx': no handler of this play has that name \(did you mean 'restart postfix'\?\)/,
+    },
+  ];
+
+  for (const c of cases) {
+    it(`${c.what}: exit 8, file:line:col, no connection`, async () => {
+      const file = writeTemp('playbook.yml', c.playbook);
+      for (const command of ['apply', 'check']) {
+        const r = await tend([command, file, '-i', inventory]);
+        assert.equal(r.code, 8, `${command}: ${r.stdout}${r.stderr}`);
+        assert.ok(r.stderr.includes(file), r.stderr);
+        assert.match(r.stderr, c.expect);
+        assert.equal(r.stdout, '');
+      }
+      assert.equal(connections, 0, 'a host was contacted');
+    });
+  }
+
+  it('a malformed inventory is rejected with its location too', async () => {
+    const playbook = writeTemp('ok.yml', '- hosts: all\n  tasks:\n    - apt: {name: postfix}\n');
+    const bad = writeTemp('inventory.yml', 'all:\n  hosts:\n    a:\n      host: 127.0.0.1\n  hostz:\n    b: {}\n');
+    const r = await tend(['check', playbook, '-i', bad]);
+    assert.equal(r.code, 8, r.stderr);
+    assert.match(r.stderr, /inventory\.yml:5:3: group 'all' has an unknown key 'hostz'/);
+    const ini = writeTemp('hosts', '[web]\nweb1 ansible_host=127.0.0.1 ansible_port=notaport\n');
+    const r2 = await tend(['check', playbook, '-i', ini]);
+    assert.equal(r2.code, 8, r2.stderr);
+    assert.match(r2.stderr, /hosts:2:1: host 'web1': port must be a number/);
+    assert.equal(connections, 0);
+  });
+
+  it('a host that answers is contacted (the listener does count)', async () => {
+    const playbook = writeTemp('ok.yml', '- hosts: all\n  tasks:\n    - apt: {name: postfix}\n');
+    const r = await tend(['check', playbook, '-i', inventory, '--timeout', '2']);
+    assert.equal(r.code, 4, r.stdout + r.stderr);
+    assert.ok(connections >= 1);
+    connections = 0;
+  });
+});

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# npm test: unit tests and end-to-end tests in one node:test run, against a container
+# fleet this script starts and always tears down, even when tests fail.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+HOSTS=${TEND_TEST_HOSTS:-9}
+
+if [ "$(id -u)" != 0 ]; then
+  echo "npm test: the end-to-end tests need root (they start a container fleet)" >&2
+  exit 1
+fi
+trap 'bash test/fleet/fleet.sh down >/dev/null 2>&1 || true' EXIT
+bash test/fleet/fleet.sh down >/dev/null 2>&1 || true
+bash test/fleet/fleet.sh up "$HOSTS" || exit 1
+
+mapfile -t files < <(find test/unit test/e2e -name '*.test.ts' | sort)
+log=$(mktemp)
+npx tsx --test --test-concurrency=4 --test-reporter=spec "${files[@]}" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+# The plain closing line CI reads, from the runner's own counts.
+passed=$(sed -n 's/^ℹ pass \([0-9]*\)$/\1/p' "$log" | tail -1)
+failed=$(sed -n 's/^ℹ fail \([0-9]*\)$/\1/p' "$log" | tail -1)
+rm -f "$log"
+echo "${passed:-0} passed, ${failed:-0} failed"
+exit "$status"

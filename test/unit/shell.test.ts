@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { describe, it } from 'node:test';
+import { heredoc, quote, sh } from '../../src/shell.ts';
+
+// What /bin/sh makes of a word: the real shell is the oracle.
+function shellEcho(script: string): string {
+  return execFileSync('/bin/sh', ['-c', `printf '%s\\n' ${script}`], { encoding: 'utf8' });
+}
+
+describe('quote', () => {
+  const hostile = ["it's", 'a b', '$(reboot)', '`id`', '"q"', '\\', 'a\nb', '*', '-rf', '', ' ', '${HOME}', '!x', '~'];
+  for (const value of hostile) {
+    it(`round-trips ${JSON.stringify(value)} through /bin/sh unchanged`, () => {
+      assert.equal(shellEcho(quote(value)), `${value}\n`);
+    });
+  }
+  it('leaves plain words bare, for readable scripts', () => {
+    assert.equal(quote('postfix'), 'postfix');
+    assert.equal(quote('/etc/postfix/main.cf'), '/etc/postfix/main.cf');
+  });
+  it('refuses NUL, which no shell word can hold', () => {
+    assert.throws(() => quote('a\0b'));
+  });
+});
+
+describe('sh tag', () => {
+  it('quotes each value and spreads arrays as separate words', () => {
+    const names = ['a b', "c'd"];
+    assert.equal(sh`postconf -h ${names}`.text, `postconf -h 'a b' 'c'"'"'d'`);
+    assert.equal(shellEcho(sh`${names}`.text), "a b\nc'd\n");
+  });
+  it('splices already-built shell text unchanged', () => {
+    const inner = sh`echo ${'x y'}`;
+    assert.equal(sh`${inner} && true`.text, "echo 'x y' && true");
+  });
+  it('heredoc carries content verbatim, even content holding the marker', () => {
+    const content = "line $HOME `id`\nTEND_EOF\nend";
+    const out = execFileSync('/bin/sh', ['-c', heredoc(sh`cat`, content).text], { encoding: 'utf8' });
+    assert.equal(out, `${content}\n`);
+  });
+});
