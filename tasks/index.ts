@@ -1,9 +1,16 @@
 // The registry of task modules: a module is known by the file that defines it.
 import type { TaskModule } from '../src/engine/task.ts';
 import apt from './apt.ts';
+import command from './command.ts';
+import debconf from './debconf.ts';
+import directory from './directory.ts';
+import file from './file.ts';
+import link from './link.ts';
+import openssl from './openssl.ts';
 import postconf from './postconf.ts';
 import service from './service.ts';
+import user from './user.ts';
 
 export const modules: ReadonlyMap<string, TaskModule> = new Map(
-  ([apt, postconf, service] as TaskModule[]).map((m) => [m.name, m]),
+  ([apt, command, debconf, directory, file, link, openssl, postconf, service, user] as TaskModule[]).map((m) => [m.name, m]),
 );

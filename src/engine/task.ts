@@ -42,6 +42,11 @@ export interface TaskModule<P = unknown> {
   example: string;
   /** Parameter names whose values are secret. */
   secrets?: readonly string[];
+  /**
+   * Reads what the task needs from the controller, once, when the playbook is loaded
+   * (a template file, say). Errors become input errors at the task's location.
+   */
+  resolve?(raw: Record<string, unknown>, context: { baseDir: string }): Record<string, unknown>;
   probe(params: P): ShellText;
   plan(params: P, probed: Probed): Plan;
 }

@@ -1,5 +1,6 @@
 // Playbook YAML → validated Plays. Everything that can be checked without a host is
 // checked here, and every complaint carries file:line:col.
+import { dirname } from 'node:path';
 import { z } from 'zod';
 import { InputError, throwIfAny, type SourceLocation } from '../errors.ts';
 import type { TaskModule } from '../engine/task.ts';
@@ -129,8 +130,16 @@ function readTask(
     errors.push(unknownModule(source, modules, key, [...path, key]));
     return null;
   }
-  const params = task[key] ?? {};
   const paramsPath = [...path, key];
+  let params = task[key] ?? {};
+  if (module.resolve && params !== null && typeof params === 'object' && !Array.isArray(params)) {
+    try {
+      params = module.resolve(params as Record<string, unknown>, { baseDir: dirname(source.file) });
+    } catch (e) {
+      errors.push(source.error(`${key}: ${e instanceof Error ? e.message : String(e)}`, paramsPath));
+      return null;
+    }
+  }
   const checked = module.params.safeParse(params);
   if (!checked.success) errors.push(...zodErrors(source, checked.error, paramsPath, params, `${key}: `));
   return {

@@ -1,6 +1,6 @@
 // `{{ expression }}` in playbook values, a small and strict subset of Jinja2:
 //   {{ name }}  {{ a.b }}  {{ a['b'] }}  {{ a[b] }}  {{ 'literal' }}  {{ 42 }}
-//   filters: default(x) · lower · upper · join(sep) · string · int · bool · quote-free
+//   filters: default(x) · lower · upper · join(sep) · string · int · bool · fqdn(domain)
 // A string that is one whole expression keeps the value's type (a list stays a list);
 // an expression inside other text is converted to text. Undefined names are errors.
 
@@ -179,8 +179,13 @@ function applyFilter(name: string, v: Value, args: Value[], expr: string): Value
       if (!Array.isArray(list)) throw new TemplateError(`in '{{${expr}}}': join needs a list`);
       return list.map(toText).join(args[0] === undefined ? '' : toText(args[0]));
     }
+    case 'fqdn': {
+      // tend's own: a host name as is when it has a dot, else completed with the domain given.
+      const host = toText(strict(v, expr));
+      return host.includes('.') || args[0] === undefined ? host : `${host}.${toText(args[0])}`;
+    }
     default:
-      throw new TemplateError(`in '{{${expr}}}': unknown filter '${name}' (known: default, lower, upper, string, int, bool, join)`);
+      throw new TemplateError(`in '{{${expr}}}': unknown filter '${name}' (known: default, lower, upper, string, int, bool, join, fqdn)`);
   }
 }
 

@@ -1,0 +1,85 @@
+// debconf: answers to a package's installation questions, preseeded before the package
+// is installed (debconf-set-selections).
+//
+// Idempotence: some packages rewrite answers in their own scripts — postfix's postinst
+// normalises `postfix/destinations` — so the database never equals what was seeded, and
+// a naive compare reports a change on every run. tend records a digest of each answer it
+// seeded (/var/lib/tend/debconf/PACKAGE); an answer is in sync when the database holds it,
+// or when tend seeded exactly this answer before and the package has since rewritten it.
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { defineTask, ProbeFailed, type Change } from '../src/engine/task.ts';
+import { sh, type ShellText } from '../src/shell.ts';
+import { sectionBreak, sections } from './lib/sections.ts';
+
+const answer = z
+  .object({
+    type: z.enum(['select', 'multiselect', 'string', 'boolean', 'password', 'note', 'text']),
+    value: z.union([z.string(), z.boolean(), z.number()]).transform((v) => String(v)),
+  })
+  .strict();
+
+const params = z
+  .object({
+    package: z.string().regex(/^[a-z0-9][a-z0-9+.-]+$/, 'a Debian package name'),
+    answers: z.record(z.string().regex(/^[A-Za-z0-9_.+-]+\/[A-Za-z0-9_./+-]+$/, 'a question like postfix/mailname'), answer),
+  })
+  .strict()
+  .refine((p) => Object.values(p.answers).every((a) => !a.value.includes('\n')), 'debconf answers are one line each');
+
+export const STATE_DIR = '/var/lib/tend/debconf';
+
+export function digest(question: string, type: string, value: string): string {
+  return createHash('sha256').update(`${question}\0${type}\0${value}`).digest('hex').slice(0, 32);
+}
+
+/** debconf-communicate answers: `0 value` per GET, `10 …` when the question does not exist. */
+export function parseDebconfProbe(stdout: string, questions: string[]): { current: Map<string, string | null>; seeded: Set<string> } {
+  const [answers = '', recorded = ''] = sections(stdout);
+  const current = new Map<string, string | null>();
+  answers
+    .split('\n')
+    .slice(0, questions.length)
+    .forEach((line, i) => {
+      const m = /^(\d+)(?: (.*))?$/.exec(line);
+      current.set(questions[i]!, m && m[1] === '0' ? (m[2] ?? '') : null);
+    });
+  return { current, seeded: new Set(recorded.split('\n').filter(Boolean)) };
+}
+
+export default defineTask({
+  name: 'debconf',
+  summary: "a package's installation questions have the given answers (preseeded; stays idempotent when the package rewrites them)",
+  params,
+  example: `debconf:\n  package: postfix\n  answers:\n    postfix/main_mailer_type: { type: select, value: Internet Site }\n    postfix/mailname: { type: string, value: mail.example.org }`,
+  probe: (p) => {
+    const gets = Object.keys(p.answers).map((q) => `GET ${q}\n`).join('');
+    return sh`command -v debconf-communicate >/dev/null || { echo 'debconf-communicate not found' >&2; exit 127; }
+printf '%s' ${gets} | DEBIAN_FRONTEND=noninteractive debconf-communicate ${p.package} 2>/dev/null
+${sectionBreak}
+cat ${`${STATE_DIR}/${p.package}`} 2>/dev/null; true`;
+  },
+  plan: (p, probed) => {
+    if (probed.code !== 0) throw new ProbeFailed(probed.stderr.trim() || `probe exited ${probed.code}`);
+    const questions = Object.keys(p.answers);
+    const { current, seeded } = parseDebconfProbe(probed.stdout, questions);
+    const changes: Change[] = [];
+    const selections: string[] = [];
+    for (const [question, { type, value }] of Object.entries(p.answers)) {
+      const have = current.get(question) ?? null;
+      const mark = digest(question, type, value);
+      const inSync = have === value || (seeded.has(mark) && have !== null);
+      if (inSync) continue;
+      const secret = type === 'password';
+      changes.push({ subject: question, kind: 'set', before: have, after: value, secret });
+      selections.push(`${p.package} ${question} ${type} ${value}`);
+    }
+    if (changes.length === 0) return { changes, commands: [] };
+    const marks = Object.entries(p.answers).map(([q, a]) => digest(q, a.type, a.value));
+    const commands: ShellText[] = [
+      sh`printf '%s\\n' ${selections} | debconf-set-selections`,
+      sh`mkdir -p -m 0700 ${STATE_DIR} && printf '%s\\n' ${marks} > ${`${STATE_DIR}/${p.package}`}`,
+    ];
+    return { changes, commands };
+  },
+});

@@ -1,0 +1,70 @@
+// directory: a directory exists with owner, group and mode; with `recurse`, owner and
+// group apply to everything inside too (the guide's `chown -R root:sasl …`).
+import { z } from 'zod';
+import { defineTask, type Change } from '../src/engine/task.ts';
+import { sh, type ShellText } from '../src/shell.ts';
+import { metadataChanges, metadataCommands, ownership, parseStat } from './lib/metadata.ts';
+import { sectionBreak, sections } from './lib/sections.ts';
+
+const params = z
+  .object({
+    path: z.string().regex(/^\/[^\0]*$/, 'an absolute path'),
+    state: z.enum(['present', 'absent']).default('present'),
+    recurse: z.boolean().default(false).describe('owner and group for everything inside as well'),
+    ...ownership,
+  })
+  .strict();
+
+const SAMPLE = 20;
+
+export default defineTask({
+  name: 'directory',
+  summary: 'a directory exists (or not) with owner, group and mode, optionally for all it contains',
+  params,
+  example: `directory:\n  path: /var/spool/postfix/var/run/saslauthd\n  owner: root\n  group: sasl\n  mode: "0710"`,
+  probe: (p) => {
+    const wrongOwner = p.owner !== undefined ? sh`! -user ${p.owner}` : sh``;
+    const or = p.owner !== undefined && p.group !== undefined ? sh`-o` : sh``;
+    const wrongGroup = p.group !== undefined ? sh`! -group ${p.group}` : sh``;
+    const scan = p.recurse && (p.owner !== undefined || p.group !== undefined);
+    return sh`p=${p.path}
+if [ -e "$p" ] || [ -L "$p" ]; then stat -c '%F|%U|%G|%a' -- "$p"; else echo missing; fi
+${sectionBreak}
+${scan ? sh`[ -d "$p" ] && [ ! -L "$p" ] && find "$p" -mindepth 1 \\( ${wrongOwner} ${or} ${wrongGroup} \\) -print 2>/dev/null | head -n ${SAMPLE + 1}` : sh`true`}`;
+  },
+  plan: (p, probed) => {
+    const [statLine = '', strays = ''] = sections(probed.stdout);
+    const have = parseStat(statLine);
+    const want = { owner: p.owner, group: p.group, mode: p.mode };
+    if (p.state === 'absent') {
+      if (have.type === null) return { changes: [], commands: [] };
+      return { changes: [{ subject: p.path, kind: 'remove', before: have.type, after: null }], commands: [sh`rm -rf -- ${p.path}`] };
+    }
+    if (have.type !== null && have.type !== 'directory') {
+      throw new Error(`${p.path} is a ${have.type}, not a directory (use the link module with force to replace it)`);
+    }
+    const changes: Change[] = [];
+    const commands: ShellText[] = [];
+    if (have.type === null) {
+      changes.push({ subject: p.path, kind: 'add', before: null, after: 'directory' });
+      commands.push(sh`mkdir -p -- ${p.path}`);
+      commands.push(...metadataCommands(sh`${p.path}`, want, p.recurse));
+      return { changes, commands };
+    }
+    changes.push(...metadataChanges(p.path, have, want));
+    const inside = strays.split('\n').filter(Boolean);
+    if (inside.length > 0) {
+      const shown = inside.slice(0, SAMPLE).join(', ') + (inside.length > SAMPLE ? ', …' : '');
+      changes.push({
+        subject: `${p.path}/* ownership`,
+        kind: 'set',
+        before: `differs: ${shown}`,
+        after: [p.owner, p.group].filter(Boolean).join(':'),
+      });
+    }
+    const ownerChanged = changes.some((c) => c.subject.endsWith(' owner') || c.subject.endsWith(' group')) || inside.length > 0;
+    if (ownerChanged) commands.push(...metadataCommands(sh`${p.path}`, { owner: p.owner, group: p.group }, p.recurse));
+    if (changes.some((c) => c.subject.endsWith(' mode'))) commands.push(...metadataCommands(sh`${p.path}`, { mode: p.mode }));
+    return { changes, commands };
+  },
+});

@@ -1,0 +1,129 @@
+// file: a file's whole content (`content:` or a `template:` file rendered with the
+// host's variables), or some of its lines (`lines:` — a line matched by a regular
+// expression is replaced, or added when absent; the rest is untouched); owner, group,
+// mode. Writes are atomic; `backup` keeps the old version; `validate` checks the new one.
+import { readFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { z } from 'zod';
+import { defineTask, ProbeFailed, type Change } from '../src/engine/task.ts';
+import { sh, type ShellText } from '../src/shell.ts';
+import { atomicWriteScript } from './lib/atomic.ts';
+import { metadataChanges, metadataCommands, ownership, parseStat } from './lib/metadata.ts';
+import { sectionBreak, sections } from './lib/sections.ts';
+
+const absolutePath = z.string().regex(/^\/[^\0]*$/, 'an absolute path');
+
+const lineRule = z
+  .object({
+    regexp: z.string().describe('a JavaScript regular expression matched against each line'),
+    line: z.string().refine((l) => !l.includes('\n'), 'one line, without a newline'),
+  })
+  .strict();
+
+const params = z
+  .object({
+    path: absolutePath,
+    state: z.enum(['present', 'absent']).default('present'),
+    content: z.string().optional().describe('the whole content of the file'),
+    template: z.string().optional().describe('a file beside the playbook, rendered with the host’s variables'),
+    lines: z.array(lineRule).min(1).optional().describe('lines that must be present (replacing the line their regexp matches)'),
+    create: z.boolean().default(true).describe('with lines: create the file when missing'),
+    backup: z.boolean().default(false).describe('keep the previous version as PATH.DATE~'),
+    validate: z.string().optional().describe('command run on the new content before it replaces the old; %s is its path'),
+    secret: z.boolean().default(false).describe('never show the content (diffs print "(secret)")'),
+    ...ownership,
+  })
+  .strict()
+  .refine((p) => [p.content, p.template, p.lines].filter((x) => x !== undefined).length <= 1, 'give one of content, template or lines')
+  .refine((p) => p.validate === undefined || p.validate.includes('%s'), 'validate must contain %s (the new file’s path)');
+
+type Params = z.output<typeof params>;
+
+/**
+ * Applies line rules to a text: each rule replaces the last line its regexp matches, or
+ * is appended when none does. A text the rules do not alter comes back unchanged.
+ */
+export function applyLines(text: string, rules: readonly { regexp: string; line: string }[]): string {
+  const lines = text === '' ? [] : text.replace(/\n$/, '').split('\n');
+  let modified = false;
+  for (const rule of rules) {
+    const re = new RegExp(rule.regexp);
+    let at = -1;
+    lines.forEach((l, i) => {
+      if (re.test(l)) at = i;
+    });
+    if (at >= 0 && lines[at] === rule.line) continue;
+    if (at < 0 && lines.includes(rule.line)) continue;
+    if (at >= 0) lines[at] = rule.line;
+    else lines.push(rule.line);
+    modified = true;
+  }
+  return modified ? `${lines.join('\n')}\n` : text;
+}
+
+export default defineTask({
+  name: 'file',
+  summary: 'a file has the given content or lines, owner, group and mode (written atomically)',
+  params,
+  example: `file:\n  path: /etc/postfix/sasl/smtpd.conf\n  content: |\n    pwcheck_method: saslauthd\n    mech_list: plain login\n  mode: "0644"`,
+  resolve: (raw, { baseDir }) => {
+    if (typeof raw.template !== 'string') return raw;
+    const file = isAbsolute(raw.template) ? raw.template : join(baseDir, raw.template);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new Error(`template ${raw.template}: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? e})`);
+    }
+    const { template: _template, ...rest } = raw;
+    if (rest.content !== undefined) throw new Error('give one of content, template or lines');
+    return { ...rest, content: text };
+  },
+  probe: (p) => sh`p=${p.path}
+if [ -d "$p" ] && [ ! -L "$p" ]; then echo directory; exit 0; fi
+if [ -e "$p" ]; then stat -c '%F|%U|%G|%a' -- "$p"; else echo missing; fi
+${sectionBreak}
+${p.state === 'present' && (p.content !== undefined || p.lines !== undefined) ? sh`[ -f "$p" ] && cat -- "$p"` : sh`true`}`,
+  plan: (p: Params, probed) => {
+    if (probed.code !== 0) throw new ProbeFailed(probed.stderr.trim() || `probe exited ${probed.code}`);
+    const [statLine = '', current = ''] = sections(probed.stdout);
+    if (statLine.trim() === "directory") throw new Error(`${p.path} is a directory, not a file`);
+    const have = parseStat(statLine);
+    const exists = have.type !== null;
+    const want = { owner: p.owner, group: p.group, mode: p.mode };
+
+    if (p.state === 'absent') {
+      if (!exists) return { changes: [], commands: [] };
+      return { changes: [{ subject: p.path, kind: 'remove', before: 'file', after: null }], commands: [sh`rm -f -- ${p.path}`] };
+    }
+    if (exists && have.type !== 'regular file' && have.type !== 'regular empty file') {
+      throw new Error(`${p.path} is a ${have.type}, not a regular file`);
+    }
+    let wanted: string | undefined = p.content;
+    if (p.lines !== undefined) {
+      if (!exists && !p.create) throw new ProbeFailed(`${p.path} does not exist (and create is false)`);
+      wanted = applyLines(exists ? current : '', p.lines);
+    }
+    const changes: Change[] = [];
+    const commands: ShellText[] = [];
+    const contentDiffers = wanted !== undefined && (!exists || wanted !== current);
+    if (contentDiffers || (!exists && wanted === undefined)) {
+      changes.push({
+        subject: p.path,
+        kind: 'content',
+        before: exists ? current : null,
+        after: wanted ?? '',
+        secret: p.secret,
+        ...(exists ? {} : { reason: 'new file' }),
+      });
+      changes.push(...(exists ? metadataChanges(p.path, have, want) : []));
+      commands.push(
+        atomicWriteScript({ path: p.path, content: wanted ?? '', want, exists, backup: p.backup, validate: p.validate }),
+      );
+      return { changes, commands };
+    }
+    const meta = metadataChanges(p.path, have, want);
+    if (meta.length > 0) commands.push(...metadataCommands(sh`${p.path}`, want));
+    return { changes: meta, commands };
+  },
+});

@@ -1,0 +1,67 @@
+// Owner, group and mode of a path: the parameters, the probe and the fix, shared by the
+// modules that manage files (file, directory, openssl).
+import { z } from 'zod';
+import { sh, type ShellText } from '../../src/shell.ts';
+import type { Change } from '../../src/engine/task.ts';
+
+/** A mode as Ansible users write it: "0640", "640", or a YAML number read as its octal digits. */
+export const modeParam = z
+  .union([z.string(), z.number().int()])
+  .transform((v) => String(v))
+  .refine((v) => /^0?[0-7]{3,4}$/.test(v), 'a mode in octal digits, like "0640"')
+  .transform((v) => normaliseMode(v));
+
+export const ownership = {
+  owner: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*\$?$/, 'a user name').optional(),
+  group: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*\$?$/, 'a group name').optional(),
+  mode: modeParam.optional(),
+};
+
+export interface Wanted {
+  owner?: string;
+  group?: string;
+  mode?: string;
+}
+
+export interface PathState {
+  /** stat's %F: 'regular file', 'directory', 'symbolic link', … ; null when missing */
+  type: string | null;
+  owner: string;
+  group: string;
+  mode: string;
+}
+
+export function normaliseMode(mode: string): string {
+  return mode.replace(/^0*(?=[0-7]{3,4}$)/, '').padStart(4, '0');
+}
+
+/** Prints `type|owner|group|mode` of a path without following a final symlink, or `missing`. */
+export function statProbe(path: string): ShellText {
+  return sh`if [ -e ${path} ] || [ -L ${path} ]; then stat -c '%F|%U|%G|%a' -- ${path}; else echo missing; fi`;
+}
+
+export function parseStat(line: string | undefined): PathState {
+  const text = (line ?? '').trim();
+  if (text === '' || text === 'missing') return { type: null, owner: '', group: '', mode: '' };
+  const [type = '', owner = '', group = '', mode = ''] = text.split('|');
+  return { type, owner, group, mode: normaliseMode(mode) };
+}
+
+export function metadataChanges(path: string, have: PathState, want: Wanted): Change[] {
+  const changes: Change[] = [];
+  if (want.owner !== undefined && have.owner !== want.owner) changes.push({ subject: `${path} owner`, kind: 'set', before: have.owner || null, after: want.owner });
+  if (want.group !== undefined && have.group !== want.group) changes.push({ subject: `${path} group`, kind: 'set', before: have.group || null, after: want.group });
+  if (want.mode !== undefined && have.mode !== want.mode) changes.push({ subject: `${path} mode`, kind: 'set', before: have.mode || null, after: want.mode });
+  return changes;
+}
+
+/** chown/chmod commands for `target` (a path or a quoted shell expression). */
+export function metadataCommands(target: ShellText, want: Wanted, recurse = false): ShellText[] {
+  const commands: ShellText[] = [];
+  const r = recurse ? sh`-R ` : sh``;
+  if (want.owner !== undefined && want.group !== undefined) commands.push(sh`chown ${r}${`${want.owner}:${want.group}`} ${target}`);
+  else if (want.owner !== undefined) commands.push(sh`chown ${r}${want.owner} ${target}`);
+  else if (want.group !== undefined) commands.push(sh`chgrp ${r}${want.group} ${target}`);
+  if (want.mode !== undefined) commands.push(sh`chmod ${want.mode} ${target}`);
+  return commands;
+}

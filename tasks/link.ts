@@ -1,0 +1,38 @@
+// link: a symbolic link points at a target. With `force`, whatever stands at the path (a
+// directory, as /var/run/saslauthd does on Debian) is replaced.
+import { z } from 'zod';
+import { defineTask, ProbeFailed } from '../src/engine/task.ts';
+import { sh } from '../src/shell.ts';
+import { sectionBreak, sections } from './lib/sections.ts';
+
+const params = z
+  .object({
+    path: z.string().regex(/^\/[^\0]*$/, 'an absolute path'),
+    target: z.string().min(1).describe('what the link points at'),
+    force: z.boolean().default(false).describe('replace a file or directory standing at path'),
+  })
+  .strict();
+
+export default defineTask({
+  name: 'link',
+  summary: 'a symbolic link points at a target, replacing what stands there when forced',
+  params,
+  example: `link:\n  path: /run/saslauthd\n  target: /var/spool/postfix/var/run/saslauthd\n  force: true`,
+  probe: (p) => sh`p=${p.path}
+if [ -L "$p" ]; then echo link; readlink -- "$p"; elif [ -d "$p" ]; then echo directory; elif [ -e "$p" ]; then echo file; else echo missing; fi
+${sectionBreak}
+d=$(dirname -- "$p"); [ -d "$d" ] && echo parent-ok || echo parent-missing`,
+  plan: (p, probed) => {
+    const [what = '', parent = ''] = sections(probed.stdout);
+    const [kind = 'missing', target = ''] = what.trim().split('\n');
+    if (kind === 'link' && target === p.target) return { changes: [], commands: [] };
+    if (parent.trim() === 'parent-missing') throw new ProbeFailed(`the directory holding ${p.path} does not exist`);
+    const before = kind === 'link' ? `symlink to ${target}` : kind === 'missing' ? null : kind;
+    const change = { subject: p.path, kind: 'set' as const, before, after: `symlink to ${p.target}` };
+    // The new link is made beside the path and renamed over it: never a moment without one.
+    const swap = sh`ln -sfn -- ${p.target} ${`${p.path}.tend-new`} && mv -Tf -- ${`${p.path}.tend-new`} ${p.path}`;
+    if (kind === 'link' || kind === 'missing') return { changes: [change], commands: [swap] };
+    if (!p.force) throw new Error(`${p.path} is a ${kind}; set force: true to replace it with the link`);
+    return { changes: [change], commands: [sh`rm -rf -- ${p.path}`, swap] };
+  },
+});

@@ -1,0 +1,239 @@
+// openssl: a private key (no passphrase, mode 0600 from its first byte), and optionally
+// a CSR and a self-signed certificate (or a CA certificate) for it. Each is made again
+// only when missing, unreadable, not matching its key, not matching the wanted type,
+// size or subject, valid for another number of days, or inside the renewal window; the
+// diff says which.
+import { z } from 'zod';
+import { defineTask, type Change } from '../src/engine/task.ts';
+import { quote, sh, ShellText } from '../src/shell.ts';
+import { metadataChanges, metadataCommands, modeParam, ownership, parseStat } from './lib/metadata.ts';
+import { sectionBreak, sections } from './lib/sections.ts';
+
+const path = z.string().regex(/^\/[^\0]*$/, 'an absolute path');
+
+const params = z
+  .object({
+    key: path.describe('private key file'),
+    type: z.enum(['rsa', 'ec', 'ed25519']).default('rsa'),
+    size: z.number().int().default(2048).describe('RSA bits (2048 or more); EC: 256 or 384'),
+    csr: path.optional().describe('certificate signing request file'),
+    certificate: path.optional().describe('self-signed certificate file'),
+    ca: z.boolean().default(false).describe('the certificate is a CA certificate (v3_ca)'),
+    subject: z.record(z.string().regex(/^[A-Za-z]+$/), z.string().min(1)).optional().describe('e.g. { CN: mail.example.org, O: Example }'),
+    days: z.number().int().positive().default(3650),
+    renew_before_days: z.number().int().nonnegative().default(30),
+    ...ownership,
+    mode: modeParam.default('0600'),
+  })
+  .strict()
+  .refine((p) => p.type !== 'rsa' || p.size >= 2048, 'RSA keys under 2048 bits are refused by Debian 12’s OpenSSL security level')
+  .refine((p) => p.type !== 'ec' || p.size === 256 || p.size === 384, 'EC keys are 256 or 384 bits')
+  .refine((p) => (p.csr === undefined && p.certificate === undefined) || p.subject !== undefined, 'a csr or certificate needs a subject');
+
+type Params = z.output<typeof params>;
+
+export interface KeyState {
+  exists: boolean;
+  parseable: boolean;
+  /** e.g. 'rsa 2048', 'ec 256', 'ed25519' */
+  kind: string;
+  pubHash: string;
+}
+
+export interface CertState {
+  exists: boolean;
+  parseable: boolean;
+  subject: string;
+  pubHash: string;
+  days: number;
+  expiring: boolean;
+  ca: boolean;
+}
+
+const PUB_HASH = sh`sha256sum | cut -c1-64`;
+
+function keyProbe(k: string): ShellText {
+  return sh`k=${k}
+if [ -e "$k" ]; then
+  stat -c '%F|%U|%G|%a' -- "$k"
+  if openssl pkey -in "$k" -passin pass: -noout 2>/dev/null; then
+    echo parse=ok
+    openssl pkey -in "$k" -passin pass: -text -noout 2>/dev/null | grep -E 'Private-Key|NIST CURVE|ASN1 OID' | tr '\\n' ' '; echo
+    openssl pkey -in "$k" -passin pass: -pubout 2>/dev/null | ${PUB_HASH}
+  else echo parse=bad; fi
+else echo missing; fi`;
+}
+
+function certProbe(file: string | undefined, kind: 'req' | 'x509', renewSeconds: number): ShellText {
+  if (file === undefined) return sh`true`;
+  const dates = kind === 'x509' ? sh`-startdate -enddate -ext basicConstraints` : sh``;
+  const checkend = kind === 'x509' ? sh`openssl x509 -in "$c" -noout -checkend ${renewSeconds} >/dev/null && echo fresh || echo expiring` : sh`true`;
+  return sh`c=${file}
+if [ -e "$c" ]; then
+  if openssl ${kind} -in "$c" -noout 2>/dev/null; then
+    echo parse=ok
+    openssl ${kind} -in "$c" -noout -subject -nameopt RFC2253 ${dates} 2>/dev/null
+    echo "pub=$(openssl ${kind} -in "$c" -noout -pubkey 2>/dev/null | ${PUB_HASH})"
+    ${checkend}
+  else echo parse=bad; fi
+else echo missing; fi`;
+}
+
+export function parseKey(text: string): KeyState & { stat: string } {
+  const lines = text.trim().split('\n');
+  if (lines[0] === 'missing' || lines[0] === '') return { exists: false, parseable: false, kind: '', pubHash: '', stat: '' };
+  const [stat = '', parse = '', info = '', hash = ''] = lines;
+  let kind = 'unknown';
+  if (/ED25519/.test(info)) kind = 'ed25519';
+  else if (/NIST CURVE|ASN1 OID/.test(info)) kind = `ec ${/\((\d+) bit/.exec(info)?.[1] ?? '?'}`;
+  else if (/Private-Key: \((\d+) bit/.test(info)) kind = `rsa ${/\((\d+) bit/.exec(info)![1]}`;
+  return { exists: true, parseable: parse === 'parse=ok', kind, pubHash: hash.trim(), stat };
+}
+
+export function parseCert(text: string): CertState {
+  const lines = text.trim().split('\n');
+  const none: CertState = { exists: false, parseable: false, subject: '', pubHash: '', days: 0, expiring: false, ca: false };
+  if (lines[0] !== 'parse=ok') return { ...none, exists: lines[0] === 'parse=bad' };
+  const field = (prefix: string) => lines.find((l) => l.startsWith(prefix))?.slice(prefix.length).trim() ?? '';
+  const start = Date.parse(field('notBefore='));
+  const end = Date.parse(field('notAfter='));
+  return {
+    exists: true,
+    parseable: true,
+    subject: field('subject='),
+    pubHash: field('pub='),
+    days: Number.isFinite(start) && Number.isFinite(end) ? Math.round((end - start) / 86_400_000) : 0,
+    expiring: lines.includes('expiring'),
+    ca: lines.some((l) => /CA:TRUE/.test(l)),
+  };
+}
+
+/** RFC 2253 text (as openssl prints it) → sorted `KEY=value` pairs, for comparison. */
+export function subjectPairs(rfc2253: string): string[] {
+  const pairs: string[] = [];
+  let current = '';
+  for (let i = 0; i < rfc2253.length; i++) {
+    const c = rfc2253[i]!;
+    if (c === '\\' && i + 1 < rfc2253.length) current += rfc2253[++i];
+    else if (c === ',' || c === '+') {
+      pairs.push(current.trim());
+      current = '';
+    } else current += c;
+  }
+  if (current.trim()) pairs.push(current.trim());
+  return pairs.sort();
+}
+
+function wantedPairs(subject: Record<string, string>): string[] {
+  return Object.entries(subject)
+    .map(([k, v]) => `${k}=${v}`)
+    .sort();
+}
+
+/** `-subj` syntax: /K=v/K=v with / and \ escaped. */
+function subjArgument(subject: Record<string, string>): string {
+  return Object.entries(subject)
+    .map(([k, v]) => `/${k}=${v.replace(/([\\/])/g, '\\$1')}`)
+    .join('');
+}
+
+function genpkeyOptions(p: Params): ShellText {
+  if (p.type === 'ed25519') return sh`-algorithm ED25519`;
+  if (p.type === 'ec') return sh`-algorithm EC -pkeyopt ${`ec_paramgen_curve:P-${p.size}`}`;
+  return sh`-algorithm RSA -pkeyopt ${`rsa_keygen_bits:${p.size}`}`;
+}
+
+/** Makes `file` through a temporary file in its directory: `produce` writes "$__tmp". */
+function replaceFile(file: string, produce: ShellText, finish: ShellText[]): ShellText {
+  const dir = file.replace(/\/[^/]*$/, '') || '/';
+  return new ShellText(
+    [
+      `__tmp=$(umask 077 && mktemp ${quote(`${dir}/.tend.XXXXXXXX`)})`,
+      `trap 'rm -f "$__tmp"' EXIT`,
+      produce.text,
+      ...finish.map((f) => f.text),
+      `mv -f "$__tmp" ${quote(file)}`,
+    ].join(' &&\n'),
+  );
+}
+
+const TMP = new ShellText('"$__tmp"');
+
+export default defineTask({
+  name: 'openssl',
+  summary: 'a private key, and optionally a CSR and a self-signed or CA certificate, exist and match',
+  params,
+  example: `openssl:\n  key: /etc/postfix/ssl/smtpd.key\n  csr: /etc/postfix/ssl/smtpd.csr\n  certificate: /etc/postfix/ssl/smtpd.crt\n  subject: { CN: mail.example.org }\n  days: 3650`,
+  probe: (p) => sh`command -v openssl >/dev/null || { echo 'openssl not found' >&2; exit 127; }
+${keyProbe(p.key)}
+${sectionBreak}
+${certProbe(p.csr, 'req', 0)}
+${sectionBreak}
+${certProbe(p.certificate, 'x509', p.renew_before_days * 86400)}`,
+  plan: (p, probed) => {
+    if (probed.code !== 0) throw new Error(probed.stderr.trim() || `probe exited ${probed.code}`);
+    const [keyText = '', csrText = '', certText = ''] = sections(probed.stdout);
+    const key = parseKey(keyText);
+    const changes: Change[] = [];
+    const commands: ShellText[] = [];
+    const wantKind = p.type === 'ed25519' ? 'ed25519' : `${p.type} ${p.size}`;
+    const want = { owner: p.owner, group: p.group, mode: p.mode };
+
+    let keyReason: string | undefined;
+    if (!key.exists) keyReason = 'missing';
+    else if (!key.parseable) keyReason = 'not readable without a passphrase';
+    else if (key.kind !== wantKind) keyReason = `is ${key.kind}, want ${wantKind}`;
+    const newKey = keyReason !== undefined;
+    if (newKey) {
+      changes.push({ subject: p.key, kind: 'set', before: key.exists ? 'private key' : null, after: `new ${wantKind} key`, reason: keyReason });
+      commands.push(
+        replaceFile(p.key, sh`openssl genpkey ${genpkeyOptions(p)} -out "$__tmp" 2>/dev/null`, metadataCommands(TMP, { ...want, mode: p.mode })),
+      );
+    } else {
+      const meta = metadataChanges(p.key, parseStat(key.stat), want);
+      changes.push(...meta);
+      if (meta.length > 0) commands.push(...metadataCommands(sh`${p.key}`, want));
+    }
+
+    const subject = p.subject ?? {};
+    let newCsr = false;
+    if (p.csr !== undefined) {
+      const csr = parseCert(csrText);
+      let reason: string | undefined;
+      if (!csr.exists) reason = 'missing';
+      else if (!csr.parseable) reason = 'not a readable CSR';
+      else if (newKey || csr.pubHash !== key.pubHash) reason = newKey ? 'the key is new' : 'does not match the key';
+      else if (subjectPairs(csr.subject).join(',') !== wantedPairs(subject).join(',')) reason = `subject is ${csr.subject}`;
+      if (reason !== undefined) {
+        newCsr = true;
+        changes.push({ subject: p.csr, kind: 'set', before: csr.exists ? 'CSR' : null, after: `CSR for ${subjArgument(subject)}`, reason });
+        commands.push(
+          replaceFile(p.csr, sh`openssl req -new -key ${p.key} -subj ${subjArgument(subject)} -out "$__tmp"`, [sh`chmod 0644 "$__tmp"`]),
+        );
+      }
+    }
+
+    if (p.certificate !== undefined) {
+      const cert = parseCert(certText);
+      let reason: string | undefined;
+      if (!cert.exists) reason = 'missing';
+      else if (!cert.parseable) reason = 'not a readable certificate';
+      else if (newKey || cert.pubHash !== key.pubHash) reason = newKey ? 'the key is new' : 'does not match the key';
+      else if (newCsr) reason = 'the CSR is new';
+      else if (subjectPairs(cert.subject).join(',') !== wantedPairs(subject).join(',')) reason = `subject is ${cert.subject}`;
+      else if (Math.abs(cert.days - p.days) > 1) reason = `valid for ${cert.days} days, want ${p.days}`;
+      else if (cert.ca !== p.ca) reason = p.ca ? 'is not a CA certificate' : 'is a CA certificate';
+      else if (cert.expiring) reason = `expires within ${p.renew_before_days} days`;
+      if (reason !== undefined) {
+        const what = p.ca ? 'CA certificate' : 'self-signed certificate';
+        changes.push({ subject: p.certificate, kind: 'set', before: cert.exists ? 'certificate' : null, after: `${what}, ${p.days} days`, reason });
+        const produce =
+          p.csr !== undefined && !p.ca
+            ? sh`openssl x509 -req -days ${p.days} -in ${p.csr} -signkey ${p.key} -out "$__tmp" 2>/dev/null`
+            : sh`openssl req -new -x509 ${p.ca ? sh`-extensions v3_ca` : sh``} -key ${p.key} -subj ${subjArgument(subject)} -days ${p.days} -out "$__tmp"`;
+        commands.push(replaceFile(p.certificate, produce, [sh`chmod 0644 "$__tmp"`]));
+      }
+    }
+    return { changes, commands };
+  },
+});
