@@ -10,7 +10,10 @@ const params = z
   .object({
     path: z.string().regex(/^\/[^\0]*$/, 'an absolute path'),
     state: z.enum(['present', 'absent']).default('present'),
-    recurse: z.boolean().default(false).describe('owner and group for everything inside as well'),
+    recurse: z
+      .union([z.boolean(), z.literal('directories')])
+      .default(false)
+      .describe('owner and group for everything inside too (true), or for the directories inside only'),
     ...ownership,
   })
   .strict();
@@ -26,11 +29,12 @@ export default defineTask({
     const wrongOwner = p.owner !== undefined ? sh`! -user ${p.owner}` : sh``;
     const or = p.owner !== undefined && p.group !== undefined ? sh`-o` : sh``;
     const wrongGroup = p.group !== undefined ? sh`! -group ${p.group}` : sh``;
-    const scan = p.recurse && (p.owner !== undefined || p.group !== undefined);
+    const scan = p.recurse !== false && (p.owner !== undefined || p.group !== undefined);
+    const onlyDirs = p.recurse === 'directories' ? sh`-type d` : sh``;
     return sh`p=${p.path}
 if [ -e "$p" ] || [ -L "$p" ]; then stat -c '%F|%U|%G|%a' -- "$p"; else echo missing; fi
 ${sectionBreak}
-${scan ? sh`[ -d "$p" ] && [ ! -L "$p" ] && find "$p" -mindepth 1 \\( ${wrongOwner} ${or} ${wrongGroup} \\) -print 2>/dev/null | head -n ${SAMPLE + 1}` : sh`true`}`;
+${scan ? sh`[ -d "$p" ] && [ ! -L "$p" ] && find "$p" -mindepth 1 ${onlyDirs} \\( ${wrongOwner} ${or} ${wrongGroup} \\) -print 2>/dev/null | head -n ${SAMPLE + 1}` : sh`true`}`;
   },
   plan: (p, probed) => {
     const [statLine = '', strays = ''] = sections(probed.stdout);
@@ -48,7 +52,7 @@ ${scan ? sh`[ -d "$p" ] && [ ! -L "$p" ] && find "$p" -mindepth 1 \\( ${wrongOwn
     if (have.type === null) {
       changes.push({ subject: p.path, kind: 'add', before: null, after: 'directory' });
       commands.push(sh`mkdir -p -- ${p.path}`);
-      commands.push(...metadataCommands(sh`${p.path}`, want, p.recurse));
+      commands.push(...metadataCommands(sh`${p.path}`, want));
       return { changes, commands };
     }
     changes.push(...metadataChanges(p.path, have, want));
@@ -63,7 +67,14 @@ ${scan ? sh`[ -d "$p" ] && [ ! -L "$p" ] && find "$p" -mindepth 1 \\( ${wrongOwn
       });
     }
     const ownerChanged = changes.some((c) => c.subject.endsWith(' owner') || c.subject.endsWith(' group')) || inside.length > 0;
-    if (ownerChanged) commands.push(...metadataCommands(sh`${p.path}`, { owner: p.owner, group: p.group }, p.recurse));
+    if (ownerChanged) {
+      const owners = { owner: p.owner, group: p.group };
+      if (p.recurse === 'directories') {
+        commands.push(...metadataCommands(sh`${p.path}`, owners));
+        // find hands each directory to chown; the -exec words are built by the same quoting.
+        commands.push(...metadataCommands(sh`{} +`, owners).map((c) => sh`find ${p.path} -mindepth 1 -type d -exec ${c}`));
+      } else commands.push(...metadataCommands(sh`${p.path}`, owners, p.recurse));
+    }
     if (changes.some((c) => c.subject.endsWith(' mode'))) commands.push(...metadataCommands(sh`${p.path}`, { mode: p.mode }));
     return { changes, commands };
   },

@@ -83,7 +83,7 @@ export default defineTask({
 if [ -d "$p" ] && [ ! -L "$p" ]; then echo directory; exit 0; fi
 if [ -e "$p" ]; then stat -c '%F|%U|%G|%a' -- "$p"; else echo missing; fi
 ${sectionBreak}
-${p.state === 'present' && (p.content !== undefined || p.lines !== undefined) ? sh`[ -f "$p" ] && cat -- "$p"` : sh`true`}`,
+${p.state === "present" && (p.content !== undefined || p.lines !== undefined) ? sh`if [ -f "$p" ]; then cat -- "$p"; fi` : sh`true`}`,
   plan: (p: Params, probed) => {
     if (probed.code !== 0) throw new ProbeFailed(probed.stderr.trim() || `probe exited ${probed.code}`);
     const [statLine = '', current = ''] = sections(probed.stdout);

@@ -78,7 +78,7 @@ for g in ${p.groups ?? []}; do getent group "$g" >/dev/null && echo "$g"; done; 
       if (p.shell) opts.push(sh`--shell ${p.shell}`);
       if (wantGroups.length > 0) {
         opts.push(sh`--groups ${wantGroups.join(',')}`);
-        for (const g of wantGroups) changes.push({ subject: `${p.name} in group ${g}`, kind: 'add', before: null, after: g });
+        for (const g of wantGroups) changes.push({ subject: `${p.name} in group ${g}`, kind: 'add', before: null, after: null });
       }
       commands.push(sh`useradd ${opts} -- ${p.name}`);
       if (p.password !== undefined) {
@@ -91,8 +91,8 @@ for g in ${p.groups ?? []}; do getent group "$g" >/dev/null && echo "$g"; done; 
     // The primary group is listed by `id -nG` too; it is never "removed".
     const primary = s.groups[0];
     const remove = p.append || p.groups === undefined ? [] : s.groups.filter((g) => g !== primary && !wantGroups.includes(g));
-    for (const g of add) changes.push({ subject: `${p.name} in group ${g}`, kind: 'add', before: null, after: g });
-    for (const g of remove) changes.push({ subject: `${p.name} in group ${g}`, kind: 'remove', before: g, after: null });
+    for (const g of add) changes.push({ subject: `${p.name} in group ${g}`, kind: 'add', before: null, after: null });
+    for (const g of remove) changes.push({ subject: `${p.name} in group ${g}`, kind: 'remove', before: null, after: null });
     if (add.length > 0 && p.append) commands.push(sh`usermod --append --groups ${add.join(',')} -- ${p.name}`);
     if ((add.length > 0 || remove.length > 0) && !p.append) commands.push(sh`usermod --groups ${wantGroups.join(',')} -- ${p.name}`);
     if (p.shell !== undefined && p.shell !== s.shell) {

@@ -177,7 +177,8 @@ export function zodErrors(source: YamlSource, error: z.ZodError, base: YamlPath,
   const out: InputError[] = [];
   for (const issue of error.issues) {
     const path = issue.path.filter((s): s is string | number => typeof s !== 'symbol');
-    if (hasTemplate(valueAt(data, path))) continue;
+    // A template in the value, or in a key on the way to it, is filled in per host.
+    if (hasTemplate(valueAt(data, path)) || path.some(hasTemplate)) continue;
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
         out.push(source.error(`${prefix}unknown parameter '${key}'`, [...base, ...path, key], true));

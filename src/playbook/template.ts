@@ -21,7 +21,8 @@ export function render(value: unknown, lookup: Lookup): unknown {
   if (typeof value === 'string') return renderString(value, lookup);
   if (Array.isArray(value)) return value.map((v) => render(v, lookup));
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, render(v, lookup)]));
+    // Keys are rendered too: `"{{ port }}/inet": …` names a master.cf service.
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [hasTemplate(k) ? toText(renderString(k, lookup)) : k, render(v, lookup)]));
   }
   return value;
 }
