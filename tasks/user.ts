@@ -17,6 +17,7 @@ const params = z
     shell: z.string().optional(),
     system: z.boolean().default(false).describe('create as a system user'),
     create_home: z.boolean().default(true),
+    create: z.boolean().default(true).describe('create the user when missing (false: only manage an existing user, e.g. one a package makes)'),
   })
   .strict();
 
@@ -70,6 +71,7 @@ for g in ${p.groups ?? []}; do getent group "$g" >/dev/null && echo "$g"; done; 
     const missingGroups = (p.groups ?? []).filter((g) => !s.knownGroups.has(g));
     if (missingGroups.length > 0) throw new ProbeFailed(`group ${missingGroups.join(', ')} does not exist`);
     const wantGroups = p.groups ?? [];
+    if (!s.exists && !p.create) throw new ProbeFailed(`user ${p.name} does not exist (and create is false)`);
     if (!s.exists) {
       changes.push({ subject: p.name, kind: 'add', before: null, after: 'user' });
       const opts: ShellText[] = [];

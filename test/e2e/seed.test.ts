@@ -1,0 +1,190 @@
+// The seed's acceptance: playbooks/postfix-sasl-tls.yml on five fresh fleet hosts (5–9),
+// one of them with postfix already installed from other answers. SMTP, STARTTLS and
+// saslauthd are checked from outside, as a mail client would.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { connect, type Socket } from 'node:net';
+import { before, describe, it } from 'node:test';
+import { connect as tlsConnect } from 'node:tls';
+import { fleetIp, inventoryOf, KNOWN_HOSTS, linesOf, onHost, tend } from './helpers.ts';
+
+const PLAYBOOK = 'playbooks/postfix-sasl-tls.yml';
+const HOSTS = [5, 6, 7, 8, 9];
+const PREINSTALLED = 9;
+
+/** A line-oriented SMTP conversation: send a command, read until the final reply line. */
+class Smtp {
+  private buffer = '';
+  private waiting?: () => void;
+  private constructor(private socket: Socket) {
+    socket.on('data', (d) => this.take(d.toString()));
+  }
+  private take(text: string) {
+    this.buffer += text;
+    this.waiting?.();
+  }
+  static async open(ip: string, port: number): Promise<{ smtp: Smtp; greeting: string }> {
+    const socket = connect(port, ip);
+    socket.setTimeout(10_000, () => socket.destroy(new Error('SMTP timeout')));
+    const smtp = new Smtp(socket);
+    return { smtp, greeting: await smtp.reply() };
+  }
+  reply(): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const m = /^(?:\d{3}-.*\r?\n)*\d{3} .*\r?\n/m.exec(this.buffer);
+        if (!m) return;
+        this.buffer = this.buffer.slice(m.index + m[0].length);
+        this.waiting = undefined;
+        resolve(m[0]);
+      };
+      this.waiting = check;
+      this.socket.once('error', reject);
+      check();
+    });
+  }
+  async command(line: string): Promise<string> {
+    this.socket.write(`${line}\r\n`);
+    return this.reply();
+  }
+  async startTls(servername: string): Promise<X509Certificate> {
+    const answer = await this.command('STARTTLS');
+    assert.match(answer, /^220 /);
+    this.socket.removeAllListeners('data');
+    const secure = tlsConnect({ socket: this.socket, servername, rejectUnauthorized: false });
+    await new Promise<void>((resolve, reject) => {
+      secure.once('secureConnect', resolve);
+      secure.once('error', reject);
+    });
+    const cert = secure.getPeerX509Certificate();
+    assert.ok(cert, 'no certificate presented');
+    secure.end();
+    return cert;
+  }
+  close() {
+    this.socket.end('QUIT\r\n');
+  }
+}
+
+function recapLine(output: string, host: string): string {
+  const line = output.split('\n').find((l) => l.startsWith(`${host} `) && l.includes('unreachable='));
+  assert.ok(line, `no recap line for ${host}:\n${output}`);
+  return line;
+}
+const changedCount = (output: string, host: string) => Number(/(?:changed|would-change)=(\d+)/.exec(recapLine(output, host))![1]);
+const pidOf = (i: number, file: string) => onHost(i, `cat ${file} 2>/dev/null || true`).trim();
+const postfixPid = (i: number) => pidOf(i, '/var/spool/postfix/pid/master.pid');
+const saslauthdPid = (i: number) => pidOf(i, '/var/spool/postfix/var/run/saslauthd/saslauthd.pid');
+
+describe('the seed playbook on five fresh hosts', () => {
+  let inventory: string;
+  const args = () => ['-i', inventory, '--known-hosts', KNOWN_HOSTS];
+
+  before(() => {
+    inventory = inventoryOf(HOSTS);
+    // One host already has postfix, installed with other answers than the playbook's.
+    onHost(
+      PREINSTALLED,
+      `printf '%s\\n' 'postfix postfix/main_mailer_type select Local only' 'postfix postfix/mailname string other.example' \
+        'postfix postfix/destinations string other.example, localhost' | debconf-set-selections &&
+       DEBIAN_FRONTEND=noninteractive apt-get install -y -q postfix >/dev/null 2>&1 && postconf -h inet_interfaces`,
+    );
+  });
+
+  it('one apply makes every host a working SMTP AUTH + TLS server', async () => {
+    const r = await tend(['apply', PLAYBOOK, ...args()]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    for (const i of HOSTS) {
+      const domain = `tend-${i}.localdomain`;
+      const { smtp, greeting } = await Smtp.open(fleetIp(i), 25);
+      assert.match(greeting, new RegExp(`^220 ${domain} ESMTP`));
+      const ehlo = await smtp.command('EHLO client.example');
+      assert.match(ehlo, /^250-STARTTLS\r?$/m, ehlo);
+      assert.match(ehlo, /^250-AUTH PLAIN LOGIN\r?$/m, ehlo);
+      const cert = await smtp.startTls(domain);
+      assert.equal(cert.subject, `CN=${domain}`);
+      const days = (Date.parse(cert.validTo) - Date.parse(cert.validFrom)) / 86_400_000;
+      assert.equal(Math.round(days), 3650);
+      // The certificate served is the playbook's file, not Debian's snakeoil.
+      const onDisk = new X509Certificate(onHost(i, 'cat /etc/postfix/ssl/smtpd.crt'));
+      assert.equal(cert.fingerprint256, onDisk.fingerprint256);
+
+      const submission = await Smtp.open(fleetIp(i), 587);
+      assert.match(await submission.smtp.command('EHLO client.example'), /^250-AUTH PLAIN LOGIN\r?$/m);
+      submission.smtp.close();
+
+      assert.equal(onHost(i, 'stat -c %a /etc/postfix/ssl/smtpd.key /etc/postfix/ssl/cakey.pem'), '600\n600\n');
+      assert.equal(onHost(i, 'readlink /run/saslauthd').trim(), '/var/spool/postfix/var/run/saslauthd');
+      assert.match(onHost(i, 'id -nG postfix'), /\bsasl\b/);
+      assert.equal(onHost(i, 'cat /etc/postfix/sasl/smtpd.conf'), 'pwcheck_method: saslauthd\nmech_list: plain login\n');
+    }
+    // The host that had other answers now has the playbook's.
+    assert.equal(onHost(PREINSTALLED, 'postconf -h myhostname mydestination inet_interfaces'),
+      'tend-9.localdomain\ntend-9.localdomain, localhost.tend-9.localdomain, localhost\nall\n');
+  });
+
+  it('saslauthd authenticates a user whose password the user module set, and the hash never shows', async () => {
+    const hash = execFileSync('openssl', ['passwd', '-6', 'correct horse'], { encoding: 'utf8' }).trim();
+    const playbook = 'test/fixtures/playbooks/mail-user.yml';
+    const r = await tend(['apply', playbook, ...args(), '-e', `mail_password_hash=${hash}`]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.ok(!r.stdout.includes(hash) && !r.stderr.includes(hash), 'the password hash leaked into the output');
+    assert.match(r.stdout, /mailuser password: \(secret\) → \(secret\)/);
+    for (const i of HOSTS) {
+      assert.equal(onHost(i, "testsaslauthd -u mailuser -p 'correct horse'").trim(), '0: OK "Success."');
+      assert.match(onHost(i, "testsaslauthd -u mailuser -p wrong || true"), /NO "authentication failed"/);
+    }
+    const again = await tend(['apply', playbook, ...args(), '-e', `mail_password_hash=${hash}`]);
+    for (const i of HOSTS) assert.equal(changedCount(again.stdout, `tend-${i}`), 0, again.stdout);
+  });
+
+  it('the second apply changes nothing and restarts nothing; check exits 0', async () => {
+    const pids = HOSTS.map((i) => [postfixPid(i), saslauthdPid(i)]);
+    const r = await tend(['apply', PLAYBOOK, ...args()]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    for (const i of HOSTS) assert.equal(changedCount(r.stdout, `tend-${i}`), 0, r.stdout);
+    assert.deepEqual(HOSTS.map((i) => [postfixPid(i), saslauthdPid(i)]), pids);
+    const check = await tend(['check', PLAYBOOK, ...args()]);
+    assert.equal(check.code, 0, check.stdout);
+  });
+
+  it('drift, one kind per host: check names exactly it; apply repairs it and restarts only what was notified', async () => {
+    const drift: Record<number, { how: string; task: string; difference: RegExp; restarts: 'postfix' | 'saslauthd' }> = {
+      5: { how: "postconf -e 'smtpd_tls_loglevel = 0'", task: '[5] main.cf and master.cf (postconf)', difference: /smtpd_tls_loglevel: 0 → 1/, restarts: 'postfix' },
+      6: { how: 'rm /run/saslauthd && mkdir /run/saslauthd', task: '[12] /run/saslauthd points into the chroot (link)', difference: /\/run\/saslauthd: directory → symlink to \/var\/spool\/postfix\/var\/run\/saslauthd/, restarts: 'saslauthd' },
+      7: { how: `sed -i 's|^OPTIONS=.*|OPTIONS="-c -m /var/run/saslauthd"|' /etc/default/saslauthd`, task: '[13] saslauthd starts, with its socket in the chroot (file)', difference: /^tend-7: {5}-OPTIONS="-c -m \/var\/run\/saslauthd"$/m, restarts: 'saslauthd' },
+      8: { how: 'chmod 644 /etc/postfix/ssl/smtpd.key', task: '[8] server key, CSR and self-signed certificate (openssl)', difference: /\/etc\/postfix\/ssl\/smtpd\.key mode: 0644 → 0600/, restarts: 'postfix' },
+      9: { how: 'gpasswd -d postfix sasl >/dev/null', task: '[4] postfix may talk to saslauthd (user)', difference: /\+ postfix in group sasl/, restarts: 'postfix' },
+    };
+    for (const [i, d] of Object.entries(drift)) onHost(Number(i), d.how);
+
+    const check = await tend(['check', PLAYBOOK, ...args()]);
+    assert.equal(check.code, 2, check.stdout + check.stderr);
+    for (const [i, d] of Object.entries(drift)) {
+      const host = `tend-${i}`;
+      const lines = linesOf(check.stdout, host);
+      const tasks = lines.filter((l) => /: would change.*: \[\d+\] (?!handler)/.test(l));
+      assert.deepEqual(tasks, [`${host}: would change: ${d.task}`], lines.join('\n'));
+      assert.match(lines.join('\n'), d.difference);
+    }
+
+    const before = Object.fromEntries(HOSTS.map((i) => [i, { postfix: postfixPid(i), saslauthd: saslauthdPid(i) }]));
+    const apply = await tend(['apply', PLAYBOOK, ...args()]);
+    assert.equal(apply.code, 0, apply.stdout + apply.stderr);
+    for (const [i, d] of Object.entries(drift)) {
+      const n = Number(i);
+      const tasks = linesOf(apply.stdout, `tend-${n}`).filter((l) => /: changed: \[\d+\] (?!handler)/.test(l));
+      assert.deepEqual(tasks, [`tend-${n}: changed: ${d.task}`]);
+      const after = { postfix: postfixPid(n), saslauthd: saslauthdPid(n) };
+      const other = d.restarts === 'postfix' ? 'saslauthd' : 'postfix';
+      assert.notEqual(after[d.restarts], before[n]![d.restarts], `tend-${n}: ${d.restarts} should have restarted`);
+      assert.equal(after[other], before[n]![other], `tend-${n}: ${other} should not have restarted`);
+    }
+    assert.equal(onHost(8, 'stat -c %a /etc/postfix/ssl/smtpd.key').trim(), '600');
+    assert.equal(onHost(6, 'readlink /run/saslauthd').trim(), '/var/spool/postfix/var/run/saslauthd');
+    assert.equal(onHost(5, "testsaslauthd -u mailuser -p 'correct horse'").trim(), '0: OK "Success."');
+    const again = await tend(['check', PLAYBOOK, ...args()]);
+    assert.equal(again.code, 0, again.stdout);
+  });
+});
