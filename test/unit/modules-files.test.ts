@@ -1,0 +1,142 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { ProbeFailed } from '../../src/engine/task.ts';
+import { applyLines } from '../../tasks/file.ts';
+import { atomicWriteScript } from '../../tasks/lib/atomic.ts';
+import { commandsText, fixture, plan } from './fixtures.ts';
+
+const stat = (line: string, content = '') => ({ code: 0, stdout: `${line}\n--tend-section--\n${content}`, stderr: '' });
+
+describe('file plan', () => {
+  it('lines: the real /etc/default/saslauthd gets START=yes appended, nothing else touched', () => {
+    const f = fixture('file', 'installed');
+    const p = plan('file', f.params, f.probed);
+    assert.equal(p.changes.length, 1);
+    const c = p.changes[0]!;
+    assert.equal(c.kind, 'content');
+    assert.equal(c.after, `${c.before}START=yes\n`);
+  });
+  it('lines: converged file is left alone', () => {
+    const f = fixture('file', 'converged');
+    assert.deepEqual(plan('file', f.params, f.probed), { changes: [], commands: [] });
+  });
+  it('content: same content and mode → nothing; other mode → chmod only', () => {
+    const ok = plan('file', { path: '/etc/x', content: 'a\n', mode: '0644' }, stat('regular file|root|root|644', 'a\n'));
+    assert.deepEqual(ok, { changes: [], commands: [] });
+    const mode = plan('file', { path: '/etc/x', content: 'a\n', mode: '0600' }, stat('regular file|root|root|644', 'a\n'));
+    assert.deepEqual(mode.changes, [{ subject: '/etc/x mode', kind: 'set', before: '0644', after: '0600' }]);
+    assert.equal(commandsText(mode), 'chmod 0600 /etc/x');
+  });
+  it('content differs: one atomic write, shown as a diff; secret content is never in the change', () => {
+    const p = plan('file', { path: '/etc/x', content: 'new\n' }, stat('regular file|root|root|644', 'old\n'));
+    assert.deepEqual(p.changes.map((c) => [c.kind, c.before, c.after]), [['content', 'old\n', 'new\n']]);
+    assert.match(commandsText(p), /mv -f "\$__tmp" \/etc\/x$/);
+    const secret = plan('file', { path: '/etc/x', content: 'pw=hunter2\n', secret: true }, stat('regular file|root|root|600', 'pw=old\n'));
+    assert.equal(secret.changes[0]!.secret, true);
+  });
+  it('a directory or a missing file with create: false are refused', () => {
+    assert.throws(() => plan('file', { path: '/etc/x', content: 'a' }, stat('directory')), /is a directory/);
+    assert.throws(() => plan('file', { path: '/etc/x', lines: [{ regexp: 'a', line: 'a' }], create: false }, stat('missing')), ProbeFailed);
+  });
+  it('validate needs %s; one of content, template or lines', () => {
+    assert.throws(() => plan('file', { path: '/etc/x', content: 'a', validate: 'true' }, stat('missing')));
+    assert.throws(() => plan('file', { path: '/etc/x', content: 'a', lines: [{ regexp: 'a', line: 'a' }] }, stat('missing')));
+  });
+});
+
+describe('applyLines', () => {
+  it('replaces the last matching line, appends when none matches, keeps the rest', () => {
+    assert.equal(applyLines('a=1\n#START=no\nb=2\n', [{ regexp: '^#? *START=', line: 'START=yes' }]), 'a=1\nSTART=yes\nb=2\n');
+    assert.equal(applyLines('a=1\n', [{ regexp: '^START=', line: 'START=yes' }]), 'a=1\nSTART=yes\n');
+    assert.equal(applyLines('', [{ regexp: '^START=', line: 'START=yes' }]), 'START=yes\n');
+  });
+  it('is idempotent, and returns an unaltered text byte for byte', () => {
+    const rules = [{ regexp: '^OPTIONS=', line: 'OPTIONS="-c"' }];
+    const once = applyLines('x\nOPTIONS="-m"', rules);
+    assert.equal(applyLines(once, rules), once);
+    assert.equal(applyLines('no newline at end', [{ regexp: '^no', line: 'no newline at end' }]), 'no newline at end');
+  });
+});
+
+describe('atomic write (run in a real shell on a temp dir)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tend-atomic-'));
+  const target = join(dir, 'main.cf');
+  const run = (script: string) => {
+    try {
+      execFileSync('/bin/sh', ['-c', script], { stdio: 'pipe' });
+      return 0;
+    } catch (e) {
+      return (e as { status: number }).status;
+    }
+  };
+  it('writes exact bytes with the wanted mode, and keeps a backup', () => {
+    writeFileSync(target, 'old\n');
+    const code = run(atomicWriteScript({ path: target, content: 'new $HOME `x`\nno newline', want: { mode: '0640' }, exists: true, backup: true }).text);
+    assert.equal(code, 0);
+    assert.equal(readFileSync(target, 'utf8'), 'new $HOME `x`\nno newline');
+    assert.equal(statSync(target).mode & 0o777, 0o640);
+    const backups = execFileSync('sh', ['-c', `ls ${dir}`], { encoding: 'utf8' }).split('\n').filter((f) => /^main\.cf\.\d{8}-\d{6}~$/.test(f));
+    assert.equal(backups.length, 1);
+    assert.equal(readFileSync(join(dir, backups[0]!), 'utf8'), 'old\n');
+  });
+  it('a failing validate leaves the old file untouched and no temporary file behind', () => {
+    writeFileSync(target, 'keep me\n');
+    const code = run(atomicWriteScript({ path: target, content: 'broken', want: {}, exists: true, validate: 'grep -q valid %s' }).text);
+    assert.notEqual(code, 0);
+    assert.equal(readFileSync(target, 'utf8'), 'keep me\n');
+    assert.deepEqual(execFileSync('sh', ['-c', `ls -A ${dir} | grep '^\\.tend' || true`], { encoding: 'utf8' }), '');
+  });
+});
+
+describe('directory plan', () => {
+  it('recurse: lists what inside has another owner, and chowns recursively', () => {
+    const f = fixture('directory', 'converged');
+    const p = plan('directory', f.params, f.probed);
+    assert.deepEqual(p.changes.map((c) => c.subject), ['/var/spool/postfix/var/* ownership']);
+    assert.match(p.changes[0]!.before!, /saslauthd\.pid/);
+    assert.equal(commandsText(p), 'chown -R root:sasl /var/spool/postfix/var');
+  });
+  it('recurse: directories chowns directories only', () => {
+    const f = fixture('directory', 'converged');
+    const p = plan('directory', { ...(f.params as object), recurse: 'directories' }, { ...f.probed, stdout: 'directory|root|root|755\n--tend-section--\n/var/spool/postfix/var/run\n' });
+    assert.equal(commandsText(p), 'chown root:sasl /var/spool/postfix/var\nfind /var/spool/postfix/var -mindepth 1 -type d -exec chown root:sasl {} +');
+  });
+  it('missing: mkdir -p then owner and mode', () => {
+    const p = plan('directory', { path: '/srv/a b', owner: 'root', group: 'sasl', mode: '0710' }, stat('missing'));
+    assert.equal(commandsText(p), "mkdir -p -- '/srv/a b'\nchown root:sasl '/srv/a b'\nchmod 0710 '/srv/a b'");
+  });
+  it('a file where the directory should be is refused', () => {
+    assert.throws(() => plan('directory', { path: '/srv/x' }, stat('regular file|root|root|644')), /not a directory/);
+  });
+});
+
+describe('link plan', () => {
+  it('fresh Debian: /run/saslauthd is a directory, replaced only with force', () => {
+    const f = fixture('link', 'installed');
+    assert.throws(() => plan('link', f.params, f.probed), /set force: true/);
+    const p = plan('link', { ...(f.params as object), force: true }, f.probed);
+    assert.deepEqual(p.changes.map((c) => [c.before, c.after]), [['directory', 'symlink to /var/spool/postfix/var/run/saslauthd']]);
+    assert.match(commandsText(p), /^rm -rf -- \/run\/saslauthd\nln -sfn -- /);
+  });
+  it('converged: nothing; a link elsewhere is swapped atomically', () => {
+    const f = fixture('link', 'converged');
+    assert.deepEqual(plan('link', f.params, f.probed), { changes: [], commands: [] });
+    const p = plan('link', f.params, { ...f.probed, stdout: f.probed.stdout.replace('/var/spool/postfix/var/run/saslauthd', '/elsewhere') });
+    assert.equal(commandsText(p), 'ln -sfn -- /var/spool/postfix/var/run/saslauthd /run/saslauthd.tend-new && mv -Tf -- /run/saslauthd.tend-new /run/saslauthd');
+  });
+});
+
+describe('command plan', () => {
+  it('creates/removes/unless make it idempotent; otherwise it runs, quoted', () => {
+    const none = { code: 0, stdout: '', stderr: '' };
+    assert.equal(plan('command', { cmd: 'newaliases', creates: '/etc/aliases.db' }, { ...none, stdout: 'creates-exists\n' }).commands.length, 0);
+    assert.equal(plan('command', { cmd: 'x', unless: 'true' }, { ...none, stdout: 'unless-ok\n' }).commands.length, 0);
+    const p = plan('command', { cmd: "echo 'hi' > /tmp/x", creates: '/tmp/x' }, none);
+    assert.equal(commandsText(p), `sh -c 'echo '"'"'hi'"'"' > /tmp/x'`);
+    assert.equal(p.changes[0]!.reason, '/tmp/x does not exist');
+  });
+});

@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ProbeFailed } from '../../src/engine/task.ts';
+import { commandsText, fixture, plan } from './fixtures.ts';
+
+describe('apt plan', () => {
+  it('fresh host: installs the missing packages non-interactively, keeping config files', () => {
+    const f = fixture('apt', 'fresh');
+    const p = plan('apt', f.params, f.probed);
+    assert.deepEqual(
+      p.changes.map((c) => [c.subject, c.kind, c.after]),
+      [
+        ['postfix', 'add', '3.7.11-0+deb12u1'],
+        ['procmail', 'add', '3.22-27'],
+      ],
+    );
+    const text = commandsText(p);
+    assert.match(text, /^DEBIAN_FRONTEND=noninteractive NEEDRESTART_MODE=a apt-get install -y -q -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold {2}postfix procmail$/m);
+    assert.doesNotMatch(text, /apt-get update/, 'no refresh unless update_cache');
+  });
+  it('converged host: nothing to do', () => {
+    const f = fixture('apt', 'converged');
+    assert.deepEqual(plan('apt', f.params, f.probed), { changes: [], commands: [] });
+  });
+  it('refreshes a stale cache before installing, never on its own', () => {
+    const fresh = fixture('apt', 'fresh');
+    const withRefresh = plan('apt', { ...(fresh.params as object), update_cache: true, cache_valid_time: 60 }, fresh.probed);
+    assert.match(commandsText(withRefresh), /^apt-get update -q && mkdir -p \/var\/lib\/apt\/periodic && touch \/var\/lib\/apt\/periodic\/update-success-stamp$/m);
+    const young = plan('apt', { ...(fresh.params as object), update_cache: true, cache_valid_time: 10 ** 9 }, fresh.probed);
+    assert.doesNotMatch(commandsText(young), /apt-get update/);
+    const conv = fixture('apt', 'converged');
+    assert.equal(plan('apt', { ...(conv.params as object), update_cache: true }, conv.probed).commands.length, 0);
+  });
+  it('absent removes only installed packages; latest upgrades to the candidate', () => {
+    const conv = fixture('apt', 'converged');
+    const absent = plan('apt', { name: ['procmail', 'nonexistent-pkg'], state: 'absent', purge: true }, conv.probed);
+    assert.deepEqual(absent.changes.map((c) => c.subject), ['procmail']);
+    assert.match(commandsText(absent), /apt-get remove -y -q --purge procmail$/);
+    const older = { ...conv.probed, stdout: conv.probed.stdout.replace(/^openssl\tii \t\S+/m, 'openssl\tii \t3.0.0-1') };
+    const latest = plan('apt', { name: 'openssl', state: 'latest' }, older);
+    assert.deepEqual(latest.changes.map((c) => [c.before, c.after]), [['3.0.0-1', '3.0.22-1~deb12u2']]);
+  });
+  it('a host without apt fails clearly', () => {
+    assert.throws(() => plan('apt', { name: 'x1' }, { code: 3, stdout: '', stderr: 'apt-cache not found: this is not a Debian host' }), ProbeFailed);
+  });
+  it('refuses names that are not Debian package names', () => {
+    assert.throws(() => plan('apt', { name: '-oAPT::x=1' }, { code: 0, stdout: '', stderr: '' }));
+  });
+});
+
+describe('debconf plan', () => {
+  it('fresh host: every answer is preseeded and recorded', () => {
+    const f = fixture('debconf', 'fresh');
+    const p = plan('debconf', f.params, f.probed);
+    assert.equal(p.changes.length, 2);
+    assert.match(commandsText(p), /debconf-set-selections/);
+    assert.match(commandsText(p), /\/var\/lib\/tend\/debconf\/postfix/);
+  });
+  it('an answer the package rewrote after tend seeded it is in sync (postfix/destinations)', () => {
+    const f = fixture('debconf', 'converged');
+    // The real database holds postinst's rewritten destinations, not the seeded text…
+    assert.match(f.probed.stdout, /^0 \$myhostname, /m);
+    // …and still nothing is to be done, because tend's record says it seeded exactly this.
+    assert.deepEqual(plan('debconf', f.params, f.probed), { changes: [], commands: [] });
+  });
+  it('without tend’s record, the same rewritten answer is a change (a naive compare)', () => {
+    const f = fixture('debconf', 'converged');
+    const [answers] = f.probed.stdout.split('--tend-section--\n');
+    const p = plan('debconf', f.params, { ...f.probed, stdout: `${answers}--tend-section--\n` });
+    assert.deepEqual(p.changes.map((c) => c.subject), ['postfix/destinations']);
+  });
+  it('a changed wanted answer is a change even with a record', () => {
+    const f = fixture('debconf', 'converged');
+    const params = f.params as { answers: Record<string, { value: string }> };
+    const changed = { ...params, answers: { ...params.answers, 'postfix/destinations': { type: 'string', value: 'other' } } };
+    assert.deepEqual(plan('debconf', changed, f.probed).changes.map((c) => [c.subject, c.after]), [['postfix/destinations', 'other']]);
+  });
+  it('password answers are secret', () => {
+    const p = plan('debconf', { package: 'pkgx', answers: { 'pkgx/pw': { type: 'password', value: 'hunter2' } } }, { code: 0, stdout: '10 pkgx/pw doesn\'t exist\n--tend-section--\n', stderr: '' });
+    assert.equal(p.changes[0]!.secret, true);
+  });
+});
+
+describe('service plan', () => {
+  it('converged: running and enabled, nothing to do', () => {
+    const f = fixture('service', 'converged');
+    assert.deepEqual(plan('service', f.params, f.probed), { changes: [], commands: [] });
+  });
+  it('not installed yet: the probe cannot tell, which check mode reports as waiting', () => {
+    const f = fixture('service', 'fresh');
+    assert.throws(() => plan('service', f.params, f.probed), ProbeFailed);
+  });
+  it('stopped and disabled on a host without systemd: service start, update-rc.d', () => {
+    const p = plan('service', { name: 'postfix', state: 'started', enabled: true }, { code: 0, stdout: 'init=sysv\nexists=yes\nrunning=3\nenabled=no\n', stderr: '' });
+    assert.equal(commandsText(p), 'service postfix start\nupdate-rc.d postfix defaults && update-rc.d postfix enable');
+  });
+  it('with systemd: systemctl', () => {
+    const p = plan('service', { name: 'postfix', state: 'restarted' }, { code: 0, stdout: 'init=systemd\nexists=yes\nrunning=0\nenabled=yes\n', stderr: '' });
+    assert.equal(commandsText(p), 'systemctl restart postfix');
+  });
+  it('reload of a stopped service starts it', () => {
+    const p = plan('service', { name: 'postfix', state: 'reloaded' }, { code: 0, stdout: 'init=sysv\nexists=yes\nrunning=3\nenabled=yes\n', stderr: '' });
+    assert.equal(commandsText(p), 'service postfix start');
+  });
+});
+
+describe('user plan', () => {
+  it('converged: postfix is in sasl', () => {
+    const f = fixture('user', 'converged');
+    assert.deepEqual(plan('user', f.params, f.probed), { changes: [], commands: [] });
+  });
+  it('appends a missing group without touching the others', () => {
+    const f = fixture('user', 'converged');
+    const probed = { ...f.probed, stdout: f.probed.stdout.replace(/^postfix sasl$/m, 'postfix') };
+    const p = plan('user', f.params, probed);
+    assert.equal(commandsText(p), 'usermod --append --groups sasl -- postfix');
+  });
+  it('append: false sets the exact list, keeping the primary group', () => {
+    const probed = { code: 0, stdout: 'bob:x:1000:1000::/home/bob:/bin/sh\n--tend-section--\nbob adm sasl\n--tend-section--\n--tend-section--\nsasl\n', stderr: '' };
+    const p = plan('user', { name: 'bob', groups: ['sasl'], append: false }, probed);
+    assert.deepEqual(p.changes.map((c) => `${c.kind} ${c.subject}`), ['remove bob in group adm']);
+    assert.equal(commandsText(p), 'usermod --groups sasl -- bob');
+  });
+  it('a password hash goes through chpasswd on stdin and is secret', () => {
+    const probed = { code: 0, stdout: 'bob:x:1000:1000::/home/bob:/bin/sh\n--tend-section--\nbob\n--tend-section--\nbob:$6$old:1::::::\n--tend-section--\n', stderr: '' };
+    const p = plan('user', { name: 'bob', password: '$6$new' }, probed);
+    assert.deepEqual(p.changes, [{ subject: 'bob password', kind: 'set', secret: true }]);
+    assert.equal(commandsText(p), "printf '%s:%s\\n' bob '$6$new' | chpasswd --encrypted");
+  });
+  it('create: false waits for the user a package makes', () => {
+    const f = fixture('user', 'fresh');
+    assert.throws(() => plan('user', { ...(f.params as object), create: false }, f.probed), ProbeFailed);
+  });
+});

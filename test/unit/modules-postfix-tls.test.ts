@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ProbeFailed } from '../../src/engine/task.ts';
+import { parseMasterEntries, parsePostconf } from '../../tasks/postconf.ts';
+import { subjectPairs } from '../../tasks/openssl.ts';
+import { commandsText, fixture, plan } from './fixtures.ts';
+
+describe('postconf plan', () => {
+  it('fresh host without postfix: the probe cannot read, check mode waits for the install', () => {
+    const f = fixture('postconf', 'fresh');
+    assert.throws(() => plan('postconf', f.params, { ...f.probed, stderr: 'postconf not found' }), ProbeFailed);
+  });
+  it('converged host: only the parameters that differ, empty values included', () => {
+    const f = fixture('postconf', 'converged');
+    const p = plan('postconf', f.params, f.probed);
+    assert.deepEqual(
+      p.changes.map((c) => [c.subject, c.before, c.after]),
+      [['myhostname', 'tend-5.localdomain', 'x']],
+    );
+    assert.equal(commandsText(p), "postconf -c /etc/postfix -e 'myhostname = x'");
+  });
+  it('an empty wanted value differs from a set one, and is written as "name ="', () => {
+    const p = plan('postconf', { settings: { relayhost: '' } }, { code: 0, stdout: 'relayhost = [smtp.example.net]:587\n--tend-section--\n--tend-section--\n', stderr: '' });
+    assert.equal(commandsText(p), "postconf -c /etc/postfix -e 'relayhost = '");
+  });
+  it('a missing master.cf service: the entry and its options', () => {
+    const f = fixture('postconf', 'converged');
+    const params = { services: { 'submission/inet': { entry: 'n  -  y  -  -  smtpd', options: { smtpd_tls_security_level: 'encrypt' } } } };
+    const p = plan('postconf', params, { ...f.probed, stdout: '--tend-section--\n--tend-section--\n' });
+    assert.equal(
+      commandsText(p),
+      "postconf -c /etc/postfix -Me 'submission/inet=submission inet n - y - - smtpd'\npostconf -c /etc/postfix -Pe submission/inet/smtpd_tls_security_level=encrypt",
+    );
+  });
+  it('parses real postconf -M lines, -o options apart', () => {
+    const entries = parseMasterEntries('587        inet  n       -       y       -       -       smtpd -o syslog_name=postfix/submission -o smtpd_sasl_auth_enable=yes\n');
+    assert.deepEqual([...entries], [['587/inet', 'n - y - - smtpd']]);
+    assert.deepEqual([...parsePostconf('a =\nb = c = d\n')], [['a', ''], ['b', 'c = d']]);
+  });
+  it('booleans become yes/no; newlines are refused', () => {
+    const p = plan('postconf', { settings: { smtpd_use_tls: true } }, { code: 0, stdout: 'smtpd_use_tls = no\n--tend-section--\n--tend-section--\n', stderr: '' });
+    assert.equal(p.changes[0]!.after, 'yes');
+    assert.throws(() => plan('postconf', { settings: { a: 'x\ny' } }, { code: 0, stdout: '', stderr: '' }));
+  });
+});
+
+describe('openssl plan', () => {
+  it('fresh host: key (0600 before its first byte), CSR and certificate, each saying why', () => {
+    const f = fixture('openssl', 'fresh');
+    const p = plan('openssl', f.params, f.probed);
+    assert.deepEqual(p.changes.map((c) => [c.subject, c.reason]), [
+      ['/etc/postfix/ssl/smtpd.key', 'missing'],
+      ['/etc/postfix/ssl/smtpd.csr', 'missing'],
+      ['/etc/postfix/ssl/smtpd.crt', 'missing'],
+    ]);
+    const text = commandsText(p);
+    assert.match(text, /__tmp=\$\(umask 077 && mktemp \/etc\/postfix\/ssl\/\.tend\.XXXXXXXX\) &&\n.*\nopenssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "\$__tmp"/);
+    assert.match(text, /openssl x509 -req -days 3650 -in \/etc\/postfix\/ssl\/smtpd\.csr -signkey \/etc\/postfix\/ssl\/smtpd\.key/);
+  });
+  it('converged host: nothing', () => {
+    const f = fixture('openssl', 'converged');
+    assert.deepEqual(plan('openssl', f.params, f.probed), { changes: [], commands: [] });
+  });
+  it('key mode drift is fixed with chmod, never by a new key', () => {
+    const f = fixture('openssl', 'converged');
+    const probed = { ...f.probed, stdout: f.probed.stdout.replace('regular file|root|root|600', 'regular file|root|root|644') };
+    const p = plan('openssl', f.params, probed);
+    assert.deepEqual(p.changes, [{ subject: '/etc/postfix/ssl/smtpd.key mode', kind: 'set', before: '0644', after: '0600' }]);
+    assert.equal(commandsText(p), 'chmod 0600 /etc/postfix/ssl/smtpd.key');
+  });
+  it('regenerates for a reason: wrong subject, other key, expiring, wrong size', () => {
+    const f = fixture('openssl', 'converged');
+    const reasons = (params: object, stdout: string) => plan('openssl', { ...(f.params as object), ...params }, { ...f.probed, stdout }).changes.map((c) => `${c.subject}: ${c.reason}`);
+    assert.deepEqual(reasons({ subject: { CN: 'other.example' } }, f.probed.stdout), [
+      '/etc/postfix/ssl/smtpd.csr: subject is CN=tend-5.localdomain',
+      '/etc/postfix/ssl/smtpd.crt: the CSR is new',
+    ]);
+    const otherCert = f.probed.stdout.replace(/(notAfter=.*\npub=)[0-9a-f]+/, '$1deadbeef');
+    assert.deepEqual(reasons({}, otherCert), ['/etc/postfix/ssl/smtpd.crt: does not match the key']);
+    assert.deepEqual(reasons({}, f.probed.stdout.replace(/fresh\n$/, 'expiring\n')), ['/etc/postfix/ssl/smtpd.crt: expires within 30 days']);
+    assert.deepEqual(reasons({ days: 365 }, f.probed.stdout), ['/etc/postfix/ssl/smtpd.crt: valid for 3650 days, want 365']);
+    assert.deepEqual(reasons({ size: 4096 }, f.probed.stdout), [
+      '/etc/postfix/ssl/smtpd.key: is rsa 2048, want rsa 4096',
+      '/etc/postfix/ssl/smtpd.csr: the key is new',
+      '/etc/postfix/ssl/smtpd.crt: the key is new',
+    ]);
+  });
+  it('refuses RSA under 2048 bits', () => {
+    assert.throws(() => plan('openssl', { key: '/k', size: 1024 }, { code: 0, stdout: '', stderr: '' }), /2048/);
+  });
+  it('compares subjects by their parts, whatever the order and escaping', () => {
+    assert.deepEqual(subjectPairs('O=Example\\, Inc.,CN=mail.example.org'), ['CN=mail.example.org', 'O=Example, Inc.']);
+  });
+});
