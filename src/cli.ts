@@ -4,16 +4,19 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import chalk from 'chalk';
 import { parse as parseYaml } from 'yaml';
-import { readFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { modules } from '../tasks/index.ts';
 import { exitCode } from './engine/results.ts';
 import { runFleet, type RunEvents } from './engine/run.ts';
 import { InputError, InputErrors } from './errors.ts';
 import { loadInventory, selectHosts, type Host } from './inventory/index.ts';
 import { loadPlaybook, type Play } from './playbook/load.ts';
+import { closest } from './playbook/suggest.ts';
 import { liveReporter } from './report/live.ts';
+import { describeModule, playbookJsonSchema } from './schema.ts';
 import { plainReporter } from './report/plain.ts';
-import { renderChanges, renderRecap } from './report/recap.ts';
+import { jsonReport } from './report/json.ts';
+import { renderChanges, renderRecap, renderStats } from './report/recap.ts';
 
 const EXIT_CODES = `
 Exit status (a bitmask; codes combine by OR):
@@ -33,6 +36,8 @@ interface RunFlags {
   timeout: string;
   detailedExitcode?: boolean;
   color: boolean;
+  json?: string;
+  stats?: boolean;
 }
 
 const program = new Command()
@@ -54,6 +59,8 @@ function addRunOptions(cmd: Command): Command {
     .option('--accept-new-host-keys', 'trust unknown host keys on first use and record them (never a changed key)')
     .option('--timeout <seconds>', 'SSH connect timeout', '10')
     .option('--no-color', 'plain output without colours (NO_COLOR is honoured too)')
+    .option('--json <file>', "write the run's report as JSON (schema/report.schema.json); '-' for stdout")
+    .option('--stats', 'round trips, bytes, connect and task times per host in the recap')
     .addHelpText('after', EXIT_CODES);
 }
 
@@ -80,6 +87,29 @@ program
     console.log(`${playbook}: valid`);
   });
 
+program
+  .command('schema')
+  .description('print the JSON Schema (draft-07) of playbooks, for editors')
+  .action(() => console.log(JSON.stringify(playbookJsonSchema(modules), null, 2)));
+
+program
+  .command('modules')
+  .description("list the task modules, or show one module's parameters and an example")
+  .argument('[name]')
+  .action((name?: string) => {
+    if (name === undefined) {
+      const width = Math.max(...[...modules.keys()].map((k) => k.length));
+      for (const m of modules.values()) console.log(`${m.name.padEnd(width)}  ${m.summary}`);
+      return;
+    }
+    const module = modules.get(name);
+    if (!module) {
+      const hint = closest(name, [...modules.keys()]);
+      throw new InputError(`no module '${name}'${hint ? ` (did you mean '${hint}'?)` : ''}; known: ${[...modules.keys()].join(', ')}`);
+    }
+    console.log(describeModule(module));
+  });
+
 async function run(playbookFile: string, flags: RunFlags, check: boolean): Promise<void> {
   if (!flags.color || process.env.NO_COLOR) chalk.level = 0;
   // Everything is read and validated before any host is contacted.
@@ -100,7 +130,10 @@ async function run(playbookFile: string, flags: RunFlags, check: boolean): Promi
     return;
   }
 
-  const interactive = process.stdout.isTTY === true && !process.env.CI;
+  // With --json -, stdout carries the report alone; people read stderr.
+  const human = flags.json === '-' ? process.stderr : process.stdout;
+  const say = (line: string) => human.write(`${line}\n`);
+  const interactive = human.isTTY === true && !process.env.CI;
   let events: RunEvents;
   let finished: Promise<unknown> = Promise.resolve();
   if (interactive) {
@@ -108,8 +141,9 @@ async function run(playbookFile: string, flags: RunFlags, check: boolean): Promi
     events = live.events;
     finished = live.finished;
   } else {
-    events = plainReporter(check, (line) => console.log(line));
+    events = plainReporter(check, say);
   }
+  const startedAt = new Date();
   const result = await runFleet(
     work,
     {
@@ -123,12 +157,21 @@ async function run(playbookFile: string, flags: RunFlags, check: boolean): Promi
     events,
   );
   await finished;
-  if (interactive) {
-    const changes = renderChanges(result);
-    if (changes.length > 0) console.log(['', ...changes].join('\n'));
+  const changes = renderChanges(result);
+  if (changes.length > 0) say(['', chalk.bold(check ? 'DIFFERENCES' : 'CHANGES'), ...changes].join('\n'));
+  say(['', ...renderRecap(result), ...(flags.stats ? ['', ...renderStats(result)] : [])].join('\n'));
+  if (flags.json !== undefined) {
+    const report = `${JSON.stringify(jsonReport(result, { playbook: playbookFile, inventory: flags.inventory, limit: flags.limit, startedAt }), null, 2)}\n`;
+    if (flags.json === '-') process.stdout.write(report);
+    else writeFileAtomically(flags.json, report);
   }
-  console.log(['', ...renderRecap(result)].join('\n'));
   process.exitCode = exitCode(result, flags.detailedExitcode === true);
+}
+
+function writeFileAtomically(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
 }
 
 function parseExtraVars(values: string[]): Record<string, unknown> {

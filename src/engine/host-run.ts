@@ -5,7 +5,7 @@ import { paramsForHost, type Play, type TaskSpec } from '../playbook/load.ts';
 import { renderString, variableLookup, type Lookup } from '../playbook/template.ts';
 import type { Transport } from '../transport/types.ts';
 import { applyScript, batchProbeScript, parseBatchOutput } from './batch.ts';
-import type { HostResult, TaskResult } from './results.ts';
+import { isChange, type HostResult, type TaskResult } from './results.ts';
 import { ProbeFailed, type Plan, type Probed } from './task.ts';
 
 export interface HostRunOptions {
@@ -35,11 +35,15 @@ export async function runPlays(
   events: HostEvents,
 ): Promise<Pick<HostResult, 'status' | 'tasks'>> {
   const tasks: TaskResult[] = [];
-  for (const play of plays) {
+  for (const [p, play] of plays.entries()) {
     const failed = await runPlay(host, play, transport, options, events, tasks);
-    if (failed) return { status: 'failed', tasks };
+    if (failed) {
+      // What a failure kept from running is listed, so reports show the whole playbook.
+      for (const later of plays.slice(p + 1)) for (const spec of later.tasks) tasks.push(skipped(later, spec, spec.name, false));
+      return { status: 'failed', tasks };
+    }
   }
-  const changed = tasks.some((t) => t.status !== 'ok');
+  const changed = tasks.some((t) => isChange(t.status));
   return { status: changed ? 'changed' : 'ok', tasks };
 }
 
@@ -89,10 +93,12 @@ async function runPlay(
         events.taskDone(result);
         return result;
       };
-      if (task.error !== undefined) {
-        finish({ status: 'failed', changes: [], error: task.error });
+      const failAndSkipRest = (r: Omit<TaskResult, keyof typeof base | 'durationMs'>) => {
+        finish(r);
+        for (const rest of list.slice(i + 1)) results.push(skipped(play, rest.spec, rest.name, rest.handler));
         return true;
-      }
+      };
+      if (task.error !== undefined) return failAndSkipRest({ status: 'failed', changes: [], error: task.error });
       if (probes.length === 0 || i < probedFrom) await probeFrom(i);
       let plan: Plan;
       try {
@@ -102,8 +108,7 @@ async function runPlay(
           finish({ status: 'pending', changes: [], after: firstPending, error: e.message });
           continue;
         }
-        finish({ status: 'failed', changes: [], error: e instanceof Error ? e.message : String(e) });
-        return true;
+        return failAndSkipRest({ status: 'failed', changes: [], error: e instanceof Error ? e.message : String(e) });
       }
       if (plan.changes.length === 0 && plan.commands.length === 0) {
         finish({ status: 'ok', changes: [] });
@@ -118,8 +123,7 @@ async function runPlay(
       const applied = await transport.run(applyScript(plan.commands));
       if (applied.code !== 0) {
         const output = `${applied.stderr.toString().trim()}\n${applied.stdout.toString().trim()}`.trim();
-        finish({ status: 'failed', changes: plan.changes, error: `exit ${applied.code}: ${lastLines(output, 15)}` });
-        return true;
+        return failAndSkipRest({ status: 'failed', changes: plan.changes, error: `exit ${applied.code}: ${lastLines(output, 15)}` });
       }
       finish({ status: 'changed', changes: plan.changes });
       // What this task changed may change what later tasks see: read them again.
@@ -132,6 +136,10 @@ async function runPlay(
   if (await runList(tasks)) return true;
   const handlers = play.handlers.filter((h) => h.listen.some((name) => notified.has(name)));
   return runList(handlers.map((spec) => prepare(spec, lookup, true)));
+}
+
+function skipped(play: Play, spec: TaskSpec, name: string, handler: boolean): TaskResult {
+  return { play: play.name, number: spec.number, name, module: spec.module.name, handler, status: 'skipped', changes: [], durationMs: 0 };
 }
 
 function prepare(spec: TaskSpec, lookup: Lookup, handler: boolean): Prepared {

@@ -1,7 +1,7 @@
 // What a run produced, per host and per task: the one model every report reads.
 import type { Change } from './task.ts';
 
-export type TaskStatus = 'ok' | 'changed' | 'would-change' | 'pending' | 'failed';
+export type TaskStatus = 'ok' | 'changed' | 'would-change' | 'pending' | 'failed' | 'skipped';
 
 export interface TaskResult {
   play: string;
@@ -34,21 +34,16 @@ export interface RunResult {
   durationMs: number;
 }
 
-export function countTasks(host: HostResult) {
-  const count = (s: TaskStatus) => host.tasks.filter((t) => t.status === s).length;
-  return {
-    ok: count('ok'),
-    changed: count('changed') + count('would-change'),
-    pending: count('pending'),
-    failed: count('failed'),
-  };
+/** Changed, or would change (now or after an earlier task). */
+export function isChange(status: TaskStatus): boolean {
+  return status === 'changed' || status === 'would-change' || status === 'pending';
 }
 
 /** DESIGN.md's bitmask: 1 failed · 2 changes (check, or apply --detailed-exitcode) · 4 unreachable. */
 export function exitCode(run: RunResult, detailed: boolean): number {
   let code = 0;
   if (run.hosts.some((h) => h.status === 'failed')) code |= 1;
-  const changed = run.hosts.some((h) => h.tasks.some((t) => t.status !== 'ok' && t.status !== 'failed'));
+  const changed = run.hosts.some((h) => h.tasks.some((t) => isChange(t.status)));
   if (changed && (run.mode === 'check' || detailed)) code |= 2;
   if (run.hosts.some((h) => h.status === 'unreachable')) code |= 4;
   return code;

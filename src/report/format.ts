@@ -53,6 +53,8 @@ export function statusWord(t: TaskResult, check: boolean): string {
       return chalk.yellow(`would change after task ${t.after?.number ?? '?'}`);
     case 'failed':
       return chalk.red(check ? 'failed' : 'FAILED');
+    case 'skipped':
+      return chalk.dim('skipped');
   }
 }
 
@@ -65,6 +67,7 @@ export function hostSummary(h: HostResult): string {
   const n = (s: string) => h.tasks.filter((t) => t.status === s).length;
   if (h.status === 'unreachable') return chalk.red(`unreachable: ${h.error}`);
   const parts = [`ok=${n('ok')}`, `changed=${n('changed') + n('would-change')}`];
+  if (n('skipped') > 0) parts.push(`skipped=${n('skipped')}`);
   if (n('pending') > 0) parts.push(`after-earlier=${n('pending')}`);
   parts.push(`failed=${n('failed') + (h.status === 'failed' && n('failed') === 0 ? 1 : 0)}`);
   return parts.join(' ');

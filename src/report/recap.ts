@@ -8,7 +8,7 @@ export function renderChanges(run: RunResult): string[] {
   const groups = new Map<string, { hosts: string[]; lines: string[] }>();
   for (const h of run.hosts) {
     for (const t of h.tasks) {
-      if (t.status === 'ok') continue;
+      if (t.status === 'ok' || t.status === 'skipped') continue;
       const head = `${taskLabel(t, t.module)}: ${statusWord(t, run.mode === 'check')}`;
       const lines = [head, ...t.changes.flatMap(formatChange).map((l) => `    ${l}`)];
       if (t.error) lines.push(...t.error.split('\n').map((l) => `    ${chalk.red(l)}`));
@@ -49,5 +49,32 @@ export function renderRecap(run: RunResult): string[] {
   out.push(
     `${run.hosts.length} host(s): ${totals.ok} in sync, ${totals.changed} ${verb}, ${totals.failed} failed, ${totals.unreachable} unreachable — ${seconds}s`,
   );
+  return out;
+}
+
+/** --stats: where the time went, per host and per task. */
+export function renderStats(run: RunResult): string[] {
+  const kb = (n: number) => `${(n / 1024).toFixed(1)}kB`;
+  const width = Math.max(4, ...run.hosts.map((h) => h.host.length));
+  const out = [chalk.bold('STATS')];
+  for (const h of [...run.hosts].sort((a, b) => a.host.localeCompare(b.host, undefined, { numeric: true }))) {
+    const s = h.stats;
+    out.push(
+      `${h.host.padEnd(width)}  round-trips=${s.roundTrips}  sent=${kb(s.bytesSent)}  received=${kb(s.bytesReceived)}  connect=${s.connectMs}ms  total=${s.durationMs}ms`,
+    );
+  }
+  const byTask = new Map<string, number[]>();
+  for (const h of run.hosts) {
+    for (const t of h.tasks) {
+      if (t.status === 'skipped') continue;
+      const key = `[${t.number}] ${t.handler ? 'handler ' : ''}${t.name}`;
+      byTask.set(key, [...(byTask.get(key) ?? []), t.durationMs]);
+    }
+  }
+  if (byTask.size > 0) out.push('task times (median / max over hosts):');
+  for (const [key, times] of byTask) {
+    const sorted = [...times].sort((a, b) => a - b);
+    out.push(`  ${key}: ${sorted[Math.floor(sorted.length / 2)]}ms / ${sorted[sorted.length - 1]}ms`);
+  }
   return out;
 }
