@@ -5,12 +5,15 @@ import { join } from 'node:path';
 import chalk from 'chalk';
 import { parse as parseYaml } from 'yaml';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline/promises';
 import { modules } from '../tasks/index.ts';
+import { commandFromArgs, isDestructive, renderAdhoc, runAdhoc } from './adhoc.ts';
 import { exitCode } from './engine/results.ts';
 import { runFleet, type RunEvents } from './engine/run.ts';
-import { InputError, InputErrors } from './errors.ts';
+import { InputError, InputErrors, throwIfAny } from './errors.ts';
 import { loadInventory, selectHosts, type Host } from './inventory/index.ts';
 import { loadPlaybook, type Play } from './playbook/load.ts';
+import { undefinedVariableErrors } from './playbook/variables.ts';
 import { closest } from './playbook/suggest.ts';
 import { liveReporter } from './report/live.ts';
 import { describeModule, playbookJsonSchema } from './schema.ts';
@@ -81,11 +84,70 @@ program
   .description('check a playbook (and inventory) without contacting any host')
   .argument('<playbook>')
   .option('-i, --inventory <file>')
-  .action((playbook: string, flags: { inventory?: string }) => {
-    loadPlaybook(playbook, modules);
-    if (flags.inventory) loadInventory(flags.inventory);
-    console.log(`${playbook}: valid`);
+  .addOption(new Option('-e, --extra-vars <key=value>', 'variable (repeatable)').default([]).argParser(collect))
+  .action((playbookFile: string, flags: { inventory?: string; extraVars: string[] }) => {
+    const playbook = loadPlaybook(playbookFile, modules);
+    if (flags.inventory) {
+      const inventory = loadInventory(flags.inventory);
+      const known = knownVariables([...inventory.hosts.values()], parseExtraVars(flags.extraVars));
+      throwIfAny(undefinedVariableErrors(playbook, known));
+    }
+    console.log(`${playbookFile}: valid${flags.inventory ? ` with ${flags.inventory}` : ' (variables from an inventory not checked: give -i)'}`);
   });
+
+/** Names of variables some host will have: any host's inventory vars and -e. */
+function knownVariables(hosts: readonly Host[], extraVars: Record<string, unknown>): Set<string> {
+  return new Set([...hosts.flatMap((h) => Object.keys(h.vars)), ...Object.keys(extraVars)]);
+}
+
+program
+  .command('run')
+  .description('run one command on every selected host, in parallel; identical outputs grouped')
+  .argument('<command...>', 'the command: one argument is shell text, several are quoted words (put it after --)')
+  .requiredOption('-i, --inventory <file>', 'inventory: tend or Ansible YAML, or Ansible INI')
+  .option('-l, --limit <pattern>', 'hosts and groups: a,b  !excluded  &intersect  glob*')
+  .option('--list-hosts', 'only list the hosts the command would reach')
+  .option('-y, --yes', 'run a destructive command (postsuper -d, rm, reboot…) without asking')
+  .option('--become', 'run through sudo -n when the user is not root')
+  .option('-f, --forks <n>', 'hosts worked on at once', '20')
+  .addOption(new Option('--known-hosts <file>', 'known_hosts file (repeatable)').default([]).argParser(collect))
+  .option('--accept-new-host-keys', 'trust unknown host keys on first use and record them')
+  .option('--timeout <seconds>', 'SSH connect timeout', '10')
+  .option('--no-color', 'plain output without colours')
+  .addHelpText('after', '\nExit status: 0 every host exited 0 · 1 some command failed · 4 some host unreachable · 8 bad input')
+  .action(async (words: string[], flags: RunFlags & { listHosts?: boolean; yes?: boolean; become?: boolean }) => {
+    if (!flags.color || process.env.NO_COLOR) chalk.level = 0;
+    const hosts = selectHosts(loadInventory(flags.inventory), flags.limit);
+    if (flags.listHosts) {
+      console.log(`${hosts.length} host(s):`);
+      for (const h of hosts) console.log(`  ${h.name}  ${h.user}@${h.address}:${h.port}`);
+      return;
+    }
+    const command = commandFromArgs(words);
+    if (isDestructive(command.text) && !flags.yes && !(await confirm(`Run '${command.text}' on ${hosts.length} host(s)? [y/N] `))) {
+      throw new InputError(`'${command.text}' looks destructive: refusing without --yes (or a 'y' on a terminal)`);
+    }
+    const results = await runAdhoc(hosts, command, {
+      forks: positiveInt(flags.forks, '--forks'),
+      knownHostsFiles: flags.knownHosts.length > 0 ? flags.knownHosts : [join(homedir(), '.ssh', 'known_hosts')],
+      acceptNewHostKeys: flags.acceptNewHostKeys === true,
+      connectTimeoutMs: positiveInt(flags.timeout, '--timeout') * 1000,
+      become: flags.become === true,
+    });
+    console.log(renderAdhoc(results).join('\n'));
+    let code = 0;
+    if (results.some((r) => r.unreachable)) code |= 4;
+    if (results.some((r) => (r.code !== null && r.code !== 0) || (r.error !== undefined && !r.unreachable))) code |= 1;
+    process.exitCode = code;
+  });
+
+async function confirm(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) return false;
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  const answer = await rl.question(question);
+  rl.close();
+  return /^y(es)?$/i.test(answer.trim());
+}
 
 program
   .command('schema')
@@ -124,6 +186,7 @@ async function run(playbookFile: string, flags: RunFlags, check: boolean): Promi
       work.set(host, [...(work.get(host) ?? []), play]);
     }
   }
+  throwIfAny(undefinedVariableErrors(playbook, knownVariables([...work.keys()], extraVars)));
   if (work.size === 0) {
     console.error(`tend: no host of ${flags.inventory} matches the plays' hosts${flags.limit ? ` and --limit ${flags.limit}` : ''}`);
     process.exitCode = 0;

@@ -1,22 +1,13 @@
-// The fleet: hosts in parallel (at most `forks` at once, and at most 10 SSH handshakes
-// at once so sshd's MaxStartups never drops us), each host on its own connection.
-import pLimit from 'p-limit';
+// A playbook over the fleet: every host on its own connection, its plays in order.
 import type { Host } from '../inventory/index.ts';
 import type { Play } from '../playbook/load.ts';
-import { KnownHosts } from '../transport/known-hosts.ts';
-import { LocalTransport } from '../transport/local.ts';
-import { SshTransport } from '../transport/ssh.ts';
-import { UnreachableError, type Transport } from '../transport/types.ts';
+import { forEachHost, type ConnectOptions } from './connect.ts';
 import { runPlays, type HostEvents } from './host-run.ts';
 import type { HostResult, RunResult, TaskResult } from './results.ts';
 
-export interface RunOptions {
+export interface RunOptions extends ConnectOptions {
   check: boolean;
-  forks: number;
   extraVars: Record<string, unknown>;
-  knownHostsFiles: string[];
-  acceptNewHostKeys: boolean;
-  connectTimeoutMs: number;
 }
 
 export interface RunEvents {
@@ -26,54 +17,36 @@ export interface RunEvents {
   hostDone(result: HostResult): void;
 }
 
-const MAX_CONCURRENT_HANDSHAKES = 10;
-
 /** `work` maps each host to the plays that target it. */
 export async function runFleet(work: Map<Host, Play[]>, options: RunOptions, events: RunEvents): Promise<RunResult> {
   const started = Date.now();
-  const knownHosts = KnownHosts.load(options.knownHostsFiles);
-  const hostSlots = pLimit(Math.max(1, options.forks));
-  const handshakes = pLimit(MAX_CONCURRENT_HANDSHAKES);
-
-  const runHost = async (host: Host, plays: Play[]): Promise<HostResult> => {
-    const hostStarted = Date.now();
-    events.hostStarted(host.name);
-    const become = plays.some((p) => p.become);
-    const transport: Transport =
-      host.connection === 'local'
-        ? new LocalTransport(become)
-        : new SshTransport(host, {
-            knownHosts,
-            acceptNewHostKeys: options.acceptNewHostKeys,
-            connectTimeoutMs: options.connectTimeoutMs,
-            become,
-          });
-    const hostEvents: HostEvents = {
-      taskStarted: (t) => events.taskStarted(host.name, t),
-      taskDone: (r) => events.taskDone(host.name, r),
-    };
-    const stats = () => ({ ...transport.stats, durationMs: Date.now() - hostStarted });
-    let result: HostResult;
-    try {
-      await handshakes(() => transport.connect());
-      const outcome = await runPlays(host, plays, transport, { check: options.check, extraVars: options.extraVars }, hostEvents);
-      result = { host: host.name, ...outcome, stats: stats() };
-    } catch (e) {
-      const unreachable = e instanceof UnreachableError;
-      result = {
-        host: host.name,
-        status: unreachable ? 'unreachable' : 'failed',
-        tasks: [],
-        error: e instanceof Error ? e.message : String(e),
-        stats: stats(),
+  const outcomes = await forEachHost(
+    [...work.keys()],
+    { ...options, become: (host) => work.get(host)!.some((p) => p.become) },
+    async (host, transport) => {
+      const hostEvents: HostEvents = {
+        taskStarted: (t) => events.taskStarted(host.name, t),
+        taskDone: (r) => events.taskDone(host.name, r),
       };
-    } finally {
-      await transport.close();
-    }
+      const outcome = await runPlays(host, work.get(host)!, transport, { check: options.check, extraVars: options.extraVars }, hostEvents);
+      // Reported as soon as the host is done, not when the slowest host is.
+      const result: HostResult = { host: host.name, ...outcome, stats: { ...transport.stats, durationMs: Date.now() - started } };
+      events.hostDone(result);
+      return result;
+    },
+    (host) => events.hostStarted(host.name),
+  );
+  const hosts = outcomes.map((o): HostResult => {
+    if (o.value) return { ...o.value, stats: o.stats };
+    const result: HostResult = {
+      host: o.host.name,
+      status: o.error!.unreachable ? 'unreachable' : 'failed',
+      tasks: [],
+      error: o.error!.message,
+      stats: o.stats,
+    };
     events.hostDone(result);
     return result;
-  };
-
-  const hosts = await Promise.all([...work].map(([host, plays]) => hostSlots(() => runHost(host, plays))));
+  });
   return { mode: options.check ? 'check' : 'apply', hosts, durationMs: Date.now() - started };
 }

@@ -7,6 +7,7 @@ import type { TaskModule } from '../engine/task.ts';
 import { YamlSource, type YamlPath } from '../yaml-source.ts';
 import { hasTemplate, render, TemplateError } from './template.ts';
 import { closest } from './suggest.ts';
+import { templateSyntaxErrors } from './variables.ts';
 
 export interface TaskSpec {
   /** 1-based position in its play's task list (handlers are numbered after tasks). */
@@ -65,8 +66,9 @@ const playbookShape = z.array(playShape).min(1, 'a playbook is a list of plays (
 export function loadPlaybook(file: string, modules: ReadonlyMap<string, TaskModule>, text?: string): Playbook {
   const source = YamlSource.load(file, text);
   const data = source.toJS();
+  if (!Array.isArray(data)) throw source.error('a playbook is a list of plays (each starting with `- hosts: …`)', []);
   const parsed = playbookShape.safeParse(data);
-  if (!parsed.success) throwIfAny(zodErrors(source, parsed.error, [], data));
+  if (!parsed.success) throwIfAny(zodErrors(source, parsed.error, [], data, '', Object.keys(playShape.shape)));
   const plays = parsed.data!;
   const errors: InputError[] = [];
   const result: Play[] = plays.map((play, p) => {
@@ -99,7 +101,9 @@ export function loadPlaybook(file: string, modules: ReadonlyMap<string, TaskModu
     };
   });
   throwIfAny(errors);
-  return { file, source, plays: result };
+  const playbook = { file, source, plays: result };
+  throwIfAny(templateSyntaxErrors(playbook));
+  return playbook;
 }
 
 function readTask(
@@ -173,15 +177,28 @@ function asList(v: string | string[] | undefined): string[] {
  * typed before a host's variables are known, so issues about such values wait for run
  * time.
  */
-export function zodErrors(source: YamlSource, error: z.ZodError, base: YamlPath, data: unknown, prefix = ''): InputError[] {
+export function zodErrors(
+  source: YamlSource,
+  error: z.ZodError,
+  base: YamlPath,
+  data: unknown,
+  prefix = '',
+  playKeys?: string[],
+): InputError[] {
   const out: InputError[] = [];
+  // A misspelt key makes whole-object rules (refine) fail too: report the misspelling alone.
+  const misspelt = new Set(error.issues.filter((i) => i.code === 'unrecognized_keys').map((i) => i.path.join('.')));
   for (const issue of error.issues) {
+    if (issue.code === 'custom' && misspelt.has(issue.path.join('.'))) continue;
     const path = issue.path.filter((s): s is string | number => typeof s !== 'symbol');
     // A template in the value, or in a key on the way to it, is filled in per host.
     if (hasTemplate(valueAt(data, path)) || path.some(hasTemplate)) continue;
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
-        out.push(source.error(`${prefix}unknown parameter '${key}'`, [...base, ...path, key], true));
+        const atPlay = playKeys !== undefined && path.length === 1;
+        const hint = atPlay ? closest(key, playKeys) : undefined;
+        const what = atPlay ? `unknown key '${key}' in a play${hint ? ` (did you mean '${hint}'?)` : ''}` : `unknown parameter '${key}'`;
+        out.push(source.error(`${prefix}${what}`, [...base, ...path, key], true));
       }
       continue;
     }

@@ -77,7 +77,23 @@ function tokenize(expr: string): Token[] {
   return tokens;
 }
 
-function evaluate(expr: string, lookup: Lookup): Value {
+/** Throws a TemplateError when an expression in `text` cannot be read; needs no variables. */
+export function checkSyntax(text: string): void {
+  for (const m of text.matchAll(EXPRESSION)) evaluate(m[1]!, () => ANY, true);
+  if (/\{\{(?![\s\S]*\}\})/.test(text)) throw new TemplateError(`'{{' without '}}' in '${text}'`);
+}
+
+/** Variables an expression needs: names it reads that no `default` filter covers. */
+export function requiredNames(text: string): string[] {
+  const names: string[] = [];
+  for (const m of text.matchAll(EXPRESSION)) {
+    if (/\|\s*(default|d)\b/.test(m[1]!)) continue;
+    names.push(...referencedNames(`{{${m[1]}}}`));
+  }
+  return names;
+}
+
+function evaluate(expr: string, lookup: Lookup, dry = false): Value {
   const tokens = tokenize(expr);
   let i = 0;
   const peek = () => tokens[i];
@@ -135,7 +151,7 @@ function evaluate(expr: string, lookup: Lookup): Value {
       }
       take(')');
     }
-    value = applyFilter(filter, value, args, expr);
+    value = dry ? checkFilter(filter, value, expr) : applyFilter(filter, value, args, expr);
   }
   if (i < tokens.length) throw new TemplateError(`in '{{${expr}}}': unexpected '${tokens[i]!.value}'`);
   return strict(value, expr);
@@ -150,10 +166,21 @@ function strict(v: Value, expr: string): Value {
   return v;
 }
 
+/** Stands for every variable in a syntax check: any member of it is itself. */
+const ANY = Symbol('any');
+
 function member(v: Value, key: Value): Value {
+  if (v === ANY) return ANY;
   if (v instanceof Missing || v === UNDEFINED) return UNDEFINED;
   if (v && typeof v === 'object' && Object.hasOwn(v, String(key))) return (v as Record<string, Value>)[String(key)];
   return UNDEFINED;
+}
+
+const FILTERS = ['default', 'd', 'lower', 'upper', 'string', 'int', 'bool', 'join', 'fqdn'];
+
+function checkFilter(name: string, v: Value, expr: string): Value {
+  if (!FILTERS.includes(name)) throw new TemplateError(`in '{{${expr}}}': unknown filter '${name}' (known: ${FILTERS.filter((f) => f !== 'd').join(', ')})`);
+  return v;
 }
 
 function applyFilter(name: string, v: Value, args: Value[], expr: string): Value {
@@ -186,7 +213,7 @@ function applyFilter(name: string, v: Value, args: Value[], expr: string): Value
       return host.includes('.') || args[0] === undefined ? host : `${host}.${toText(args[0])}`;
     }
     default:
-      throw new TemplateError(`in '{{${expr}}}': unknown filter '${name}' (known: default, lower, upper, string, int, bool, join, fqdn)`);
+      return checkFilter(name, v, expr);
   }
 }
 

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { corpus } from '../fixtures/invalid-corpus.ts';
 import { tend, writeTemp } from './helpers.ts';
 
 describe('invalid playbooks are rejected before any host is contacted', () => {
@@ -82,5 +83,27 @@ describe('invalid playbooks are rejected before any host is contacted', () => {
     assert.equal(r.code, 4, r.stdout + r.stderr);
     assert.ok(connections >= 1);
     connections = 0;
+  });
+});
+
+describe('tend validate on the invalid-input corpus', () => {
+  it('every broken file: exit 8 and file:line:col with the expected sentence', async () => {
+    const results = await Promise.all(
+      corpus.map((c) =>
+        c.isInventory ? tend(['validate', 'playbooks/postfix-basic.yml', '-i', c.file]) : tend(['validate', c.file, '-i', 'inventories/lab.yml']),
+      ),
+    );
+    corpus.forEach((c, i) => {
+      const r = results[i]!;
+      assert.equal(r.code, 8, `${c.name}: ${r.stdout}${r.stderr}`);
+      const first = r.stderr.split('\n')[0]!;
+      assert.ok(first.startsWith(`tend: ${c.file}:${c.line}:${c.col}: `), `${c.name}: ${first}`);
+      assert.ok(first.includes(c.message), `${c.name}: ${first}`);
+    });
+  });
+  it('a valid playbook with its inventory: exit 0', async () => {
+    const r = await tend(['validate', 'playbooks/postfix-sasl-tls.yml', '-i', 'inventories/lab.yml']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /valid with inventories\/lab\.yml/);
   });
 });
