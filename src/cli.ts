@@ -196,11 +196,12 @@ async function run(playbookFile: string, flags: RunFlags, check: boolean): Promi
   // With --json -, stdout carries the report alone; people read stderr.
   const human = flags.json === '-' ? process.stderr : process.stdout;
   const say = (line: string) => human.write(`${line}\n`);
-  const interactive = human.isTTY === true && !process.env.CI;
+  // A terminal without a size (some CI pseudo-terminals) cannot host a live view.
+  const interactive = human.isTTY === true && !process.env.CI && (human as NodeJS.WriteStream).columns > 0;
   let events: RunEvents;
   let finished: Promise<unknown> = Promise.resolve();
   if (interactive) {
-    const live = liveReporter([...work.keys()].map((h) => h.name));
+    const live = liveReporter([...work.keys()].map((h) => h.name), check);
     events = live.events;
     finished = live.finished;
   } else {

@@ -63,10 +63,10 @@ export function taskLabel(t: { number: number; name: string; handler: boolean },
   return `[${t.number}] ${kind}${t.name}${module && module !== t.name ? ` (${module})` : ''}`;
 }
 
-export function hostSummary(h: HostResult): string {
+export function hostSummary(h: HostResult, check: boolean): string {
   const n = (s: string) => h.tasks.filter((t) => t.status === s).length;
   if (h.status === 'unreachable') return chalk.red(`unreachable: ${h.error}`);
-  const parts = [`ok=${n('ok')}`, `changed=${n('changed') + n('would-change')}`];
+  const parts = [`ok=${n('ok')}`, `${check ? 'would-change' : 'changed'}=${n('changed') + n('would-change')}`];
   if (n('skipped') > 0) parts.push(`skipped=${n('skipped')}`);
   if (n('pending') > 0) parts.push(`after-earlier=${n('pending')}`);
   parts.push(`failed=${n('failed') + (h.status === 'failed' && n('failed') === 0 ? 1 : 0)}`);

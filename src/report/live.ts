@@ -11,7 +11,7 @@ interface HostSlot {
   result: Promise<HostResult>;
 }
 
-export function liveReporter(hostNames: string[]): { events: RunEvents; finished: Promise<unknown> } {
+export function liveReporter(hostNames: string[], check: boolean): { events: RunEvents; finished: Promise<unknown> } {
   const slots = new Map<string, HostSlot>();
   for (const name of hostNames) {
     let done!: (r: HostResult) => void;
@@ -25,7 +25,7 @@ export function liveReporter(hostNames: string[]): { events: RunEvents; finished
         const slot = slots.get(name)!;
         slot.task = task;
         const result = await slot.result;
-        task.title = `${name}: ${hostSummary(result)}`;
+        task.title = `${name}: ${hostSummary(result, check)}`;
         if (result.status === 'failed' || result.status === 'unreachable') throw new Error(task.title);
       },
     })),

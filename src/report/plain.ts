@@ -12,6 +12,6 @@ export function plainReporter(check: boolean, write: (line: string) => void): Ru
       for (const line of t.changes.flatMap(formatChange)) write(`${host}:     ${line}`);
       if (t.error) for (const line of t.error.split('\n')) write(`${host}:     ${line}`);
     },
-    hostDone: (h) => write(`${h.host}: done: ${hostSummary(h)}`),
+    hostDone: (h) => write(`${h.host}: done: ${hostSummary(h, check)}`),
   };
 }

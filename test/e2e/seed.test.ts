@@ -7,7 +7,11 @@ import { X509Certificate } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { before, describe, it } from 'node:test';
 import { connect as tlsConnect } from 'node:tls';
-import { fleetIp, inventoryOf, KNOWN_HOSTS, linesOf, onHost, tend } from './helpers.ts';
+import { readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
+import { jsonReport } from '../../src/report/json.ts';
+import { fleetIp, inventoryOf, KNOWN_HOSTS, linesOf, onHost, tend, writeTemp } from './helpers.ts';
 
 const PLAYBOOK = 'playbooks/postfix-sasl-tls.yml';
 const HOSTS = [5, 6, 7, 8, 9];
@@ -186,5 +190,52 @@ describe('the seed playbook on five fresh hosts', () => {
     assert.equal(onHost(5, "testsaslauthd -u mailuser -p 'correct horse'").trim(), '0: OK "Success."');
     const again = await tend(['check', PLAYBOOK, ...args()]);
     assert.equal(again.code, 0, again.stdout);
+  });
+
+  it('two of five hosts drift differently: check names exactly those, and the JSON report says the same', async () => {
+    onHost(6, "postconf -e 'smtpd_tls_received_header = no'");
+    onHost(8, "printf 'pwcheck_method: auxprop\\nmech_list: plain login\\n' > /etc/postfix/sasl/smtpd.conf");
+    const reportFile = writeTemp('report.json', '');
+    const r = await tend(['check', PLAYBOOK, ...args(), '--json', reportFile]);
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    const drifted = new Set(r.stdout.split('\n').flatMap((l) => /^(tend-\d+): would change/.exec(l)?.[1] ?? []));
+    assert.deepEqual([...drifted].sort(), ['tend-6', 'tend-8']);
+    assert.match(r.stdout, /^tend-6: {5}smtpd_tls_received_header: no → yes$/m);
+    assert.match(r.stdout, /^tend-8: {5}-pwcheck_method: auxprop$/m);
+
+    const report = JSON.parse(readFileSync(reportFile, 'utf8')) as ReturnType<typeof jsonReport>;
+    const ajv = new Ajv({ strict: false });
+    addFormats.default(ajv);
+    const validate = ajv.compile(JSON.parse(readFileSync('schema/report.schema.json', 'utf8')));
+    assert.ok(validate(structuredClone(report)), JSON.stringify(validate.errors));
+    assert.deepEqual(report.drifted, ['tend-6', 'tend-8']);
+    assert.equal(report.mode, 'check');
+    assert.deepEqual([report.totals.hosts, report.totals.inSync, report.totals.changed], [5, 3, 2]);
+    const changesOf = (host: string) => report.hosts.find((h) => h.name === host)!.tasks.filter((t) => t.status === 'would-change' && !t.handler);
+    assert.deepEqual(changesOf('tend-6').map((t) => t.number), [5]);
+    assert.deepEqual(changesOf('tend-6')[0]!.changes, [{ subject: 'smtpd_tls_received_header', kind: 'set', before: 'no', after: 'yes' }]);
+    assert.deepEqual(changesOf('tend-8').map((t) => t.number), [6]);
+    assert.deepEqual(changesOf('tend-8')[0]!.changes[0], { subject: '/etc/postfix/sasl/smtpd.conf', kind: 'content', before: 'pwcheck_method: auxprop\nmech_list: plain login\n', after: 'pwcheck_method: saslauthd\nmech_list: plain login\n' });
+    for (const h of report.hosts) assert.ok(h.stats.roundTrips >= 1 && h.stats.connectMs >= 0);
+
+    const repaired = await tend(['apply', PLAYBOOK, ...args()]);
+    assert.equal(repaired.code, 0, repaired.stdout);
+  });
+
+  it('tend run -- mailq on five hosts: one grouped answer, per-host exit codes', async () => {
+    const r = await tend(['run', ...args(), '--', 'mailq']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /^tend-5, tend-6, tend-7, tend-8, tend-9 \(5 hosts, exit 0\):\n {4}Mail queue is empty$/m);
+    onHost(7, 'postfix stop >/dev/null 2>&1; true');
+    const mixed = await tend(['run', ...args(), '--', 'mailq']);
+    assert.equal(mixed.code, 1, mixed.stdout);
+    assert.match(mixed.stdout, /^tend-5, tend-6, tend-8, tend-9 \(4 hosts, exit 0\):/m);
+    assert.match(mixed.stdout, /^tend-7 \(1 host, exit \d+\):/m);
+    onHost(7, 'postfix start >/dev/null 2>&1; true');
+    const refused = await tend(['run', ...args(), '--', 'postsuper -d ALL']);
+    assert.equal(refused.code, 8, refused.stdout + refused.stderr);
+    const listed = await tend(['run', ...args(), '--list-hosts', '--limit', 'tend-5,tend-9', '--', 'postsuper -d ALL']);
+    assert.equal(listed.code, 0);
+    assert.match(listed.stdout, /^2 host\(s\):\n {2}tend-5 {2}root@[\d.]+:22\n {2}tend-9 /m);
   });
 });
