@@ -14,6 +14,8 @@
 #   fleet.sh status      list hosts and whether sshd answers
 #   fleet.sh exec I CMD  run a command inside host I (as its root), for tests
 #   fleet.sh base        only build (or reuse) the cached base
+#   fleet.sh snapshot I NAME   keep host I's changes as a layer (for benchmarks)
+#   TEND_FLEET_LAYER=NAME fleet.sh up N   hosts start from base + that layer
 set -euo pipefail
 
 FLEET_DIR=${TEND_FLEET_DIR:-/var/tmp/tend-fleet}
@@ -22,7 +24,8 @@ PREFIX=tend
 # Packages in the base image (what a small real Debian server has), and the packages
 # that tests and playbooks install, kept as .deb files in the offline repository.
 BASE_PACKAGES=openssh-server,init-system-helpers,procps,debconf,openssl,ca-certificates,bash,iproute2,cron
-REPO_PACKAGES="postfix procmail sasl2-bin libsasl2-modules libdb5.3 maildrop courier-base debconf-utils bsd-mailx"
+# python3-apt and python3-cryptography: what Ansible needs on a host, for bench/.
+REPO_PACKAGES="postfix procmail sasl2-bin libsasl2-modules libdb5.3 maildrop courier-base debconf-utils bsd-mailx python3 python3-apt python3-cryptography"
 BASE_VERSION=3 # bump when the recipe below changes, to rebuild the cache
 
 log() { printf 'fleet: %s\n' "$*" >&2; }
@@ -115,8 +118,13 @@ prepare_host_disk() {
   local i=$1 d; d=$(host_dir "$i")
   local name; name=$(host_name "$i")
   mkdir -p "$d/upper" "$d/work" "$d/root"
+  local lower=$BASE_ROOT
+  if [ -n "${TEND_FLEET_LAYER:-}" ]; then
+    [ -d "$CACHE_DIR/snapshots/$TEND_FLEET_LAYER" ] || die "no snapshot '$TEND_FLEET_LAYER' (make one with: fleet.sh snapshot I $TEND_FLEET_LAYER)"
+    lower="$CACHE_DIR/snapshots/$TEND_FLEET_LAYER:$BASE_ROOT"
+  fi
   mountpoint -q "$d/root" || mount -t overlay overlay \
-    -o "lowerdir=$BASE_ROOT,upperdir=$d/upper,workdir=$d/work" "$d/root"
+    -o "lowerdir=$lower,upperdir=$d/upper,workdir=$d/work" "$d/root"
   local r="$d/root"
   if [ ! -f "$r/etc/ssh/ssh_host_ed25519_key" ]; then
     ssh-keygen -q -t ed25519 -N '' -C "$name" -f "$r/etc/ssh/ssh_host_ed25519_key"
@@ -254,6 +262,19 @@ cmd_exec() {
     env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root "$@"
 }
 
+# Host I's changes (its overlay's upper layer) kept as a layer other hosts start from:
+# a converged host cloned without converging each clone. Host keys and pid files stay out.
+cmd_snapshot() {
+  local i=$1 name=$2 dest="$CACHE_DIR/snapshots/$2"
+  [ -d "$(host_dir "$i")/upper" ] || die "$(host_name "$i") has no disk"
+  rm -rf "$dest.tmp"; mkdir -p "$CACHE_DIR/snapshots"
+  cp -a "$(host_dir "$i")/upper" "$dest.tmp"
+  rm -f "$dest.tmp"/etc/ssh/ssh_host_* "$dest.tmp"/root/.ssh/authorized_keys
+  find "$dest.tmp" -name '*.pid' -delete
+  rm -rf "$dest"; mv "$dest.tmp" "$dest"
+  log "snapshot '$name' of $(host_name "$i"): $(du -sh "$dest" | cut -f1)"
+}
+
 case "${1:-}" in
   up) cmd_up "${2:-}" ;;
   down) cmd_down ;;
@@ -264,5 +285,6 @@ case "${1:-}" in
   exec) shift; cmd_exec "$@" ;;
   base) build_base ;;
   ip) host_ip "${2:?host index}" ;;
+  snapshot) cmd_snapshot "${2:?host index}" "${3:?snapshot name}" ;;
   *) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 64 ;;
 esac

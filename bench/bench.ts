@@ -1,0 +1,295 @@
+// npm run bench: tend against the floor and against Ansible, measured side by side in
+// one run on the container fleet. Not a test: it times things, and these machines are
+// noisy, so it reports medians with min–max over alternating repetitions, and ratios.
+//
+//   npx tsx bench/bench.ts [--hosts 10] [--reps 5] [--fresh 3,10] [--scale 50,100] [--no-ansible]
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { batchProbeScript } from '../src/engine/batch.ts';
+import { loadInventory } from '../src/inventory/index.ts';
+import { loadPlaybook, paramsForHost } from '../src/playbook/load.ts';
+import { variableLookup } from '../src/playbook/template.ts';
+import { modules } from '../tasks/index.ts';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const FLEET_DIR = process.env.TEND_FLEET_DIR ?? '/var/tmp/tend-fleet';
+const PLAYBOOK = join(ROOT, 'playbooks/postfix-sasl-tls.yml');
+const ANSIBLE_PLAYBOOK = join(ROOT, 'bench/ansible/postfix-sasl-tls.yml');
+
+const { values } = parseArgs({
+  options: {
+    hosts: { type: 'string', default: '10' },
+    reps: { type: 'string', default: '5' },
+    fresh: { type: 'string', default: '3,10' },
+    scale: { type: 'string', default: '50,100' },
+    'no-ansible': { type: 'boolean', default: false },
+  },
+});
+const N = Number(values.hosts);
+const REPS = Number(values.reps);
+const FRESH = values.fresh ? values.fresh.split(',').map(Number) : [];
+const SCALE = values.scale ? values.scale.split(',').map(Number) : [];
+const WITH_ANSIBLE = !values['no-ansible'];
+
+const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
+
+function fleet(...args: string[]): void {
+  execFileSync('bash', [join(ROOT, 'test/fleet/fleet.sh'), ...args], { stdio: ['ignore', 'ignore', 'inherit'], env: process.env });
+}
+
+function fleetWithLayer(layer: string, ...args: string[]): void {
+  execFileSync('bash', [join(ROOT, 'test/fleet/fleet.sh'), ...args], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, TEND_FLEET_LAYER: layer } });
+}
+
+interface Timed {
+  ms: number;
+  code: number;
+  stdout: string;
+  maxRssKb?: number;
+}
+
+/** Runs a command to completion and times it (wall clock); with GNU time for peak RSS. */
+function timed(cmd: string, args: string[], env: Record<string, string> = {}, measureRss = false): Promise<Timed> {
+  const rssFile = join(mkdtempSync(join(tmpdir(), 'tend-bench-')), 'rss');
+  const [file, argv] = measureRss ? ['/usr/bin/time', ['-f', '%M', '-o', rssFile, cmd, ...args]] : [cmd, args];
+  return new Promise((resolve) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(file as string, argv as string[], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', () => {});
+    child.on('close', (code) => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const maxRssKb = measureRss ? Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) : undefined;
+      resolve({ ms, code: code ?? 1, stdout, ...(maxRssKb !== undefined ? { maxRssKb } : {}) });
+    });
+  });
+}
+
+const inventoryFile = () => join(FLEET_DIR, 'inventory.yml');
+const tendArgs = (mode: 'apply' | 'check', extra: string[] = []) => [
+  join(ROOT, 'bin/tend.js'),
+  mode,
+  PLAYBOOK,
+  '-i',
+  inventoryFile(),
+  '--known-hosts',
+  join(FLEET_DIR, 'known_hosts'),
+  ...extra,
+];
+const tend = (mode: 'apply' | 'check', extra: string[] = [], rss = false) => timed(process.execPath, tendArgs(mode, extra), {}, rss);
+
+/** An Ansible inventory of the fleet (INI), with the fleet's key and known_hosts. */
+function ansibleInventory(): string {
+  const inventory = loadInventory(inventoryFile());
+  const lines = ['[all]'];
+  for (const h of inventory.hosts.values()) {
+    lines.push(
+      `${h.name} ansible_host=${h.address} ansible_user=root ansible_ssh_private_key_file=${h.privateKey} ansible_python_interpreter=/usr/bin/python3 ` +
+        `ansible_ssh_common_args="-o UserKnownHostsFile=${join(FLEET_DIR, 'known_hosts')} -o StrictHostKeyChecking=yes"`,
+    );
+  }
+  const file = join(mkdtempSync(join(tmpdir(), 'tend-bench-')), 'hosts');
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
+}
+
+const ANSIBLE_ENV = { ANSIBLE_PIPELINING: '1', ANSIBLE_FORKS: '10', ANSIBLE_HOST_KEY_CHECKING: 'True', ANSIBLE_NOCOLOR: '1', ANSIBLE_RETRY_FILES_ENABLED: '0' };
+const ansible = (inventory: string, check: boolean) =>
+  timed('ansible-playbook', ['-i', inventory, ANSIBLE_PLAYBOOK, ...(check ? ['--check', '--diff'] : [])], ANSIBLE_ENV);
+
+/** The floor: per host, one `ssh` running one script with every probe of the seed playbook. */
+function floorScripts(): { address: string; key: string; script: string }[] {
+  const playbook = loadPlaybook(PLAYBOOK, modules);
+  const inventory = loadInventory(inventoryFile());
+  const dir = mkdtempSync(join(tmpdir(), 'tend-floor-'));
+  return [...inventory.hosts.values()].map((host) => {
+    const probes = playbook.plays.flatMap((play) => {
+      const lookup = variableLookup([play.vars, host.vars]);
+      return play.tasks.map((t) => t.module.probe(paramsForHost(t, lookup)));
+    });
+    const script = join(dir, `${host.name}.sh`);
+    writeFileSync(script, batchProbeScript(probes).text);
+    return { address: host.address, key: host.privateKey!, script };
+  });
+}
+
+async function floor(scripts: ReturnType<typeof floorScripts>): Promise<Timed> {
+  const started = process.hrtime.bigint();
+  const codes = await Promise.all(
+    scripts.map(
+      (s) =>
+        new Promise<number>((resolve) => {
+          const child = spawn(
+            'ssh',
+            ['-q', '-o', 'BatchMode=yes', '-o', `UserKnownHostsFile=${join(FLEET_DIR, 'known_hosts')}`, '-i', s.key, `root@${s.address}`, 'sh -s'],
+            { stdio: ['pipe', 'ignore', 'ignore'] },
+          );
+          child.stdin.end(readFileSync(s.script));
+          child.on('close', (code) => resolve(code ?? 1));
+        }),
+    ),
+  );
+  return { ms: Number(process.hrtime.bigint() - started) / 1e6, code: Math.max(...codes), stdout: '' };
+}
+
+/** What Ansible needs on a host and cannot install itself: python3, and cryptography for community.crypto. */
+function installAnsibleNeeds(n: number): void {
+  const install = "DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3 python3-cryptography >/dev/null 2>&1";
+  execFileSync('bash', ['-c', `for i in $(seq 1 ${n}); do bash test/fleet/fleet.sh exec $i sh -c '${install}' & done; wait`], { cwd: ROOT });
+}
+
+interface Series {
+  name: string;
+  ms: number[];
+}
+
+function summary(s: Series) {
+  const sorted = [...s.ms].sort((a, b) => a - b);
+  const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
+  return { name: s.name, runs: s.ms.length, medianMs: Math.round(median), minMs: Math.round(sorted[0]!), maxMs: Math.round(sorted[sorted.length - 1]!) };
+}
+
+function changedHosts(stdout: string): number {
+  return [...stdout.matchAll(/^\S+ +ok=\d+ +(?:changed|would-change)=(\d+)/gm)].filter((m) => m[1] !== '0').length;
+}
+
+function roundTrips(json: string): number[] {
+  return (JSON.parse(json) as { hosts: { stats: { roundTrips: number } }[] }).hosts.map((h) => h.stats.roundTrips);
+}
+
+async function main() {
+  const results: Record<string, unknown> = { date: new Date().toISOString(), hosts: N, reps: REPS, machine: `${execFileSync('nproc').toString().trim()} cores` };
+
+  // 1. Converged fleet: tend check, tend apply, the floor, Ansible --check --diff.
+  log(`converged fleet of ${N}: bringing up and converging (untimed)`);
+  fleet('down');
+  fleet('up', String(N));
+  const inventory = ansibleInventory();
+  const first = await tend('apply');
+  if (first.code !== 0) throw new Error(`converging with tend failed:\n${first.stdout}`);
+  if (WITH_ANSIBLE) {
+    // Converge with Ansible too, so that its check run is a converged one as well.
+    installAnsibleNeeds(N);
+    const a = await ansible(inventory, false);
+    if (a.code !== 0) throw new Error(`converging with Ansible failed:\n${a.stdout.slice(-3000)}`);
+  }
+  const settle = await tend('apply');
+  if (changedHosts(settle.stdout) !== 0) log(`warning: tend apply after Ansible changed ${changedHosts(settle.stdout)} host(s)`);
+
+  const scripts = floorScripts();
+  const series: Record<string, Series> = {
+    tendCheck: { name: 'tend check', ms: [] },
+    tendApply: { name: 'tend apply (converged)', ms: [] },
+    floor: { name: 'floor: one ssh + one probe script per host', ms: [] },
+    ...(WITH_ANSIBLE ? { ansibleCheck: { name: 'ansible-playbook --check --diff (pipelining)', ms: [] } } : {}),
+  };
+  let applyChanged = 0;
+  let checkExit = 0;
+  for (let rep = 1; rep <= REPS; rep++) {
+    log(`converged, repetition ${rep}/${REPS}`);
+    const c = await tend('check');
+    series.tendCheck!.ms.push(c.ms);
+    checkExit = Math.max(checkExit, c.code);
+    const a = await tend('apply');
+    series.tendApply!.ms.push(a.ms);
+    applyChanged = Math.max(applyChanged, changedHosts(a.stdout));
+    series.floor!.ms.push((await floor(scripts)).ms);
+    if (WITH_ANSIBLE) series.ansibleCheck!.ms.push((await ansible(inventory, true)).ms);
+  }
+  const checkJson = await tend('check', ['--json', '-']);
+  const applyJson = await tend('apply', ['--json', '-']);
+  const converged = Object.fromEntries(Object.entries(series).map(([k, s]) => [k, summary(s)]));
+  const med = (k: string) => (converged[k] as { medianMs: number }).medianMs;
+  results.converged = {
+    series: converged,
+    tendCheckExit: checkExit,
+    tendApplyHostsChanged: applyChanged,
+    roundTripsPerHost: { check: Math.max(...roundTrips(checkJson.stdout)), apply: Math.max(...roundTrips(applyJson.stdout)) },
+    ratios: {
+      tendCheckOverFloor: +(med('tendCheck') / med('floor')).toFixed(2),
+      tendApplyOverFloor: +(med('tendApply') / med('floor')).toFixed(2),
+      ...(WITH_ANSIBLE ? { ansibleOverTendCheck: +(med('ansibleCheck') / med('tendCheck')).toFixed(1), ansibleOverTendApply: +(med('ansibleCheck') / med('tendApply')).toFixed(1) } : {}),
+    },
+  };
+  // Keep one converged host as a layer for the scale runs.
+  fleet('snapshot', '1', 'bench-converged');
+
+  // 2. Fresh converge: new hosts each time, with what Ansible needs pre-installed for both tools.
+  const fresh: Record<string, unknown> = {};
+  for (const n of FRESH) {
+    const row: Record<string, number> = {};
+    for (const tool of WITH_ANSIBLE ? ['tend', 'ansible'] : ['tend']) {
+      log(`fresh converge of ${n} hosts with ${tool}`);
+      fleet('down');
+      fleet('up', String(n));
+      installAnsibleNeeds(n);
+      const r = tool === 'tend' ? await tend('apply') : await ansible(ansibleInventory(), false);
+      if (r.code !== 0) log(`warning: ${tool} fresh converge exited ${r.code}`);
+      row[`${tool}Ms`] = Math.round(r.ms);
+    }
+    if (row.ansibleMs) row.ansibleOverTend = +(row.ansibleMs / row.tendMs!).toFixed(1);
+    fresh[`${n}`] = row;
+  }
+  results.freshConverge = fresh;
+
+  // 3. Scale: tend check alone on 50 and 100 hosts cloned from one converged host.
+  const scale: Record<string, unknown> = {};
+  for (const n of SCALE) {
+    log(`scale: ${n} hosts from the converged layer`);
+    fleet('down');
+    fleetWithLayer('bench-converged', 'up', String(n));
+    // Each clone's hostname-derived settings differ from host 1's: converge them once.
+    await tend('apply', ['--forks', '50']);
+    const runs: Timed[] = [];
+    for (let rep = 1; rep <= Math.min(REPS, 3); rep++) runs.push(await tend('check', ['--forks', String(Math.max(20, n))], true));
+    const s = summary({ name: `tend check, ${n} hosts`, ms: runs.map((r) => r.ms) });
+    scale[`${n}`] = { ...s, peakRssMb: Math.round(Math.max(...runs.map((r) => r.maxRssKb ?? 0)) / 1024), exit: Math.max(...runs.map((r) => r.code)) };
+  }
+  results.scale = scale;
+  fleet('down');
+
+  const stamp = new Date().toISOString().slice(0, 16).replace(/[-:T]/g, '');
+  const out = join(ROOT, 'bench/results');
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, `${stamp}.json`), `${JSON.stringify(results, null, 2)}\n`);
+  const table = markdown(results);
+  writeFileSync(join(out, `${stamp}.md`), table);
+  writeFileSync(join(out, 'latest.md'), table);
+  process.stdout.write(table);
+}
+
+function markdown(r: Record<string, unknown>): string {
+  const c = r.converged as { series: Record<string, ReturnType<typeof summary>>; ratios: Record<string, number>; roundTripsPerHost: Record<string, number>; tendApplyHostsChanged: number };
+  const lines = [
+    `Seed playbook, ${r.hosts} converged fleet hosts, ${r.reps} alternating repetitions, ${r.machine} (${r.date}).`,
+    '',
+    '| run | median | min–max |',
+    '|---|---|---|',
+    ...Object.values(c.series).map((s) => `| ${s.name} | ${(s.medianMs / 1000).toFixed(2)} s | ${(s.minMs / 1000).toFixed(2)}–${(s.maxMs / 1000).toFixed(2)} s |`),
+    '',
+    `Ratios: tend check / floor = **${c.ratios.tendCheckOverFloor}**, tend apply / floor = **${c.ratios.tendApplyOverFloor}**` +
+      (c.ratios.ansibleOverTendCheck !== undefined ? `, Ansible / tend check = **${c.ratios.ansibleOverTendCheck}×**, Ansible / tend apply = **${c.ratios.ansibleOverTendApply}×**` : '') +
+      `. Round trips per converged host: check ${c.roundTripsPerHost.check}, apply ${c.roundTripsPerHost.apply}; hosts changed by a converged apply: ${c.tendApplyHostsChanged}.`,
+  ];
+  const fresh = r.freshConverge as Record<string, Record<string, number>>;
+  if (Object.keys(fresh).length > 0) {
+    lines.push('', '| fresh converge | tend | Ansible | Ansible / tend |', '|---|---|---|---|');
+    for (const [n, row] of Object.entries(fresh)) {
+      lines.push(`| ${n} hosts | ${(row.tendMs! / 1000).toFixed(1)} s | ${row.ansibleMs ? `${(row.ansibleMs / 1000).toFixed(1)} s` : '–'} | ${row.ansibleOverTend ?? '–'} |`);
+    }
+  }
+  const scale = r.scale as Record<string, { medianMs: number; minMs: number; maxMs: number; peakRssMb: number }>;
+  if (Object.keys(scale).length > 0) {
+    lines.push('', '| tend check at scale | median | min–max | peak RSS |', '|---|---|---|---|');
+    for (const [n, s] of Object.entries(scale)) {
+      lines.push(`| ${n} hosts | ${(s.medianMs / 1000).toFixed(2)} s | ${(s.minMs / 1000).toFixed(2)}–${(s.maxMs / 1000).toFixed(2)} s | ${s.peakRssMb} MB |`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+await main();
