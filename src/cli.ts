@@ -51,17 +51,21 @@ const program = new Command()
   .configureOutput({ outputError: (s, write) => write(chalk.red(s)) })
   .exitOverride();
 
-function addRunOptions(cmd: Command): Command {
+/** Which hosts, and how to reach them: shared by every command that contacts hosts. */
+function addConnectionOptions(cmd: Command): Command {
   return cmd
-    .argument('<playbook>', 'playbook YAML file')
     .requiredOption('-i, --inventory <file>', 'inventory: tend or Ansible YAML, or Ansible INI')
     .option('-l, --limit <pattern>', 'hosts and groups: a,b  !excluded  &intersect  glob*')
-    .addOption(new Option('-e, --extra-vars <key=value>', 'variable (repeatable; also @file.yml or JSON)').default([]).argParser(collect))
     .option('-f, --forks <n>', 'hosts worked on at once', '20')
     .addOption(new Option('--known-hosts <file>', 'known_hosts file (repeatable; default ~/.ssh/known_hosts)').default([]).argParser(collect))
     .option('--accept-new-host-keys', 'trust unknown host keys on first use and record them (never a changed key)')
     .option('--timeout <seconds>', 'SSH connect timeout', '10')
-    .option('--no-color', 'plain output without colours (NO_COLOR is honoured too)')
+    .option('--no-color', 'plain output without colours (NO_COLOR is honoured too)');
+}
+
+function addRunOptions(cmd: Command): Command {
+  return addConnectionOptions(cmd.argument('<playbook>', 'playbook YAML file'))
+    .addOption(new Option('-e, --extra-vars <key=value>', 'variable (repeatable; also @file.yml or JSON)').default([]).argParser(collect))
     .option('--json <file>', "write the run's report as JSON (schema/report.schema.json); '-' for stdout")
     .option('--stats', 'round trips, bytes, connect and task times per host in the recap')
     .addHelpText('after', EXIT_CODES);
@@ -100,20 +104,15 @@ function knownVariables(hosts: readonly Host[], extraVars: Record<string, unknow
   return new Set([...hosts.flatMap((h) => Object.keys(h.vars)), ...Object.keys(extraVars)]);
 }
 
-program
-  .command('run')
-  .description('run one command on every selected host, in parallel; identical outputs grouped')
-  .argument('<command...>', 'the command: one argument is shell text, several are quoted words (put it after --)')
-  .requiredOption('-i, --inventory <file>', 'inventory: tend or Ansible YAML, or Ansible INI')
-  .option('-l, --limit <pattern>', 'hosts and groups: a,b  !excluded  &intersect  glob*')
+addConnectionOptions(
+  program
+    .command('run')
+    .description('run one command on every selected host, in parallel; identical outputs grouped')
+    .argument('<command...>', 'the command: one argument is shell text, several are quoted words (put it after --)'),
+)
   .option('--list-hosts', 'only list the hosts the command would reach')
   .option('-y, --yes', 'run a destructive command (postsuper -d, rm, reboot…) without asking')
   .option('--become', 'run through sudo -n when the user is not root')
-  .option('-f, --forks <n>', 'hosts worked on at once', '20')
-  .addOption(new Option('--known-hosts <file>', 'known_hosts file (repeatable)').default([]).argParser(collect))
-  .option('--accept-new-host-keys', 'trust unknown host keys on first use and record them')
-  .option('--timeout <seconds>', 'SSH connect timeout', '10')
-  .option('--no-color', 'plain output without colours')
   .addHelpText('after', '\nExit status: 0 every host exited 0 · 1 some command failed · 4 some host unreachable · 8 bad input')
   .action(async (words: string[], flags: RunFlags & { listHosts?: boolean; yes?: boolean; become?: boolean }) => {
     if (!flags.color || process.env.NO_COLOR) chalk.level = 0;

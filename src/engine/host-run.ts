@@ -3,6 +3,7 @@
 import type { Host } from '../inventory/index.ts';
 import { paramsForHost, type Play, type TaskSpec } from '../playbook/load.ts';
 import { renderString, variableLookup, type Lookup } from '../playbook/template.ts';
+import type { ShellText } from '../shell.ts';
 import type { Transport } from '../transport/types.ts';
 import { applyScript, batchProbeScript, parseBatchOutput } from './batch.ts';
 import { isChange, type HostResult, type TaskResult } from './results.ts';
@@ -63,17 +64,24 @@ async function runPlay(
   const runList = async (list: Prepared[]): Promise<boolean> => {
     let probes: Probed[] = [];
     let probedFrom = 0;
-    const probeFrom = async (i: number) => {
+    /**
+     * Reads the state of every task from `i` on, in one round trip. With `apply`, the
+     * previous task's commands run first in the same script: a changed task costs one
+     * round trip, its re-probe included. Returns how `apply` went.
+     */
+    const readFrom = async (i: number, apply?: ShellText): Promise<Probed | undefined> => {
       const window = list.slice(i).map((t) => (t.error === undefined ? t.spec.module.probe(t.params) : null));
-      const scripts = window.filter((s) => s !== null);
-      const out = scripts.length > 0 ? await transport.run(batchProbeScript(scripts)) : undefined;
-      if (out && out.code !== 0 && out.stdout.length === 0) {
+      const scripts = [...(apply ? [apply] : []), ...window.filter((s) => s !== null)];
+      const out = await transport.run(batchProbeScript(scripts));
+      if (out.code !== 0 && out.stdout.length === 0) {
         throw new Error(`probe script failed (exit ${out.code}): ${out.stderr.toString().trim()}`);
       }
-      const parsed = out ? parseBatchOutput(out.stdout, scripts.length) : [];
+      const parsed = parseBatchOutput(out.stdout, scripts.length);
+      const applied = apply ? parsed.shift() : undefined;
       let k = 0;
       probes = window.map((s) => (s === null ? { code: -1, stdout: '', stderr: '' } : parsed[k++]!));
       probedFrom = i;
+      return applied;
     };
 
     for (let i = 0; i < list.length; i++) {
@@ -99,7 +107,7 @@ async function runPlay(
         return true;
       };
       if (task.error !== undefined) return failAndSkipRest({ status: 'failed', changes: [], error: task.error });
-      if (probes.length === 0 || i < probedFrom) await probeFrom(i);
+      if (i >= probedFrom + probes.length || i < probedFrom) await readFrom(i);
       let plan: Plan;
       try {
         plan = task.spec.module.plan(task.params, probes[i - probedFrom]!);
@@ -120,14 +128,14 @@ async function runPlay(
         finish({ status: 'would-change', changes: plan.changes });
         continue;
       }
-      const applied = await transport.run(applyScript(plan.commands));
+      // What this task changes may change what later tasks see: they are read again,
+      // after the commands, in the same round trip.
+      const applied = (await readFrom(i + 1, applyScript(plan.commands)))!;
       if (applied.code !== 0) {
-        const output = `${applied.stderr.toString().trim()}\n${applied.stdout.toString().trim()}`.trim();
+        const output = `${applied.stderr.trim()}\n${applied.stdout.trim()}`.trim();
         return failAndSkipRest({ status: 'failed', changes: plan.changes, error: `exit ${applied.code}: ${lastLines(output, 15)}` });
       }
       finish({ status: 'changed', changes: plan.changes });
-      // What this task changed may change what later tasks see: read them again.
-      probes = [];
     }
     return false;
   };

@@ -92,6 +92,10 @@ describe('apply and check against three real hosts', () => {
     );
     assert.ok(linesOf(check.stdout, 'tend-2').some((l) => l.includes('smtpd_banner: drifted by hand → $myhostname ESMTP')));
     assert.equal(onHost(2, 'postconf -h smtpd_banner').trim(), 'drifted by hand', 'check must not change anything');
+    // --limit leaves the drifted host out.
+    const limited = await tend(['check', PLAYBOOK, ...common(), '--limit', 'all,!tend-2']);
+    assert.equal(limited.code, 0, limited.stdout);
+    assert.doesNotMatch(limited.stdout, /tend-2/);
 
     const pids = HOSTS.map(masterPid);
     const apply = await tend(['apply', PLAYBOOK, ...common()]);

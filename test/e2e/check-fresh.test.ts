@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { inventoryOf, KNOWN_HOSTS, ROOT, tend, writeTemp } from './helpers.ts';
+import { inventoryOf, KNOWN_HOSTS, onHost, ROOT, tend, writeTemp } from './helpers.ts';
 
 const HOST = 11;
 const PLAYBOOK = 'playbooks/postfix-sasl-tls.yml';
@@ -66,5 +66,16 @@ describe('check mode on a fresh host', () => {
       // listr2's cursor control may remain; colour codes (SGR, `ESC[…m`) may not.
       assert.doesNotMatch(out, new RegExp(String.raw`\u001b\[[0-9;]*m`));
     }
+  });
+
+  it('the guide’s alternative delivery agent: -e delivery_agent=maildrop converges, then nothing to do', async () => {
+    const args = [PLAYBOOK, '-i', inventory, '--known-hosts', KNOWN_HOSTS, '-e', 'delivery_agent=maildrop'];
+    const first = await tend(['apply', ...args]);
+    assert.equal(first.code, 0, first.stdout + first.stderr);
+    assert.match(first.stdout, /^tend-11: {5}\+ maildrop /m);
+    assert.equal(onHost(HOST, 'postconf -h mailbox_command').trim(), 'maildrop');
+    assert.match(onHost(HOST, "dpkg-query -W -f='${db:Status-Abbrev}' maildrop"), /^ii/);
+    const second = await tend(['apply', ...args, '--detailed-exitcode']);
+    assert.equal(second.code, 0, second.stdout);
   });
 });

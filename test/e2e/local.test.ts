@@ -1,0 +1,40 @@
+// The local transport: `localhost` (connection: local) runs tasks on this machine
+// without SSH. Everything it touches lives in a temporary directory.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { tend, writeTemp } from './helpers.ts';
+
+describe('local transport', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tend-local-'));
+  const inventory = writeTemp('hosts', 'localhost ansible_connection=local\n');
+  const playbook = writeTemp(
+    'local.yml',
+    [
+      '- hosts: all',
+      '  tasks:',
+      '    - file: { path: "{{ dir }}/conf", content: "a = 1\\n", mode: "0600" }',
+      '    - directory: { path: "{{ dir }}/sub", mode: "0750" }',
+      '    - link: { path: "{{ dir }}/link", target: "{{ dir }}/conf" }',
+      '    - command: { cmd: "echo ran >> {{ dir }}/log", creates: "{{ dir }}/log" }',
+      '',
+    ].join('\n'),
+  );
+  const args = ['-i', inventory, '-e', `dir=${dir}`];
+
+  it('applies on this machine, then finds nothing to do', async () => {
+    const first = await tend(['apply', playbook, ...args]);
+    assert.equal(first.code, 0, first.stdout + first.stderr);
+    assert.match(first.stdout, /^localhost +ok=0 {2}changed=4 /m);
+    assert.equal(readFileSync(join(dir, 'conf'), 'utf8'), 'a = 1\n');
+    assert.equal(statSync(join(dir, 'conf')).mode & 0o777, 0o600);
+    assert.equal(statSync(join(dir, 'sub')).mode & 0o777, 0o750);
+    assert.equal(readFileSync(join(dir, 'log'), 'utf8'), 'ran\n');
+    const second = await tend(['apply', playbook, ...args]);
+    assert.match(second.stdout, /^localhost +ok=4 {2}changed=0 /m);
+    const check = await tend(['check', playbook, ...args]);
+    assert.equal(check.code, 0, check.stdout);
+  });
+});
