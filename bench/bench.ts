@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { batchProbeScript } from '../src/engine/batch.ts';
+import { probeBatch } from '../src/engine/batch.ts';
 import { loadInventory } from '../src/inventory/index.ts';
 import { loadPlaybook, paramsForHost } from '../src/playbook/load.ts';
 import { variableLookup } from '../src/playbook/template.ts';
@@ -112,7 +112,7 @@ function floorScripts(): { address: string; key: string; script: string }[] {
       return play.tasks.map((t) => t.module.probe(paramsForHost(t, lookup)));
     });
     const script = join(dir, `${host.name}.sh`);
-    writeFileSync(script, batchProbeScript(probes).text);
+    writeFileSync(script, probeBatch(probes).script.text);
     return { address: host.address, key: host.privateKey!, script };
   });
 }

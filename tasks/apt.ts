@@ -71,11 +71,20 @@ export default defineTask({
   example: `apt:\n  name: [postfix, sasl2-bin]\n  update_cache: true\n  cache_valid_time: 3600`,
   probe: (p) => {
     const pkgs = names(p);
+    // apt-cache is slow (it reads every package list): asked only about packages that
+    // are not installed, unless `latest` needs every candidate.
+    const everyCandidate = p.state === 'latest' ? sh`need=" $*"` : sh`need=`;
     return sh`export LC_ALL=C
-dpkg-query -W -f='\${Package}\\t\${db:Status-Abbrev}\\t\${Version}\\n' ${pkgs} 2>/dev/null
+set -- ${pkgs}
+st=$(dpkg-query -W -f='\${Package}\\t\${db:Status-Abbrev}\\t\${Version}\\n' "$@" 2>/dev/null)
+printf '%s\\n' "$st"
 echo --tend--
 command -v apt-cache >/dev/null || { echo 'apt-cache not found: this is not a Debian host' >&2; exit 3; }
-apt-cache policy ${pkgs} 2>/dev/null
+${everyCandidate}
+[ -n "$need" ] || for p in "$@"; do case "
+$st" in *"
+$p	ii "*) ;; *) need="$need $p" ;; esac; done
+[ -z "$need" ] || apt-cache policy $need 2>/dev/null
 echo --tend--
 date +%s
 stat -c %Y ${STAMP} 2>/dev/null || stat -c %Y /var/lib/apt/lists 2>/dev/null || echo 0

@@ -3,6 +3,7 @@
 // only when missing, unreadable, not matching its key, not matching the wanted type,
 // size or subject, valid for another number of days, or inside the renewal window; the
 // diff says which.
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { defineTask, type Change } from '../src/engine/task.ts';
 import { quote, sh, ShellText } from '../src/shell.ts';
@@ -50,44 +51,44 @@ export interface CertState {
   ca: boolean;
 }
 
-const PUB_HASH = sh`sha256sum | cut -c1-64`;
-
+// One openssl run per file, its output sent back whole and read by the plan: every
+// process costs start-up time on the host, and a converged host runs them all.
 function keyProbe(k: string): ShellText {
   return sh`k=${k}
 if [ -e "$k" ]; then
   stat -c '%F|%U|%G|%a' -- "$k"
-  if openssl pkey -in "$k" -passin pass: -noout 2>/dev/null; then
-    echo parse=ok
-    openssl pkey -in "$k" -passin pass: -text -noout 2>/dev/null | grep -E 'Private-Key|NIST CURVE|ASN1 OID' | tr '\\n' ' '; echo
-    openssl pkey -in "$k" -passin pass: -pubout 2>/dev/null | ${PUB_HASH}
-  else echo parse=bad; fi
+  if out=$(openssl pkey -in "$k" -passin pass: -pubout -text_pub 2>/dev/null); then echo parse=ok; printf '%s\\n' "$out"; else echo parse=bad; fi
 else echo missing; fi`;
 }
 
 function certProbe(file: string | undefined, kind: 'req' | 'x509', renewSeconds: number): ShellText {
   if (file === undefined) return sh`true`;
-  const dates = kind === 'x509' ? sh`-startdate -enddate -ext basicConstraints` : sh``;
-  const checkend = kind === 'x509' ? sh`openssl x509 -in "$c" -noout -checkend ${renewSeconds} >/dev/null && echo fresh || echo expiring` : sh`true`;
+  const extra = kind === 'x509' ? sh`-startdate -enddate -ext basicConstraints -checkend ${renewSeconds}` : sh``;
   return sh`c=${file}
 if [ -e "$c" ]; then
-  if openssl ${kind} -in "$c" -noout 2>/dev/null; then
-    echo parse=ok
-    openssl ${kind} -in "$c" -noout -subject -nameopt RFC2253 ${dates} 2>/dev/null
-    echo "pub=$(openssl ${kind} -in "$c" -noout -pubkey 2>/dev/null | ${PUB_HASH})"
-    ${checkend}
-  else echo parse=bad; fi
+  out=$(openssl ${kind} -in "$c" -noout -subject -nameopt RFC2253 -pubkey ${extra} 2>/dev/null)
+  case "$out" in *subject=*) echo parse=ok; printf '%s\\n' "$out" ;; *) echo parse=bad ;; esac
 else echo missing; fi`;
+}
+
+/** SHA-256 of the PEM public key in openssl's output: how key, CSR and certificate are matched. */
+function publicKeyHash(lines: readonly string[]): string {
+  const begin = lines.indexOf('-----BEGIN PUBLIC KEY-----');
+  const end = lines.indexOf('-----END PUBLIC KEY-----');
+  if (begin < 0 || end < begin) return '';
+  return createHash('sha256').update(`${lines.slice(begin, end + 1).join('\n')}\n`).digest('hex');
 }
 
 export function parseKey(text: string): KeyState & { stat: string } {
   const lines = text.trim().split('\n');
   if (lines[0] === 'missing' || lines[0] === '') return { exists: false, parseable: false, kind: '', pubHash: '', stat: '' };
-  const [stat = '', parse = '', info = '', hash = ''] = lines;
+  const [stat = '', parse = '', ...output] = lines;
+  const info = output.filter((l) => /Public-Key|Private-Key|NIST CURVE|ASN1 OID/.test(l)).join(' ');
   let kind = 'unknown';
   if (/ED25519/.test(info)) kind = 'ed25519';
   else if (/NIST CURVE|ASN1 OID/.test(info)) kind = `ec ${/\((\d+) bit/.exec(info)?.[1] ?? '?'}`;
-  else if (/Private-Key: \((\d+) bit/.test(info)) kind = `rsa ${/\((\d+) bit/.exec(info)![1]}`;
-  return { exists: true, parseable: parse === 'parse=ok', kind, pubHash: hash.trim(), stat };
+  else if (/-Key: \((\d+) bit/.test(info)) kind = `rsa ${/\((\d+) bit/.exec(info)![1]}`;
+  return { exists: true, parseable: parse === 'parse=ok', kind, pubHash: publicKeyHash(output), stat };
 }
 
 export function parseCert(text: string): CertState {
@@ -101,9 +102,9 @@ export function parseCert(text: string): CertState {
     exists: true,
     parseable: true,
     subject: field('subject='),
-    pubHash: field('pub='),
+    pubHash: publicKeyHash(lines),
     days: Number.isFinite(start) && Number.isFinite(end) ? Math.round((end - start) / 86_400_000) : 0,
-    expiring: lines.includes('expiring'),
+    expiring: lines.includes('Certificate will expire'),
     ca: lines.some((l) => /CA:TRUE/.test(l)),
   };
 }

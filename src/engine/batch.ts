@@ -1,56 +1,67 @@
 // Many probes, one round trip: consecutive tasks' probe snippets travel in one script,
-// each in its own subshell, and come back framed by byte counts so any output (binary,
-// trailing newlines, stray markers) survives intact.
+// each in its own subshell, and come back between boundary lines that carry a random
+// token, so no output (binary, trailing newlines, lines that look like markers) can be
+// mistaken for the frame. Framing costs one fork per probe and shell builtins only —
+// no wc, no cat — since a converged host's whole run is this one script.
+import { randomBytes } from 'node:crypto';
 import { lines, sh, ShellText } from '../shell.ts';
 import type { Probed } from './task.ts';
 
-const HEADER = '@@tend-probe';
-
-export function batchProbeScript(probes: readonly ShellText[]): ShellText {
-  const parts = probes.map(
-    (probe, i) => new ShellText(`(
-${probe.text}
-) >"$__t/o" 2>"$__t/e" </dev/null; __c=$?
-printf '${HEADER} %s %s %s %s\\n' ${i} "$__c" "$(wc -c <"$__t/o")" "$(wc -c <"$__t/e")"
-cat "$__t/o" "$__t/e"`),
-  );
-  return lines([
-    sh`export LC_ALL=C PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
-    sh`__t=$(mktemp -d) || exit 90`,
-    sh`trap 'rm -rf "$__t"' EXIT`,
-    ...parts,
-  ]);
+export interface ProbeBatch {
+  script: ShellText;
+  parse(stdout: Buffer): Probed[];
 }
 
-export function parseBatchOutput(stdout: Buffer, count: number): Probed[] {
+const PREAMBLE = sh`export LC_ALL=C PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`;
+
+export function probeBatch(probes: readonly ShellText[], token = randomBytes(12).toString('hex')): ProbeBatch {
+  const mark = `@@${token}`;
+  const parts = probes.map(
+    (probe, i) => new ShellText(`printf '%s\\n' '${mark} ${i} out'
+(
+${probe.text}
+) 2>"$__t/e" </dev/null
+printf '\\n%s %s\\n' '${mark} ${i} end' "$?"
+if [ -s "$__t/e" ]; then printf '%s\\n' '${mark} ${i} err'; cat "$__t/e"; printf '\\n%s\\n' '${mark} ${i} errend'; fi`),
+  );
+  const script = lines([PREAMBLE, sh`__t=$(mktemp -d) || exit 90`, sh`trap 'rm -rf "$__t"' EXIT`, ...parts]);
+  return { script, parse: (stdout) => parseFramed(stdout, probes.length, mark) };
+}
+
+function parseFramed(buffer: Buffer, count: number, mark: string): Probed[] {
+  const text = buffer.toString('latin1'); // one char per byte: offsets stay byte offsets
   const results: Probed[] = [];
   let pos = 0;
-  while (pos < stdout.length) {
-    const eol = stdout.indexOf(0x0a, pos);
-    if (eol < 0) break;
-    const header = stdout.subarray(pos, eol).toString('latin1').split(' ');
-    if (header[0] !== HEADER || header.length !== 5) {
-      throw new Error(`probe output is garbled at byte ${pos}: '${stdout.subarray(pos, eol).toString().slice(0, 80)}'`);
+  const expect = (literal: string) => {
+    if (!text.startsWith(literal, pos)) {
+      throw new Error(`probe output is garbled at byte ${pos}: '${text.slice(pos, pos + 60)}'`);
     }
-    const [, index, code, outBytes, errBytes] = header.map(Number) as [number, number, number, number, number];
-    const start = eol + 1;
-    results[index] = {
-      code,
-      stdout: stdout.subarray(start, start + outBytes).toString('utf8'),
-      stderr: stdout.subarray(start + outBytes, start + outBytes + errBytes).toString('utf8'),
-    };
-    pos = start + outBytes + errBytes;
-  }
-  if (results.length !== count || results.some((r) => r === undefined)) {
-    throw new Error(`expected ${count} probe results, got ${results.filter(Boolean).length}`);
+    pos += literal.length;
+  };
+  const until = (literal: string): string => {
+    const at = text.indexOf(literal, pos);
+    if (at < 0) throw new Error(`probe output ends early: no '${literal.trim()}'`);
+    const body = text.slice(pos, at);
+    pos = at + literal.length;
+    return body;
+  };
+  const utf8 = (latin1: string) => Buffer.from(latin1, 'latin1').toString('utf8');
+  for (let i = 0; i < count; i++) {
+    if (pos >= text.length) throw new Error(`expected ${count} probe results, got ${i}`);
+    expect(`${mark} ${i} out\n`);
+    const stdout = until(`\n${mark} ${i} end `);
+    const code = Number(until('\n'));
+    let stderr = '';
+    if (text.startsWith(`${mark} ${i} err\n`, pos)) {
+      expect(`${mark} ${i} err\n`);
+      stderr = until(`\n${mark} ${i} errend\n`);
+    }
+    results.push({ code, stdout: utf8(stdout), stderr: utf8(stderr) });
   }
   return results;
 }
 
 /** The commands of one task as one script that stops at the first failing command. */
 export function applyScript(commands: readonly ShellText[]): ShellText {
-  return lines([
-    sh`export LC_ALL=C PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
-    ...commands.map((c) => new ShellText(`{\n${c.text}\n} || exit $?`)),
-  ]);
+  return lines([PREAMBLE, ...commands.map((c) => new ShellText(`{\n${c.text}\n} || exit $?`))]);
 }

@@ -5,7 +5,7 @@ import { paramsForHost, type Play, type TaskSpec } from '../playbook/load.ts';
 import { renderString, variableLookup, type Lookup } from '../playbook/template.ts';
 import type { ShellText } from '../shell.ts';
 import type { Transport } from '../transport/types.ts';
-import { applyScript, batchProbeScript, parseBatchOutput } from './batch.ts';
+import { applyScript, probeBatch } from './batch.ts';
 import { isChange, type HostResult, type TaskResult } from './results.ts';
 import { ProbeFailed, type Plan, type Probed } from './task.ts';
 
@@ -72,11 +72,12 @@ async function runPlay(
     const readFrom = async (i: number, apply?: ShellText): Promise<Probed | undefined> => {
       const window = list.slice(i).map((t) => (t.error === undefined ? t.spec.module.probe(t.params) : null));
       const scripts = [...(apply ? [apply] : []), ...window.filter((s) => s !== null)];
-      const out = await transport.run(batchProbeScript(scripts));
+      const batch = probeBatch(scripts);
+      const out = await transport.run(batch.script);
       if (out.code !== 0 && out.stdout.length === 0) {
         throw new Error(`probe script failed (exit ${out.code}): ${out.stderr.toString().trim()}`);
       }
-      const parsed = parseBatchOutput(out.stdout, scripts.length);
+      const parsed = batch.parse(out.stdout);
       const applied = apply ? parsed.shift() : undefined;
       let k = 0;
       probes = window.map((s) => (s === null ? { code: -1, stdout: '', stderr: '' } : parsed[k++]!));

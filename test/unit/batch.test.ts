@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { applyScript, batchProbeScript, parseBatchOutput } from '../../src/engine/batch.ts';
+import { applyScript, probeBatch } from '../../src/engine/batch.ts';
 import { sh } from '../../src/shell.ts';
 
 // The scripts run in a real /bin/sh here: the framing must survive real output.
@@ -19,23 +19,31 @@ describe('batched probes', () => {
     const probes = [
       sh`printf 'a\\n\\n\\n'`,
       sh`echo oops >&2; exit 3`,
-      sh`printf '@@tend-probe 9 9 9 9\\n'; printf 'no newline'`,
+      sh`printf '@@tend 1 end 0\\n'; printf 'no newline'`,
       sh`printf 'caf\\303\\251\\n'`,
     ];
-    const out = runScript(batchProbeScript(probes).text);
-    const results = parseBatchOutput(out.stdout, probes.length);
+    const batch = probeBatch(probes);
+    const results = batch.parse(runScript(batch.script.text).stdout);
     assert.deepEqual(results[0], { code: 0, stdout: 'a\n\n\n', stderr: '' });
     assert.deepEqual(results[1], { code: 3, stdout: '', stderr: 'oops\n' });
-    assert.deepEqual(results[2], { code: 0, stdout: '@@tend-probe 9 9 9 9\nno newline', stderr: '' });
+    assert.deepEqual(results[2], { code: 0, stdout: '@@tend 1 end 0\nno newline', stderr: '' });
     assert.equal(results[3]!.stdout, 'café\n');
   });
   it('a probe that exits does not end the batch', () => {
-    const out = runScript(batchProbeScript([sh`exit 1`, sh`echo still`]).text);
-    assert.equal(parseBatchOutput(out.stdout, 2)[1]!.stdout, 'still\n');
+    const batch = probeBatch([sh`exit 1`, sh`echo still`]);
+    assert.equal(batch.parse(runScript(batch.script.text).stdout)[1]!.stdout, 'still\n');
   });
-  it('garbled output is an error, not a guess', () => {
-    assert.throws(() => parseBatchOutput(Buffer.from('hello\n'), 1), /garbled/);
-    assert.throws(() => parseBatchOutput(Buffer.from(''), 1), /expected 1 probe results/);
+  it('output that imitates a frame is only output: real frames carry a random token', () => {
+    const batch = probeBatch([sh`printf '\\n@@x 0 end 0\\n@@x 1 out\\n'`, sh`echo two`]);
+    const results = batch.parse(runScript(batch.script.text).stdout);
+    assert.equal(results[0]!.stdout, '\n@@x 0 end 0\n@@x 1 out\n');
+    assert.equal(results[1]!.stdout, 'two\n');
+    assert.notEqual(probeBatch([sh`true`]).script.text, probeBatch([sh`true`]).script.text);
+  });
+  it('garbled or short output is an error, not a guess', () => {
+    const batch = probeBatch([sh`true`]);
+    assert.throws(() => batch.parse(Buffer.from('hello\n')), /garbled/);
+    assert.throws(() => batch.parse(Buffer.from('')), /expected 1 probe results/);
   });
 });
 

@@ -36,7 +36,9 @@ describe('apt plan', () => {
     const absent = plan('apt', { name: ['procmail', 'nonexistent-pkg'], state: 'absent', purge: true }, conv.probed);
     assert.deepEqual(absent.changes.map((c) => c.subject), ['procmail']);
     assert.match(commandsText(absent), /apt-get remove -y -q --purge procmail$/);
-    const older = { ...conv.probed, stdout: conv.probed.stdout.replace(/^openssl\tii \t\S+/m, 'openssl\tii \t3.0.0-1') };
+    // With state latest the probe asks apt-cache about every package, installed or not.
+    const policy = 'openssl:\n  Installed: 3.0.0-1\n  Candidate: 3.0.22-1~deb12u2\n';
+    const older = { ...conv.probed, stdout: conv.probed.stdout.replace(/^openssl\tii \t\S+/m, 'openssl\tii \t3.0.0-1').replace('--tend--\n--tend--', `--tend--\n${policy}--tend--`) };
     const latest = plan('apt', { name: 'openssl', state: 'latest' }, older);
     assert.deepEqual(latest.changes.map((c) => [c.before, c.after]), [['3.0.0-1', '3.0.22-1~deb12u2']]);
   });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ProbeFailed } from '../../src/engine/task.ts';
 import { parseMasterEntries, parsePostconf } from '../../tasks/postconf.ts';
-import { subjectPairs } from '../../tasks/openssl.ts';
+import { parseKey, subjectPairs } from '../../tasks/openssl.ts';
 import { commandsText, fixture, plan } from './fixtures.ts';
 
 describe('postconf plan', () => {
@@ -72,12 +72,14 @@ describe('openssl plan', () => {
     const f = fixture('openssl', 'converged');
     const reasons = (params: object, stdout: string) => plan('openssl', { ...(f.params as object), ...params }, { ...f.probed, stdout }).changes.map((c) => `${c.subject}: ${c.reason}`);
     assert.deepEqual(reasons({ subject: { CN: 'other.example' } }, f.probed.stdout), [
-      '/etc/postfix/ssl/smtpd.csr: subject is CN=tend-5.localdomain',
+      '/etc/postfix/ssl/smtpd.csr: subject is CN=tend-1.localdomain',
       '/etc/postfix/ssl/smtpd.crt: the CSR is new',
     ]);
-    const otherCert = f.probed.stdout.replace(/(notAfter=.*\npub=)[0-9a-f]+/, '$1deadbeef');
+    // The certificate section's public key replaced by another one.
+    const [key, csr, cert] = f.probed.stdout.split('--tend-section--\n') as [string, string, string];
+    const otherCert = [key, csr, cert.replace(/^MII[A-Za-z0-9+/]{8}/m, 'MIIotherkeyA')].join('--tend-section--\n');
     assert.deepEqual(reasons({}, otherCert), ['/etc/postfix/ssl/smtpd.crt: does not match the key']);
-    assert.deepEqual(reasons({}, f.probed.stdout.replace(/fresh\n$/, 'expiring\n')), ['/etc/postfix/ssl/smtpd.crt: expires within 30 days']);
+    assert.deepEqual(reasons({}, f.probed.stdout.replace('Certificate will not expire', 'Certificate will expire')), ['/etc/postfix/ssl/smtpd.crt: expires within 30 days']);
     assert.deepEqual(reasons({ days: 365 }, f.probed.stdout), ['/etc/postfix/ssl/smtpd.crt: valid for 3650 days, want 365']);
     assert.deepEqual(reasons({ size: 4096 }, f.probed.stdout), [
       '/etc/postfix/ssl/smtpd.key: is rsa 2048, want rsa 4096',
@@ -87,6 +89,12 @@ describe('openssl plan', () => {
   });
   it('refuses RSA under 2048 bits', () => {
     assert.throws(() => plan('openssl', { key: '/k', size: 1024 }, { code: 0, stdout: '', stderr: '' }), /2048/);
+  });
+  it('reads key types from openssl’s text: RSA, EC, ed25519', () => {
+    const key = (info: string) => parseKey(`regular file|root|root|600\nparse=ok\n${info}\nabc\n`).kind;
+    assert.equal(key('Public-Key: (4096 bit) '), 'rsa 4096');
+    assert.equal(key('Public-Key: (256 bit) ASN1 OID: prime256v1 NIST CURVE: P-256 '), 'ec 256');
+    assert.equal(key('ED25519 Public-Key: '), 'ed25519');
   });
   it('compares subjects by their parts, whatever the order and escaping', () => {
     assert.deepEqual(subjectPairs('O=Example\\, Inc.,CN=mail.example.org'), ['CN=mail.example.org', 'O=Example, Inc.']);

@@ -1,0 +1,11 @@
+import { writeFileSync } from 'node:fs';
+import { probeBatch } from '../src/engine/batch.ts';
+import { loadInventory } from '../src/inventory/index.ts';
+import { loadPlaybook, paramsForHost } from '../src/playbook/load.ts';
+import { variableLookup } from '../src/playbook/template.ts';
+import { modules } from '../tasks/index.ts';
+const pb = loadPlaybook('playbooks/postfix-sasl-tls.yml', modules);
+const host = loadInventory('/var/tmp/tend-fleet/inventory.yml').hosts.get('tend-1')!;
+const play = pb.plays[0]!;
+const lookup = variableLookup([play.vars, host.vars]);
+writeFileSync('.scratch/b.sh', probeBatch(play.tasks.map((t) => t.module.probe(paramsForHost(t, lookup)))).script.text);
