@@ -48,7 +48,7 @@ export function renderAdhoc(results: readonly AdhocResult[]): string[] {
   for (const { hosts, result } of [...groups.values()].sort((a, b) => b.hosts.length - a.hosts.length)) {
     const status = result.error !== undefined ? chalk.red(result.unreachable ? 'unreachable' : 'failed') : result.code === 0 ? chalk.green('exit 0') : chalk.red(`exit ${result.code}`);
     out.push(`${chalk.bold(hosts.join(', '))} (${hosts.length} host${hosts.length === 1 ? '' : 's'}, ${status}):`);
-    const body = result.error ?? `${result.stdout}${result.stderr ? chalk.yellow(result.stderr) : ''}`;
+    const body = result.error ?? (`${result.stdout}${result.stderr ? chalk.yellow(result.stderr) : ''}` || chalk.dim('(no output)'));
     for (const line of body.replace(/\n$/, '').split('\n')) out.push(`    ${line}`);
   }
   return out;

@@ -200,7 +200,7 @@ async function run(playbookFile: string, flags: RunFlags, check: boolean): Promi
   let events: RunEvents;
   let finished: Promise<unknown> = Promise.resolve();
   if (interactive) {
-    const live = liveReporter([...work.keys()].map((h) => h.name), check);
+    const live = liveReporter([...work.keys()].map((h) => h.name), check, forks);
     events = live.events;
     finished = live.finished;
   } else {

@@ -1,53 +1,85 @@
-// On a terminal: listr2 shows one line per host with its current task and a spinner;
-// a finished host collapses to its summary. Details of changes come after, grouped.
+// On a terminal: listr2 shows a header line (hosts done, changed, failed) and one line
+// per host being worked on, with its current task and a spinner. Lines are slots, not
+// hosts: at most `forks` of them, so two hundred hosts stay as readable as three. A
+// finished host leaves its slot; its summary appears in the recap and differences after.
 import { Listr, type DefaultRenderer, type ListrTaskWrapper } from 'listr2';
 import type { HostResult } from '../engine/results.ts';
 import type { RunEvents } from '../engine/run.ts';
 import { hostSummary, taskLabel } from './format.ts';
 
-interface HostSlot {
-  task?: ListrTaskWrapper<unknown, typeof DefaultRenderer, typeof DefaultRenderer>;
-  done: (result: HostResult) => void;
-  result: Promise<HostResult>;
-}
+type Wrapper = ListrTaskWrapper<unknown, typeof DefaultRenderer, typeof DefaultRenderer>;
 
-export function liveReporter(hostNames: string[], check: boolean): { events: RunEvents; finished: Promise<unknown> } {
-  const slots = new Map<string, HostSlot>();
-  for (const name of hostNames) {
-    let done!: (r: HostResult) => void;
-    const result = new Promise<HostResult>((resolve) => (done = resolve));
-    slots.set(name, { done, result });
-  }
+export function liveReporter(hostNames: string[], check: boolean, forks: number): { events: RunEvents; finished: Promise<unknown> } {
+  const total = hostNames.length;
+  const slotCount = Math.max(1, Math.min(forks, total));
+  // Few hosts: one line each, kept with its summary when done. Many: slots.
+  const perHost = total <= slotCount;
+  const wrappers: (Wrapper | undefined)[] = new Array(perHost ? total : slotCount).fill(undefined);
+  const slotOf = new Map<string, number>();
+  const free = Array.from({ length: wrappers.length }, (_, i) => i);
+  const done = { hosts: 0, changed: 0, failed: 0 };
+  let header: Wrapper | undefined;
+  let finish!: () => void;
+  const allDone = new Promise<void>((resolve) => (finish = resolve));
+
+  const headerTitle = () =>
+    `${done.hosts}/${total} hosts done · ${done.changed} ${check ? 'drifted' : 'changed'} · ${done.failed} failed or unreachable`;
+  const setTitle = (host: string, title: string) => {
+    const slot = slotOf.get(host);
+    const w = slot === undefined ? undefined : wrappers[slot];
+    if (w) w.title = title;
+  };
+
   const list = new Listr(
-    hostNames.map((name) => ({
-      title: `${name}: waiting`,
-      task: async (_ctx: unknown, task: ListrTaskWrapper<unknown, typeof DefaultRenderer, typeof DefaultRenderer>) => {
-        const slot = slots.get(name)!;
-        slot.task = task;
-        const result = await slot.result;
-        task.title = `${name}: ${hostSummary(result, check)}`;
-        if (result.status === 'failed' || result.status === 'unreachable') throw new Error(task.title);
-      },
-    })),
-    {
-      concurrent: true,
-      exitOnError: false,
-      renderer: 'default',
-      rendererOptions: { collapseErrors: true, showErrorMessage: false },
-    },
+    [
+      ...(perHost
+        ? []
+        : [
+            {
+              title: headerTitle(),
+              task: async (_ctx: unknown, task: Wrapper) => {
+                header = task;
+                await allDone;
+                task.title = headerTitle();
+              },
+            },
+          ]),
+      ...wrappers.map((_, i) => ({
+        title: perHost ? `${hostNames[i]}: waiting` : 'waiting',
+        task: async (_ctx: unknown, task: Wrapper) => {
+          wrappers[i] = task;
+          await allDone;
+          if (!perHost) task.title = '';
+        },
+      })),
+    ],
+    { concurrent: true, exitOnError: false, renderer: 'default', rendererOptions: { collapseErrors: true, showErrorMessage: false } },
   );
   const finished = list.run().catch(() => undefined);
+  if (perHost) hostNames.forEach((name, i) => slotOf.set(name, i));
+
   const events: RunEvents = {
     hostStarted: (host) => {
-      const t = slots.get(host)?.task;
-      if (t) t.title = `${host}: connecting`;
+      if (!perHost) slotOf.set(host, free.shift() ?? 0);
+      setTitle(host, `${host}: connecting`);
     },
-    taskStarted: (host, task) => {
-      const t = slots.get(host)?.task;
-      if (t) t.title = `${host}: ${taskLabel(task)}`;
-    },
+    taskStarted: (host, task) => setTitle(host, `${host}: ${taskLabel(task)}`),
     taskDone: () => {},
-    hostDone: (result) => slots.get(result.host)?.done(result),
+    hostDone: (result: HostResult) => {
+      done.hosts++;
+      if (result.status === 'changed') done.changed++;
+      if (result.status === 'failed' || result.status === 'unreachable') done.failed++;
+      if (perHost) setTitle(result.host, `${result.host}: ${hostSummary(result, check)}`);
+      else {
+        const slot = slotOf.get(result.host);
+        if (slot !== undefined) {
+          setTitle(result.host, 'idle');
+          free.push(slot);
+        }
+        if (header) header.title = headerTitle();
+      }
+      if (done.hosts === total) finish();
+    },
   };
   return { events, finished };
 }

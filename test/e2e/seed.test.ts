@@ -231,7 +231,7 @@ describe('the seed playbook on five fresh hosts', () => {
     const mixed = await tend(['run', ...args(), '--', 'postfix status']);
     assert.equal(mixed.code, 1, mixed.stdout);
     assert.match(mixed.stdout, /^tend-5, tend-6, tend-8, tend-9 \(4 hosts, exit 0\):/m);
-    assert.match(mixed.stdout, /^tend-7 \(1 host, exit 1\):\n {4}.*not running/m);
+    assert.match(mixed.stdout, /^tend-7 \(1 host, exit 1\):$/m);
     onHost(7, 'postfix start >/dev/null 2>&1; true');
     const refused = await tend(['run', ...args(), '--', 'postsuper -d ALL']);
     assert.equal(refused.code, 8, refused.stdout + refused.stderr);

@@ -104,6 +104,7 @@ describe('ad-hoc output', () => {
     assert.match(out, /^h2, h10 \(2 hosts, exit 0\):\n {4}Mail queue is empty$/m);
     assert.match(out, /^h3 \(1 host, exit 69\):\n {4}mailq: fatal$/m);
     assert.match(out, /^h4 \(1 host, unreachable\):/m);
+    assert.match(renderAdhoc([{ host: 'h1', code: 1, stdout: '', stderr: '', unreachable: false }]).join('\n'), /^h1 \(1 host, exit 1\):\n {4}\(no output\)$/m);
   });
   it('one argument is shell text; several are quoted words; destructive commands are known', () => {
     assert.equal(commandFromArgs(['postsuper -d ALL']).text, 'postsuper -d ALL');
