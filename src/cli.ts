@@ -71,6 +71,11 @@ function addRunOptions(cmd: Command): Command {
     .addHelpText('after', EXIT_CODES);
 }
 
+/** --no-color and NO_COLOR turn colours off. */
+function useColour(flags: { color: boolean }): void {
+  if (!flags.color || process.env.NO_COLOR) chalk.level = 0;
+}
+
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
@@ -115,7 +120,7 @@ addConnectionOptions(
   .option('--become', 'run through sudo -n when the user is not root')
   .addHelpText('after', '\nExit status: 0 every host exited 0 · 1 some command failed · 4 some host unreachable · 8 bad input')
   .action(async (words: string[], flags: RunFlags & { listHosts?: boolean; yes?: boolean; become?: boolean }) => {
-    if (!flags.color || process.env.NO_COLOR) chalk.level = 0;
+    useColour(flags);
     const hosts = selectHosts(loadInventory(flags.inventory), flags.limit);
     if (flags.listHosts) {
       console.log(`${hosts.length} host(s):`);
@@ -172,7 +177,7 @@ program
   });
 
 async function run(playbookFile: string, flags: RunFlags, check: boolean): Promise<void> {
-  if (!flags.color || process.env.NO_COLOR) chalk.level = 0;
+  useColour(flags);
   // Everything is read and validated before any host is contacted.
   const inventory = loadInventory(flags.inventory);
   const playbook = loadPlaybook(playbookFile, modules);

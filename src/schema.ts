@@ -8,8 +8,13 @@ type Json = Record<string, unknown>;
 
 const TEMPLATE: Json = { type: 'string', pattern: '\\{\\{', description: 'a {{ variable }} expression, filled in per host' };
 
+/** A module's parameters as JSON Schema, as a playbook writes them (before zod's transforms). */
+function paramsJsonSchema(module: TaskModule): Json {
+  return z.toJSONSchema(module.params, { target: 'draft-7', io: 'input', unrepresentable: 'any' }) as Json;
+}
+
 export function moduleParamsSchema(module: TaskModule): Json {
-  const schema = z.toJSONSchema(module.params, { target: 'draft-7', io: 'input', unrepresentable: 'any' }) as Json;
+  const schema = paramsJsonSchema(module);
   delete schema.$schema;
   return allowTemplates(schema);
 }
@@ -74,7 +79,7 @@ export function playbookJsonSchema(modules: ReadonlyMap<string, TaskModule>): Js
 
 /** `tend modules NAME`: summary, parameters with type, default and description, and an example. */
 export function describeModule(module: TaskModule): string {
-  const schema = z.toJSONSchema(module.params, { target: 'draft-7', io: 'input', unrepresentable: 'any' }) as Json;
+  const schema = paramsJsonSchema(module);
   const properties = (schema.properties ?? {}) as Record<string, Json>;
   const required = new Set((schema.required as string[] | undefined) ?? []);
   const lines = [`${module.name} — ${module.summary}`, '', 'parameters:'];

@@ -1,6 +1,7 @@
 // --limit: host and group names, comma (or colon) separated; `!name` excludes,
 // `&name` intersects, `*` globs — the way Ansible reads its host patterns.
 import { InputError } from '../errors.ts';
+import { globToRegExp } from '../glob.ts';
 import type { Host, Inventory } from './model.ts';
 
 export function selectHosts(inventory: Inventory, pattern: string | undefined, playHosts = 'all'): Host[] {
@@ -31,7 +32,7 @@ export function resolve(inventory: Inventory, pattern: string, what: string): st
 
 function match(inventory: Inventory, term: string, what: string): string[] {
   if (term.includes('*') || term.includes('?')) {
-    const re = new RegExp(`^${term.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.')}$`);
+    const re = globToRegExp(term);
     const groups = [...inventory.groups.keys()].filter((g) => re.test(g)).flatMap((g) => inventory.groups.get(g)!);
     const hosts = [...inventory.hosts.keys()].filter((h) => re.test(h));
     return [...new Set([...groups, ...hosts])];

@@ -4,6 +4,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { globToRegExp } from '../glob.ts';
 
 export interface KnownKey {
   type: string;
@@ -98,6 +99,5 @@ function matchesHashed(entry: string, name: string): boolean {
 
 function glob(pattern: string, name: string): boolean {
   if (!pattern.includes('*') && !pattern.includes('?')) return pattern.toLowerCase() === name.toLowerCase();
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.')}$`, 'i');
-  return re.test(name);
+  return globToRegExp(pattern, 'i').test(name);
 }

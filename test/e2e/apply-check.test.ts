@@ -5,17 +5,11 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { describe, it, before } from 'node:test';
-import { fleet, fleetIp, inventoryOf, KNOWN_HOSTS, linesOf, onHost, tend, writeTemp } from './helpers.ts';
+import { fleet, fleetIp, inventoryOf, KNOWN_HOSTS, linesOf, onHost, recapLine, tend, writeTemp } from './helpers.ts';
 
 const PLAYBOOK = 'playbooks/postfix-basic.yml';
 const HOSTS = [1, 2, 3];
 const DOWN_HOST = 4;
-
-function recapLine(output: string, host: string): string {
-  const line = output.split('\n').find((l) => l.startsWith(`${host} `) && l.includes('unreachable='));
-  assert.ok(line, `no recap line for ${host} in:\n${output}`);
-  return line;
-}
 
 function count(line: string, key: string): number {
   const m = new RegExp(`${key}=(\\d+)`).exec(line);

@@ -1,5 +1,6 @@
 // What end-to-end tests share: the fleet (started by test/run.sh), and running the real
 // `tend` command line as a child process.
+import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -66,4 +67,11 @@ export function writeTemp(name: string, content: string): string {
 /** Lines of output that mention a host. */
 export function linesOf(output: string, host: string): string[] {
   return output.split('\n').filter((l) => l.startsWith(`${host}:`));
+}
+
+/** A host's line in the recap at the end of a run. */
+export function recapLine(output: string, host: string): string {
+  const line = output.split('\n').find((l) => l.startsWith(`${host} `) && l.includes('unreachable='));
+  assert.ok(line, `no recap line for ${host} in:\n${output}`);
+  return line;
 }

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { jsonReport } from '../../src/report/json.ts';
-import { fleetIp, inventoryOf, KNOWN_HOSTS, linesOf, onHost, tend, writeTemp } from './helpers.ts';
+import { fleetIp, inventoryOf, KNOWN_HOSTS, linesOf, onHost, recapLine, tend, writeTemp } from './helpers.ts';
 
 const PLAYBOOK = 'playbooks/postfix-sasl-tls.yml';
 const HOSTS = [5, 6, 7, 8, 9];
@@ -71,11 +71,6 @@ class Smtp {
   }
 }
 
-function recapLine(output: string, host: string): string {
-  const line = output.split('\n').find((l) => l.startsWith(`${host} `) && l.includes('unreachable='));
-  assert.ok(line, `no recap line for ${host}:\n${output}`);
-  return line;
-}
 const changedCount = (output: string, host: string) => Number(/(?:changed|would-change)=(\d+)/.exec(recapLine(output, host))![1]);
 const pidOf = (i: number, file: string) => onHost(i, `cat ${file} 2>/dev/null || true`).trim();
 const postfixPid = (i: number) => pidOf(i, '/var/spool/postfix/pid/master.pid');
