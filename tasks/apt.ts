@@ -43,17 +43,18 @@ export function names(p: Params): string[] {
   return Array.isArray(p.name) ? p.name : [p.name];
 }
 
-// Three sections separated by marker lines: dpkg status, apt-cache policy, cache times.
-export function parseAptProbe(stdout: string): AptState {
-  const [status = '', policy = '', times = ''] = stdout.split(/^--tend--$/m);
+// Two sections: dpkg status lines (tab-separated) followed by apt-cache policy; cache times.
+export function parseAptProbe(sections: readonly string[]): AptState {
+  const [packages = '', times = ''] = sections;
+  const lines = packages.split('\n');
   const installed = new Map<string, string>();
-  for (const line of status.split('\n')) {
+  for (const line of lines.filter((l) => l.includes('\t'))) {
     const [pkg, abbrev, version] = line.split('\t');
     if (pkg && abbrev?.startsWith('ii')) installed.set(pkg.split(':')[0]!, version ?? '');
   }
   const candidate = new Map<string, string>();
   let current: string | null = null;
-  for (const line of policy.split('\n')) {
+  for (const line of lines.filter((l) => !l.includes('\t'))) {
     const head = /^(\S+):$/.exec(line);
     if (head) current = head[1]!.split(':')[0]!;
     const cand = /^\s+Candidate: (.+)$/.exec(line);
@@ -74,25 +75,28 @@ export default defineTask({
     // apt-cache is slow (it reads every package list): asked only about packages that
     // are not installed, unless `latest` needs every candidate.
     const everyCandidate = p.state === 'latest' ? sh`need=" $*"` : sh`need=`;
-    return sh`export LC_ALL=C
+    return [
+      // dpkg's lines (tab-separated, our format) and apt-cache's (never a tab) share a
+      // snippet: which packages apt-cache is asked about depends on dpkg's answer.
+      sh`export LC_ALL=C
 set -- ${pkgs}
-st=$(dpkg-query -W -f='\${Package}\\t\${db:Status-Abbrev}\\t\${Version}\\n' "$@" 2>/dev/null)
+st=$(dpkg-query -W -f='\${Package}\\t\${db:Status-Abbrev}\\t\${Version}\\n' -- "$@" 2>/dev/null)
 printf '%s\\n' "$st"
-echo --tend--
 command -v apt-cache >/dev/null || { echo 'apt-cache not found: this is not a Debian host' >&2; exit 3; }
 ${everyCandidate}
 [ -n "$need" ] || for p in "$@"; do case "
 $st" in *"
 $p	ii "*) ;; *) need="$need $p" ;; esac; done
-[ -z "$need" ] || apt-cache policy $need 2>/dev/null
-echo --tend--
-date +%s
+[ -z "$need" ] || apt-cache policy -- $need 2>/dev/null
+true`,
+      sh`date +%s
 stat -c %Y ${STAMP} 2>/dev/null || stat -c %Y /var/lib/apt/lists 2>/dev/null || echo 0
-true`;
+true`,
+    ];
   },
   plan: (p, probed) => {
     if (probed.code !== 0) throw new ProbeFailed(probed.stderr.trim() || `probe exited ${probed.code}`);
-    const state = parseAptProbe(probed.stdout);
+    const state = parseAptProbe(probed.sections);
     const changes: Change[] = [];
     const toInstall: string[] = [];
     const toRemove: string[] = [];

@@ -10,7 +10,6 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { defineTask, ProbeFailed, type Change } from '../src/engine/task.ts';
 import { sh, type ShellText } from '../src/shell.ts';
-import { sectionBreak, sections } from './lib/sections.ts';
 
 const answer = z
   .object({
@@ -34,8 +33,8 @@ export function digest(question: string, type: string, value: string): string {
 }
 
 /** debconf-communicate answers: `0 value` per GET, `10 …` when the question does not exist. */
-export function parseDebconfProbe(stdout: string, questions: string[]): { current: Map<string, string | null>; seeded: Set<string> } {
-  const [answers = '', recorded = ''] = sections(stdout);
+export function parseDebconfProbe(sections: readonly string[], questions: string[]): { current: Map<string, string | null>; seeded: Set<string> } {
+  const [answers = '', recorded = ''] = sections;
   const current = new Map<string, string | null>();
   answers
     .split('\n')
@@ -54,15 +53,16 @@ export default defineTask({
   example: `debconf:\n  package: postfix\n  answers:\n    postfix/main_mailer_type: { type: select, value: Internet Site }\n    postfix/mailname: { type: string, value: mail.example.org }`,
   probe: (p) => {
     const gets = Object.keys(p.answers).map((q) => `GET ${q}\n`).join('');
-    return sh`command -v debconf-communicate >/dev/null || { echo 'debconf-communicate not found' >&2; exit 127; }
-printf '%s' ${gets} | DEBIAN_FRONTEND=noninteractive debconf-communicate ${p.package} 2>/dev/null
-${sectionBreak}
-cat ${`${STATE_DIR}/${p.package}`} 2>/dev/null; true`;
+    return [
+      sh`command -v debconf-communicate >/dev/null || { echo 'debconf-communicate not found' >&2; exit 127; }
+printf '%s' ${gets} | DEBIAN_FRONTEND=noninteractive debconf-communicate -- ${p.package} 2>/dev/null; true`,
+      sh`cat -- ${`${STATE_DIR}/${p.package}`} 2>/dev/null; true`,
+    ];
   },
   plan: (p, probed) => {
     if (probed.code !== 0) throw new ProbeFailed(probed.stderr.trim() || `probe exited ${probed.code}`);
     const questions = Object.keys(p.answers);
-    const { current, seeded } = parseDebconfProbe(probed.stdout, questions);
+    const { current, seeded } = parseDebconfProbe(probed.sections, questions);
     const changes: Change[] = [];
     const selections: string[] = [];
     for (const [question, { type, value }] of Object.entries(p.answers)) {

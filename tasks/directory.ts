@@ -3,8 +3,7 @@
 import { z } from 'zod';
 import { defineTask, type Change } from '../src/engine/task.ts';
 import { sh, type ShellText } from '../src/shell.ts';
-import { metadataChanges, metadataCommands, ownership, parseStat } from './lib/metadata.ts';
-import { sectionBreak, sections } from './lib/sections.ts';
+import { metadataChanges, metadataCommands, ownership, parseStat, statProbe } from './lib/metadata.ts';
 
 const params = z
   .object({
@@ -31,13 +30,16 @@ export default defineTask({
     const wrongGroup = p.group !== undefined ? sh`! -group ${p.group}` : sh``;
     const scan = p.recurse !== false && (p.owner !== undefined || p.group !== undefined);
     const onlyDirs = p.recurse === 'directories' ? sh`-type d` : sh``;
-    return sh`p=${p.path}
-if [ -e "$p" ] || [ -L "$p" ]; then stat -c '%F|%U|%G|%a' -- "$p"; else echo missing; fi
-${sectionBreak}
-${scan ? sh`[ -d "$p" ] && [ ! -L "$p" ] && find "$p" -mindepth 1 ${onlyDirs} \\( ${wrongOwner} ${or} ${wrongGroup} \\) -print 2>/dev/null | head -n ${SAMPLE + 1}` : sh`true`}`;
+    return [
+      statProbe(p.path),
+      scan
+        ? sh`p=${p.path}
+[ -d "$p" ] && [ ! -L "$p" ] && find "$p" -mindepth 1 ${onlyDirs} \\( ${wrongOwner} ${or} ${wrongGroup} \\) -print 2>/dev/null | head -n ${SAMPLE + 1}`
+        : sh`true`,
+    ];
   },
   plan: (p, probed) => {
-    const [statLine = '', strays = ''] = sections(probed.stdout);
+    const [statLine = '', strays = ''] = probed.sections;
     const have = parseStat(statLine);
     const want = { owner: p.owner, group: p.group, mode: p.mode };
     if (p.state === 'absent') {

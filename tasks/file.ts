@@ -9,7 +9,6 @@ import { defineTask, ProbeFailed, type Change } from '../src/engine/task.ts';
 import { sh, type ShellText } from '../src/shell.ts';
 import { atomicWriteScript } from './lib/atomic.ts';
 import { metadataChanges, metadataCommands, ownership, parseStat } from './lib/metadata.ts';
-import { sectionBreak, sections } from './lib/sections.ts';
 
 const absolutePath = z.string().regex(/^\/[^\0]*$/, 'an absolute path');
 
@@ -79,14 +78,15 @@ export default defineTask({
     if (rest.content !== undefined) throw new Error('give one of content, template or lines');
     return { ...rest, content: text };
   },
-  probe: (p) => sh`p=${p.path}
+  probe: (p) => [
+    sh`p=${p.path}
 if [ -d "$p" ] && [ ! -L "$p" ]; then echo directory; exit 0; fi
-if [ -e "$p" ]; then stat -c '%F|%U|%G|%a' -- "$p"; else echo missing; fi
-${sectionBreak}
-${p.state === "present" && (p.content !== undefined || p.lines !== undefined) ? sh`if [ -f "$p" ]; then cat -- "$p"; fi` : sh`true`}`,
+if [ -e "$p" ] || [ -L "$p" ]; then stat -c '%F|%U|%G|%a' -- "$p"; else echo missing; fi`,
+    p.state === 'present' && (p.content !== undefined || p.lines !== undefined) ? sh`if [ -f ${p.path} ]; then cat -- ${p.path}; fi` : sh`true`,
+  ],
   plan: (p: Params, probed) => {
     if (probed.code !== 0) throw new ProbeFailed(probed.stderr.trim() || `probe exited ${probed.code}`);
-    const [statLine = '', current = ''] = sections(probed.stdout);
+    const [statLine = '', current = ''] = probed.sections;
     if (statLine.trim() === "directory") throw new Error(`${p.path} is a directory, not a file`);
     const have = parseStat(statLine);
     const exists = have.type !== null;

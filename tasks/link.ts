@@ -3,7 +3,6 @@
 import { z } from 'zod';
 import { defineTask, ProbeFailed } from '../src/engine/task.ts';
 import { sh } from '../src/shell.ts';
-import { sectionBreak, sections } from './lib/sections.ts';
 
 const params = z
   .object({
@@ -18,12 +17,13 @@ export default defineTask({
   summary: 'a symbolic link points at a target, replacing what stands there when forced',
   params,
   example: `link:\n  path: /run/saslauthd\n  target: /var/spool/postfix/var/run/saslauthd\n  force: true`,
-  probe: (p) => sh`p=${p.path}
-if [ -L "$p" ]; then echo link; readlink -- "$p"; elif [ -d "$p" ]; then echo directory; elif [ -e "$p" ]; then echo file; else echo missing; fi
-${sectionBreak}
-d=$(dirname -- "$p"); [ -d "$d" ] && echo parent-ok || echo parent-missing`,
+  probe: (p) => [
+    sh`p=${p.path}
+if [ -L "$p" ]; then echo link; readlink -- "$p"; elif [ -d "$p" ]; then echo directory; elif [ -e "$p" ]; then echo file; else echo missing; fi`,
+    sh`d=$(dirname -- ${p.path}); [ -d "$d" ] && echo parent-ok || echo parent-missing`,
+  ],
   plan: (p, probed) => {
-    const [what = '', parent = ''] = sections(probed.stdout);
+    const [what = '', parent = ''] = probed.sections;
     const [kind = 'missing', target = ''] = what.trim().split('\n');
     if (kind === 'link' && target === p.target) return { changes: [], commands: [] };
     if (parent.trim() === 'parent-missing') throw new ProbeFailed(`the directory holding ${p.path} does not exist`);

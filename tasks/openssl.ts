@@ -8,7 +8,6 @@ import { z } from 'zod';
 import { defineTask, type Change } from '../src/engine/task.ts';
 import { quote, sh, ShellText } from '../src/shell.ts';
 import { metadataChanges, metadataCommands, modeParam, ownership, parseStat } from './lib/metadata.ts';
-import { sectionBreak, sections } from './lib/sections.ts';
 
 const path = z.string().regex(/^\/[^\0]*$/, 'an absolute path');
 
@@ -165,15 +164,15 @@ export default defineTask({
   summary: 'a private key, and optionally a CSR and a self-signed or CA certificate, exist and match',
   params,
   example: `openssl:\n  key: /etc/postfix/ssl/smtpd.key\n  csr: /etc/postfix/ssl/smtpd.csr\n  certificate: /etc/postfix/ssl/smtpd.crt\n  subject: { CN: mail.example.org }\n  days: 3650`,
-  probe: (p) => sh`command -v openssl >/dev/null || { echo 'openssl not found' >&2; exit 127; }
-${keyProbe(p.key)}
-${sectionBreak}
-${certProbe(p.csr, 'req', 0)}
-${sectionBreak}
-${certProbe(p.certificate, 'x509', p.renew_before_days * 86400)}`,
+  probe: (p) => [
+    sh`command -v openssl >/dev/null || { echo 'openssl not found' >&2; exit 127; }
+${keyProbe(p.key)}`,
+    certProbe(p.csr, 'req', 0),
+    certProbe(p.certificate, 'x509', p.renew_before_days * 86400),
+  ],
   plan: (p, probed) => {
     if (probed.code !== 0) throw new Error(probed.stderr.trim() || `probe exited ${probed.code}`);
-    const [keyText = '', csrText = '', certText = ''] = sections(probed.stdout);
+    const [keyText = '', csrText = '', certText = ''] = probed.sections;
     const key = parseKey(keyText);
     const changes: Change[] = [];
     const commands: ShellText[] = [];

@@ -5,7 +5,6 @@
 import { z } from 'zod';
 import { defineTask, ProbeFailed, type Change } from '../src/engine/task.ts';
 import { sh, type ShellText } from '../src/shell.ts';
-import { sectionBreak, sections } from './lib/sections.ts';
 
 const parameterName = z.string().regex(/^[a-zA-Z0-9_.-]+$/, 'a Postfix parameter name');
 const value = z
@@ -72,17 +71,16 @@ export default defineTask({
   probe: (p) => {
     const names = Object.keys(p.settings);
     const services = Object.keys(p.services);
-    return sh`command -v postconf >/dev/null || { echo 'postconf not found: is postfix installed?' >&2; exit 127; }
-${names.length > 0 ? sh`postconf -c ${p.config_dir} ${names}` : sh`true`}
-${sectionBreak}
-${services.length > 0 ? sh`postconf -c ${p.config_dir} -M ${services} 2>/dev/null` : sh`true`}
-${sectionBreak}
-${services.length > 0 ? sh`postconf -c ${p.config_dir} -P ${services} 2>/dev/null` : sh`true`}
-true`;
+    return [
+      sh`command -v postconf >/dev/null || { echo 'postconf not found: is postfix installed?' >&2; exit 127; }
+${names.length > 0 ? sh`postconf -c ${p.config_dir} -- ${names}` : sh`true`}; true`,
+      services.length > 0 ? sh`postconf -c ${p.config_dir} -M -- ${services} 2>/dev/null; true` : sh`true`,
+      services.length > 0 ? sh`postconf -c ${p.config_dir} -P -- ${services} 2>/dev/null; true` : sh`true`,
+    ];
   },
   plan: (p, probed) => {
     if (probed.code !== 0) throw new ProbeFailed(probed.stderr.trim() || `postconf exited ${probed.code}`);
-    const [mainText = '', masterText = '', optionsText = ''] = sections(probed.stdout);
+    const [mainText = '', masterText = '', optionsText = ''] = probed.sections;
     const current = parsePostconf(mainText);
     const entries = parseMasterEntries(masterText);
     const options = parsePostconf(optionsText);

@@ -3,7 +3,6 @@
 import { z } from 'zod';
 import { defineTask, ProbeFailed, type Change } from '../src/engine/task.ts';
 import { sh, type ShellText } from '../src/shell.ts';
-import { sectionBreak, sections } from './lib/sections.ts';
 
 const name = z.string().regex(/^[a-z_][a-z0-9_.-]*\$?$/, 'a user or group name');
 
@@ -29,8 +28,8 @@ export interface UserState {
   knownGroups: Set<string>;
 }
 
-export function parseUserProbe(stdout: string): UserState {
-  const [passwd = '', groups = '', shadow = '', known = ''] = sections(stdout);
+export function parseUserProbe(sections: readonly string[]): UserState {
+  const [passwd = '', groups = '', shadow = '', known = ''] = sections;
   const fields = passwd.trim().split(':');
   return {
     exists: passwd.trim() !== '',
@@ -52,16 +51,14 @@ export default defineTask({
   params,
   secrets: ['password'],
   example: `user:\n  name: postfix\n  groups: [sasl]`,
-  probe: (p) => sh`u=${p.name}
-getent passwd "$u"
-${sectionBreak}
-getent passwd "$u" >/dev/null && id -nG "$u"
-${sectionBreak}
-${p.password !== undefined ? sh`getent shadow "$u"` : sh`true`}
-${sectionBreak}
-for g in ${p.groups ?? []}; do getent group "$g" >/dev/null && echo "$g"; done; true`,
+  probe: (p) => [
+    sh`getent passwd ${p.name}; true`,
+    sh`getent passwd ${p.name} >/dev/null && id -nG -- ${p.name}; true`,
+    p.password !== undefined ? sh`getent shadow ${p.name}; true` : sh`true`,
+    sh`for g in ${p.groups ?? []}; do getent group "$g" >/dev/null && echo "$g"; done; true`,
+  ],
   plan: (p, probed) => {
-    const s = parseUserProbe(probed.stdout);
+    const s = parseUserProbe(probed.sections);
     const changes: Change[] = [];
     const commands: ShellText[] = [];
     if (p.state === 'absent') {

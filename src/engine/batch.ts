@@ -12,11 +12,22 @@ export interface ProbeBatch {
   parse(stdout: Buffer): Probed[];
 }
 
+/** A task's probe: one snippet, or several whose outputs stay apart (`Probed.sections`). */
+export type ProbeScript = ShellText | readonly ShellText[];
+
+interface Framed {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
 const PREAMBLE = sh`export LC_ALL=C PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`;
 
-export function probeBatch(probes: readonly ShellText[], token = randomBytes(12).toString('hex')): ProbeBatch {
+export function probeBatch(probes: readonly ProbeScript[], token = randomBytes(12).toString('hex')): ProbeBatch {
   const mark = `@@${token}`;
-  const parts = probes.map(
+  const snippets = probes.map((p) => (p instanceof ShellText ? [p] : [...p]));
+  const flat = snippets.flat();
+  const parts = flat.map(
     (probe, i) => new ShellText(`printf '%s\\n' '${mark} ${i} out'
 (
 ${probe.text}
@@ -25,12 +36,25 @@ printf '\\n%s %s\\n' '${mark} ${i} end' "$?"
 if [ -s "$__t/e" ]; then printf '%s\\n' '${mark} ${i} err'; cat "$__t/e"; printf '\\n%s\\n' '${mark} ${i} errend'; fi`),
   );
   const script = lines([PREAMBLE, sh`__t=$(mktemp -d) || exit 90`, sh`trap 'rm -rf "$__t"' EXIT`, ...parts]);
-  return { script, parse: (stdout) => parseFramed(stdout, probes.length, mark) };
+  const parse = (stdout: Buffer): Probed[] => {
+    const framed = parseFramed(stdout, flat.length, mark);
+    let next = 0;
+    return snippets.map((group) => {
+      const outs = framed.slice(next, (next += group.length));
+      return {
+        code: outs.find((o) => o.code !== 0)?.code ?? 0,
+        stdout: outs[0]?.stdout ?? '',
+        stderr: outs.map((o) => o.stderr).join(''),
+        sections: outs.map((o) => o.stdout),
+      };
+    });
+  };
+  return { script, parse };
 }
 
-function parseFramed(buffer: Buffer, count: number, mark: string): Probed[] {
+function parseFramed(buffer: Buffer, count: number, mark: string): Framed[] {
   const text = buffer.toString('latin1'); // one char per byte: offsets stay byte offsets
-  const results: Probed[] = [];
+  const results: Framed[] = [];
   let pos = 0;
   const expect = (literal: string) => {
     if (!text.startsWith(literal, pos)) {

@@ -5,9 +5,9 @@ import { paramsForHost, type Play, type TaskSpec } from '../playbook/load.ts';
 import { renderString, variableLookup, type Lookup } from '../playbook/template.ts';
 import type { ShellText } from '../shell.ts';
 import type { Transport } from '../transport/types.ts';
-import { applyScript, probeBatch } from './batch.ts';
+import { applyScript, probeBatch, type ProbeScript } from './batch.ts';
 import { isChange, type HostResult, type TaskResult } from './results.ts';
-import { ProbeFailed, type Plan, type Probed } from './task.ts';
+import { ProbeFailed, probedFrom, type Plan, type Probed } from './task.ts';
 
 export interface HostRunOptions {
   check: boolean;
@@ -63,7 +63,7 @@ async function runPlay(
 
   const runList = async (list: Prepared[]): Promise<boolean> => {
     let probes: Probed[] = [];
-    let probedFrom = 0;
+    let windowStart = 0;
     /**
      * Reads the state of every task from `i` on, in one round trip. With `apply`, the
      * previous task's commands run first in the same script: a changed task costs one
@@ -71,7 +71,7 @@ async function runPlay(
      */
     const readFrom = async (i: number, apply?: ShellText): Promise<Probed | undefined> => {
       const window = list.slice(i).map((t) => (t.error === undefined ? t.spec.module.probe(t.params) : null));
-      const scripts = [...(apply ? [apply] : []), ...window.filter((s) => s !== null)];
+      const scripts: ProbeScript[] = [...(apply ? [apply] : []), ...window.filter((s) => s !== null)];
       const batch = probeBatch(scripts);
       const out = await transport.run(batch.script);
       if (out.code !== 0 && out.stdout.length === 0) {
@@ -80,8 +80,8 @@ async function runPlay(
       const parsed = batch.parse(out.stdout);
       const applied = apply ? parsed.shift() : undefined;
       let k = 0;
-      probes = window.map((s) => (s === null ? { code: -1, stdout: '', stderr: '' } : parsed[k++]!));
-      probedFrom = i;
+      probes = window.map((s) => (s === null ? probedFrom([], -1) : parsed[k++]!));
+      windowStart = i;
       return applied;
     };
 
@@ -108,10 +108,10 @@ async function runPlay(
         return true;
       };
       if (task.error !== undefined) return failAndSkipRest({ status: 'failed', changes: [], error: task.error });
-      if (i >= probedFrom + probes.length || i < probedFrom) await readFrom(i);
+      if (i >= windowStart + probes.length || i < windowStart) await readFrom(i);
       let plan: Plan;
       try {
-        plan = task.spec.module.plan(task.params, probes[i - probedFrom]!);
+        plan = task.spec.module.plan(task.params, probes[i - windowStart]!);
       } catch (e) {
         if (e instanceof ProbeFailed && options.check && firstPending) {
           finish({ status: 'pending', changes: [], after: firstPending, error: e.message });

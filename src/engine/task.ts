@@ -5,10 +5,25 @@
 import type { z } from 'zod';
 import type { ShellText } from '../shell.ts';
 
+/**
+ * What a probe printed. A probe made of several snippets (`probe` returned a list) gets
+ * each snippet's output apart in `sections`, framed by the engine with a per-run random
+ * token: a module never splits output on a marker of its own, since a managed file can
+ * hold any line, marker-shaped ones included.
+ */
 export interface Probed {
+  /** The first non-zero exit status among the snippets, else 0. */
   code: number;
+  /** The first snippet's output (the only one's, for a one-snippet probe). */
   stdout: string;
   stderr: string;
+  /** Each snippet's output, in order. */
+  sections: string[];
+}
+
+/** A Probed from sections, for tests and fixtures. */
+export function probedFrom(sections: readonly string[], code = 0, stderr = ''): Probed {
+  return { code, stdout: sections[0] ?? '', stderr, sections: [...sections] };
 }
 
 /** One difference between the host and the playbook, described for people. */
@@ -47,7 +62,8 @@ export interface TaskModule<P = unknown> {
    * (a template file, say). Errors become input errors at the task's location.
    */
   resolve?(raw: Record<string, unknown>, context: { baseDir: string }): Record<string, unknown>;
-  probe(params: P): ShellText;
+  /** One snippet, or several whose outputs reach `plan` apart, as `probed.sections`. */
+  probe(params: P): ShellText | readonly ShellText[];
   plan(params: P, probed: Probed): Plan;
 }
 

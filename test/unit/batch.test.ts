@@ -24,9 +24,9 @@ describe('batched probes', () => {
     ];
     const batch = probeBatch(probes);
     const results = batch.parse(runScript(batch.script.text).stdout);
-    assert.deepEqual(results[0], { code: 0, stdout: 'a\n\n\n', stderr: '' });
-    assert.deepEqual(results[1], { code: 3, stdout: '', stderr: 'oops\n' });
-    assert.deepEqual(results[2], { code: 0, stdout: '@@tend 1 end 0\nno newline', stderr: '' });
+    assert.deepEqual(results[0], { code: 0, stdout: 'a\n\n\n', stderr: '', sections: ['a\n\n\n'] });
+    assert.deepEqual(results[1], { code: 3, stdout: '', stderr: 'oops\n', sections: [''] });
+    assert.deepEqual(results[2], { code: 0, stdout: '@@tend 1 end 0\nno newline', stderr: '', sections: ['@@tend 1 end 0\nno newline'] });
     assert.equal(results[3]!.stdout, 'café\n');
   });
   it('a probe that exits does not end the batch', () => {
@@ -39,6 +39,14 @@ describe('batched probes', () => {
     assert.equal(results[0]!.stdout, '\n@@x 0 end 0\n@@x 1 out\n');
     assert.equal(results[1]!.stdout, 'two\n');
     assert.notEqual(probeBatch([sh`true`]).script.text, probeBatch([sh`true`]).script.text);
+  });
+  it('a probe of several snippets gets each output apart, whatever lines they hold', () => {
+    // The old fixed section marker, and a line shaped like a frame, are only content.
+    const probes = [[sh`printf 'a=1\n--tend-section--\nkeep=me\n'`, sh`printf 'x'; exit 4`], sh`echo alone`];
+    const batch = probeBatch(probes);
+    const [several, alone] = batch.parse(runScript(batch.script.text).stdout);
+    assert.deepEqual(several, { code: 4, stdout: 'a=1\n--tend-section--\nkeep=me\n', stderr: '', sections: ['a=1\n--tend-section--\nkeep=me\n', 'x'] });
+    assert.deepEqual(alone!.sections, ['alone\n']);
   });
   it('garbled or short output is an error, not a guess', () => {
     const batch = probeBatch([sh`true`]);

@@ -1,17 +1,28 @@
 // Real probe output captured from fleet hosts (test/fixtures/capture.ts), for plan tests.
 import { readFileSync } from 'node:fs';
-import type { Probed } from '../../src/engine/task.ts';
+import { probedFrom, type Probed } from '../../src/engine/task.ts';
 import { modules } from '../../tasks/index.ts';
 
 export function fixture(name: string, label: 'fresh' | 'installed' | 'converged'): { params: unknown; probed: Probed } {
   const data = JSON.parse(readFileSync(new URL(`../fixtures/probes/${name}.${label}.json`, import.meta.url), 'utf8'));
-  return { params: data.params, probed: { code: data.code, stdout: data.stdout, stderr: '' } };
+  return { params: data.params, probed: probedFrom(data.sections, data.code) };
 }
 
 /** plan(params, probed) for a module by name, with params parsed by its schema. */
 export function plan(name: string, params: unknown, probed: Probed) {
   const module = modules.get(name)!;
   return module.plan(module.params.parse(params), probed);
+}
+
+/** Probe output for plan tests: one string per snippet. */
+export function out(...sections: string[]): Probed {
+  return probedFrom(sections);
+}
+
+/** A fixture's probe output with section `i` rewritten. */
+export function withSection(probed: Probed, i: number, rewrite: (s: string) => string): Probed {
+  const sections = probed.sections.map((s, k) => (k === i ? rewrite(s) : s));
+  return probedFrom(sections, probed.code, probed.stderr);
 }
 
 export function commandsText(p: { commands: { text: string }[] }): string {

@@ -7,9 +7,9 @@ import { describe, it } from 'node:test';
 import { ProbeFailed } from '../../src/engine/task.ts';
 import { applyLines } from '../../tasks/file.ts';
 import { atomicWriteScript } from '../../tasks/lib/atomic.ts';
-import { commandsText, fixture, plan } from './fixtures.ts';
+import { commandsText, fixture, out, plan, withSection } from './fixtures.ts';
 
-const stat = (line: string, content = '') => ({ code: 0, stdout: `${line}\n--tend-section--\n${content}`, stderr: '' });
+const stat = (line: string, content = '') => out(`${line}\n`, content);
 
 describe('file plan', () => {
   it('lines: the real /etc/default/saslauthd gets START=yes appended, nothing else touched', () => {
@@ -102,7 +102,7 @@ describe('directory plan', () => {
   });
   it('recurse: directories chowns directories only', () => {
     const f = fixture('directory', 'converged');
-    const p = plan('directory', { ...(f.params as object), recurse: 'directories' }, { ...f.probed, stdout: 'directory|root|root|755\n--tend-section--\n/var/spool/postfix/var/run\n' });
+    const p = plan('directory', { ...(f.params as object), recurse: 'directories' }, out('directory|root|root|755\n', '/var/spool/postfix/var/run\n'));
     assert.equal(commandsText(p), 'chown root:sasl /var/spool/postfix/var\nfind /var/spool/postfix/var -mindepth 1 -type d -exec chown root:sasl {} +');
   });
   it('missing: mkdir -p then owner and mode', () => {
@@ -125,17 +125,16 @@ describe('link plan', () => {
   it('converged: nothing; a link elsewhere is swapped atomically', () => {
     const f = fixture('link', 'converged');
     assert.deepEqual(plan('link', f.params, f.probed), { changes: [], commands: [] });
-    const p = plan('link', f.params, { ...f.probed, stdout: f.probed.stdout.replace('/var/spool/postfix/var/run/saslauthd', '/elsewhere') });
+    const p = plan('link', f.params, withSection(f.probed, 0, (s) => s.replace('/var/spool/postfix/var/run/saslauthd', '/elsewhere')));
     assert.equal(commandsText(p), 'ln -sfn -- /var/spool/postfix/var/run/saslauthd /run/saslauthd.tend-new && mv -Tf -- /run/saslauthd.tend-new /run/saslauthd');
   });
 });
 
 describe('command plan', () => {
   it('creates/removes/unless make it idempotent; otherwise it runs, quoted', () => {
-    const none = { code: 0, stdout: '', stderr: '' };
-    assert.equal(plan('command', { cmd: 'newaliases', creates: '/etc/aliases.db' }, { ...none, stdout: 'creates-exists\n' }).commands.length, 0);
-    assert.equal(plan('command', { cmd: 'x', unless: 'true' }, { ...none, stdout: 'unless-ok\n' }).commands.length, 0);
-    const p = plan('command', { cmd: "echo 'hi' > /tmp/x", creates: '/tmp/x' }, none);
+        assert.equal(plan('command', { cmd: 'newaliases', creates: '/etc/aliases.db' }, out('creates-exists\n')).commands.length, 0);
+    assert.equal(plan('command', { cmd: 'x', unless: 'true' }, out('unless-ok\n')).commands.length, 0);
+    const p = plan('command', { cmd: "echo 'hi' > /tmp/x", creates: '/tmp/x' }, out('', ''));
     assert.equal(commandsText(p), `sh -c 'echo '"'"'hi'"'"' > /tmp/x'`);
     assert.equal(p.changes[0]!.reason, '/tmp/x does not exist');
   });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ProbeFailed } from '../../src/engine/task.ts';
-import { commandsText, fixture, plan } from './fixtures.ts';
+import { ProbeFailed, probedFrom } from '../../src/engine/task.ts';
+import { commandsText, fixture, out, plan, withSection } from './fixtures.ts';
 
 describe('apt plan', () => {
   it('fresh host: installs the missing packages non-interactively, keeping config files', () => {
@@ -38,15 +38,15 @@ describe('apt plan', () => {
     assert.match(commandsText(absent), /apt-get remove -y -q --purge procmail$/);
     // With state latest the probe asks apt-cache about every package, installed or not.
     const policy = 'openssl:\n  Installed: 3.0.0-1\n  Candidate: 3.0.22-1~deb12u2\n';
-    const older = { ...conv.probed, stdout: conv.probed.stdout.replace(/^openssl\tii \t\S+/m, 'openssl\tii \t3.0.0-1').replace('--tend--\n--tend--', `--tend--\n${policy}--tend--`) };
+    const older = withSection(conv.probed, 0, (s) => s.replace(/^openssl\tii \t\S+/m, 'openssl\tii \t3.0.0-1') + policy);
     const latest = plan('apt', { name: 'openssl', state: 'latest' }, older);
     assert.deepEqual(latest.changes.map((c) => [c.before, c.after]), [['3.0.0-1', '3.0.22-1~deb12u2']]);
   });
   it('a host without apt fails clearly', () => {
-    assert.throws(() => plan('apt', { name: 'x1' }, { code: 3, stdout: '', stderr: 'apt-cache not found: this is not a Debian host' }), ProbeFailed);
+    assert.throws(() => plan('apt', { name: 'x1' }, probedFrom(['', ''], 3, 'apt-cache not found: this is not a Debian host')), ProbeFailed);
   });
   it('refuses names that are not Debian package names', () => {
-    assert.throws(() => plan('apt', { name: '-oAPT::x=1' }, { code: 0, stdout: '', stderr: '' }));
+    assert.throws(() => plan('apt', { name: '-oAPT::x=1' }, out('', '')));
   });
 });
 
@@ -61,14 +61,13 @@ describe('debconf plan', () => {
   it('an answer the package rewrote after tend seeded it is in sync (postfix/destinations)', () => {
     const f = fixture('debconf', 'converged');
     // The real database holds postinst's rewritten destinations, not the seeded text…
-    assert.match(f.probed.stdout, /^0 \$myhostname, /m);
+    assert.match(f.probed.sections[0]!, /^0 \$myhostname, /m);
     // …and still nothing is to be done, because tend's record says it seeded exactly this.
     assert.deepEqual(plan('debconf', f.params, f.probed), { changes: [], commands: [] });
   });
   it('without tend’s record, the same rewritten answer is a change (a naive compare)', () => {
     const f = fixture('debconf', 'converged');
-    const [answers] = f.probed.stdout.split('--tend-section--\n');
-    const p = plan('debconf', f.params, { ...f.probed, stdout: `${answers}--tend-section--\n` });
+    const p = plan('debconf', f.params, withSection(f.probed, 1, () => ''));
     assert.deepEqual(p.changes.map((c) => c.subject), ['postfix/destinations']);
   });
   it('a changed wanted answer is a change even with a record', () => {
@@ -78,7 +77,7 @@ describe('debconf plan', () => {
     assert.deepEqual(plan('debconf', changed, f.probed).changes.map((c) => [c.subject, c.after]), [['postfix/destinations', 'other']]);
   });
   it('password answers are secret', () => {
-    const p = plan('debconf', { package: 'pkgx', answers: { 'pkgx/pw': { type: 'password', value: 'hunter2' } } }, { code: 0, stdout: '10 pkgx/pw doesn\'t exist\n--tend-section--\n', stderr: '' });
+    const p = plan('debconf', { package: 'pkgx', answers: { 'pkgx/pw': { type: 'password', value: 'hunter2' } } }, out('10 pkgx/pw doesn\'t exist\n', ''));
     assert.equal(p.changes[0]!.secret, true);
   });
 });
@@ -93,15 +92,15 @@ describe('service plan', () => {
     assert.throws(() => plan('service', f.params, f.probed), ProbeFailed);
   });
   it('stopped and disabled on a host without systemd: service start, update-rc.d', () => {
-    const p = plan('service', { name: 'postfix', state: 'started', enabled: true }, { code: 0, stdout: 'init=sysv\nexists=yes\nrunning=3\nenabled=no\n', stderr: '' });
+    const p = plan('service', { name: 'postfix', state: 'started', enabled: true }, out('init=sysv\nexists=yes\nrunning=3\nenabled=no\n'));
     assert.equal(commandsText(p), 'service postfix start\nupdate-rc.d postfix defaults && update-rc.d postfix enable');
   });
   it('with systemd: systemctl', () => {
-    const p = plan('service', { name: 'postfix', state: 'restarted' }, { code: 0, stdout: 'init=systemd\nexists=yes\nrunning=0\nenabled=yes\n', stderr: '' });
+    const p = plan('service', { name: 'postfix', state: 'restarted' }, out('init=systemd\nexists=yes\nrunning=0\nenabled=yes\n'));
     assert.equal(commandsText(p), 'systemctl restart postfix');
   });
   it('reload of a stopped service starts it', () => {
-    const p = plan('service', { name: 'postfix', state: 'reloaded' }, { code: 0, stdout: 'init=sysv\nexists=yes\nrunning=3\nenabled=yes\n', stderr: '' });
+    const p = plan('service', { name: 'postfix', state: 'reloaded' }, out('init=sysv\nexists=yes\nrunning=3\nenabled=yes\n'));
     assert.equal(commandsText(p), 'service postfix start');
   });
 });
@@ -113,18 +112,18 @@ describe('user plan', () => {
   });
   it('appends a missing group without touching the others', () => {
     const f = fixture('user', 'converged');
-    const probed = { ...f.probed, stdout: f.probed.stdout.replace(/^postfix sasl$/m, 'postfix') };
+    const probed = withSection(f.probed, 1, (s) => s.replace(/^postfix sasl$/m, 'postfix'));
     const p = plan('user', f.params, probed);
     assert.equal(commandsText(p), 'usermod --append --groups sasl -- postfix');
   });
   it('append: false sets the exact list, keeping the primary group', () => {
-    const probed = { code: 0, stdout: 'bob:x:1000:1000::/home/bob:/bin/sh\n--tend-section--\nbob adm sasl\n--tend-section--\n--tend-section--\nsasl\n', stderr: '' };
+    const probed = out('bob:x:1000:1000::/home/bob:/bin/sh\n', 'bob adm sasl\n', '', 'sasl\n');
     const p = plan('user', { name: 'bob', groups: ['sasl'], append: false }, probed);
     assert.deepEqual(p.changes.map((c) => `${c.kind} ${c.subject}`), ['remove bob in group adm']);
     assert.equal(commandsText(p), 'usermod --groups sasl -- bob');
   });
   it('a password hash goes through chpasswd on stdin and is secret', () => {
-    const probed = { code: 0, stdout: 'bob:x:1000:1000::/home/bob:/bin/sh\n--tend-section--\nbob\n--tend-section--\nbob:$6$old:1::::::\n--tend-section--\n', stderr: '' };
+    const probed = out('bob:x:1000:1000::/home/bob:/bin/sh\n', 'bob\n', 'bob:$6$old:1::::::\n', '');
     const p = plan('user', { name: 'bob', password: '$6$new' }, probed);
     assert.deepEqual(p.changes, [{ subject: 'bob password', kind: 'set', secret: true }]);
     assert.equal(commandsText(p), "printf '%s:%s\\n' bob '$6$new' | chpasswd --encrypted");

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ProbeFailed } from '../../src/engine/task.ts';
+import { ProbeFailed, type Probed } from '../../src/engine/task.ts';
 import { parseMasterEntries, parsePostconf } from '../../tasks/postconf.ts';
 import { parseKey, subjectPairs } from '../../tasks/openssl.ts';
-import { commandsText, fixture, plan } from './fixtures.ts';
+import { commandsText, fixture, out, plan, withSection } from './fixtures.ts';
 
 describe('postconf plan', () => {
   it('fresh host without postfix: the probe cannot read, check mode waits for the install', () => {
@@ -20,13 +20,13 @@ describe('postconf plan', () => {
     assert.equal(commandsText(p), "postconf -c /etc/postfix -e 'myhostname = x'");
   });
   it('an empty wanted value differs from a set one, and is written as "name ="', () => {
-    const p = plan('postconf', { settings: { relayhost: '' } }, { code: 0, stdout: 'relayhost = [smtp.example.net]:587\n--tend-section--\n--tend-section--\n', stderr: '' });
+    const p = plan('postconf', { settings: { relayhost: '' } }, out('relayhost = [smtp.example.net]:587\n', '', ''));
     assert.equal(commandsText(p), "postconf -c /etc/postfix -e 'relayhost = '");
   });
   it('a missing master.cf service: the entry and its options', () => {
     const f = fixture('postconf', 'converged');
     const params = { services: { 'submission/inet': { entry: 'n  -  y  -  -  smtpd', options: { smtpd_tls_security_level: 'encrypt' } } } };
-    const p = plan('postconf', params, { ...f.probed, stdout: '--tend-section--\n--tend-section--\n' });
+    const p = plan('postconf', params, out('', '', ''));
     assert.equal(
       commandsText(p),
       "postconf -c /etc/postfix -Me 'submission/inet=submission inet n - y - - smtpd'\npostconf -c /etc/postfix -Pe submission/inet/smtpd_tls_security_level=encrypt",
@@ -38,9 +38,9 @@ describe('postconf plan', () => {
     assert.deepEqual([...parsePostconf('a =\nb = c = d\n')], [['a', ''], ['b', 'c = d']]);
   });
   it('booleans become yes/no; newlines are refused', () => {
-    const p = plan('postconf', { settings: { smtpd_use_tls: true } }, { code: 0, stdout: 'smtpd_use_tls = no\n--tend-section--\n--tend-section--\n', stderr: '' });
+    const p = plan('postconf', { settings: { smtpd_use_tls: true } }, out('smtpd_use_tls = no\n', '', ''));
     assert.equal(p.changes[0]!.after, 'yes');
-    assert.throws(() => plan('postconf', { settings: { a: 'x\ny' } }, { code: 0, stdout: '', stderr: '' }));
+    assert.throws(() => plan('postconf', { settings: { a: 'x\ny' } }, out('', '', '')));
   });
 });
 
@@ -63,32 +63,31 @@ describe('openssl plan', () => {
   });
   it('key mode drift is fixed with chmod, never by a new key', () => {
     const f = fixture('openssl', 'converged');
-    const probed = { ...f.probed, stdout: f.probed.stdout.replace('regular file|root|root|600', 'regular file|root|root|644') };
+    const probed = withSection(f.probed, 0, (s) => s.replace('regular file|root|root|600', 'regular file|root|root|644'));
     const p = plan('openssl', f.params, probed);
     assert.deepEqual(p.changes, [{ subject: '/etc/postfix/ssl/smtpd.key mode', kind: 'set', before: '0644', after: '0600' }]);
     assert.equal(commandsText(p), 'chmod 0600 /etc/postfix/ssl/smtpd.key');
   });
   it('regenerates for a reason: wrong subject, other key, expiring, wrong size', () => {
     const f = fixture('openssl', 'converged');
-    const reasons = (params: object, stdout: string) => plan('openssl', { ...(f.params as object), ...params }, { ...f.probed, stdout }).changes.map((c) => `${c.subject}: ${c.reason}`);
-    assert.deepEqual(reasons({ subject: { CN: 'other.example' } }, f.probed.stdout), [
+    const reasons = (params: object, probed: Probed) => plan('openssl', { ...(f.params as object), ...params }, probed).changes.map((c) => `${c.subject}: ${c.reason}`);
+    assert.deepEqual(reasons({ subject: { CN: 'other.example' } }, f.probed), [
       '/etc/postfix/ssl/smtpd.csr: subject is CN=tend-1.localdomain',
       '/etc/postfix/ssl/smtpd.crt: the CSR is new',
     ]);
     // The certificate section's public key replaced by another one.
-    const [key, csr, cert] = f.probed.stdout.split('--tend-section--\n') as [string, string, string];
-    const otherCert = [key, csr, cert.replace(/^MII[A-Za-z0-9+/]{8}/m, 'MIIotherkeyA')].join('--tend-section--\n');
+    const otherCert = withSection(f.probed, 2, (cert) => cert.replace(/^MII[A-Za-z0-9+/]{8}/m, 'MIIotherkeyA'));
     assert.deepEqual(reasons({}, otherCert), ['/etc/postfix/ssl/smtpd.crt: does not match the key']);
-    assert.deepEqual(reasons({}, f.probed.stdout.replace('Certificate will not expire', 'Certificate will expire')), ['/etc/postfix/ssl/smtpd.crt: expires within 30 days']);
-    assert.deepEqual(reasons({ days: 365 }, f.probed.stdout), ['/etc/postfix/ssl/smtpd.crt: valid for 3650 days, want 365']);
-    assert.deepEqual(reasons({ size: 4096 }, f.probed.stdout), [
+    assert.deepEqual(reasons({}, withSection(f.probed, 2, (s) => s.replace('Certificate will not expire', 'Certificate will expire'))), ['/etc/postfix/ssl/smtpd.crt: expires within 30 days']);
+    assert.deepEqual(reasons({ days: 365 }, f.probed), ['/etc/postfix/ssl/smtpd.crt: valid for 3650 days, want 365']);
+    assert.deepEqual(reasons({ size: 4096 }, f.probed), [
       '/etc/postfix/ssl/smtpd.key: is rsa 2048, want rsa 4096',
       '/etc/postfix/ssl/smtpd.csr: the key is new',
       '/etc/postfix/ssl/smtpd.crt: the key is new',
     ]);
   });
   it('refuses RSA under 2048 bits', () => {
-    assert.throws(() => plan('openssl', { key: '/k', size: 1024 }, { code: 0, stdout: '', stderr: '' }), /2048/);
+    assert.throws(() => plan('openssl', { key: '/k', size: 1024 }, out('', '', '')), /2048/);
   });
   it('reads key types from openssl’s text: RSA, EC, ed25519', () => {
     const key = (info: string) => parseKey(`regular file|root|root|600\nparse=ok\n${info}\nabc\n`).kind;
