@@ -24,7 +24,6 @@ describe('postconf plan', () => {
     assert.equal(commandsText(p), "postconf -c /etc/postfix -e 'relayhost = '");
   });
   it('a missing master.cf service: the entry and its options', () => {
-    const f = fixture('postconf', 'converged');
     const params = { services: { 'submission/inet': { entry: 'n  -  y  -  -  smtpd', options: { smtpd_tls_security_level: 'encrypt' } } } };
     const p = plan('postconf', params, out('', '', ''));
     assert.equal(
