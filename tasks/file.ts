@@ -30,6 +30,10 @@ const params = z
     backup: z.boolean().default(false).describe('keep the previous version as PATH.DATE~'),
     validate: z.string().optional().describe('command run on the new content before it replaces the old; %s is its path'),
     secret: z.boolean().default(false).describe('never show the content (diffs print "(secret)")'),
+    follow: z
+      .boolean()
+      .default(false)
+      .describe('when path is a symbolic link, manage the file it points to (otherwise a link there is refused)'),
     ...ownership,
   })
   .strict()
@@ -78,30 +82,42 @@ export default defineTask({
     if (rest.content !== undefined) throw new Error('give one of content, template or lines');
     return { ...rest, content: text };
   },
+  // Three sections: what stands at path (`link TARGET` for a symlink, with the resolved
+  // path), its stat line (of the link's target with follow), and the content.
   probe: (p) => [
+    sh`if [ -L ${p.path} ]; then printf 'link %s\\n' "$(readlink -f -- ${p.path})"; else echo plain; fi`,
     sh`p=${p.path}
+${p.follow ? sh`[ -L "$p" ] && p=$(readlink -f -- "$p")` : sh`true`}
 if [ -d "$p" ] && [ ! -L "$p" ]; then echo directory; exit 0; fi
 if [ -e "$p" ] || [ -L "$p" ]; then stat -c '%F|%U|%G|%a' -- "$p"; else echo missing; fi`,
     p.state === 'present' && (p.content !== undefined || p.lines !== undefined) ? sh`if [ -f ${p.path} ]; then cat -- ${p.path}; fi` : sh`true`,
   ],
   plan: (p: Params, probed) => {
     if (probed.code !== 0) throw new ProbeFailed(probed.stderr.trim() || `probe exited ${probed.code}`);
-    const [statLine = '', current = ''] = probed.sections;
-    if (statLine.trim() === "directory") throw new Error(`${p.path} is a directory, not a file`);
+    const [standing = '', statLine = '', current = ''] = probed.sections;
+    const link = /^link (.*)$/.exec(standing.trim());
+    if (link && p.state === 'present' && !p.follow) {
+      throw new Error(`${p.path} is a symbolic link (to ${link[1]}); set follow: true to manage the file it points to`);
+    }
+    // With follow, every command acts on the resolved path, never through the link.
+    const path = link && p.follow && p.state === 'present' ? link[1]! : p.path;
+    if (statLine.trim() === 'directory') throw new Error(`${path} is a directory, not a file`);
     const have = parseStat(statLine);
     const exists = have.type !== null;
     const want = { owner: p.owner, group: p.group, mode: p.mode };
 
     if (p.state === 'absent') {
-      if (!exists) return { changes: [], commands: [] };
-      return { changes: [{ subject: p.path, kind: 'remove', before: 'file', after: null }], commands: [sh`rm -f -- ${p.path}`] };
+      if (!exists && !link) return { changes: [], commands: [] };
+      // A link is removed itself, never what it points to.
+      const before = link ? `symlink to ${link[1]}` : 'file';
+      return { changes: [{ subject: p.path, kind: 'remove', before, after: null }], commands: [sh`rm -f -- ${p.path}`] };
     }
     if (exists && have.type !== 'regular file' && have.type !== 'regular empty file') {
-      throw new Error(`${p.path} is a ${have.type}, not a regular file`);
+      throw new Error(`${path} is a ${have.type}, not a regular file`);
     }
     let wanted: string | undefined = p.content;
     if (p.lines !== undefined) {
-      if (!exists && !p.create) throw new ProbeFailed(`${p.path} does not exist (and create is false)`);
+      if (!exists && !p.create) throw new ProbeFailed(`${path} does not exist (and create is false)`);
       wanted = applyLines(exists ? current : '', p.lines);
     }
     const changes: Change[] = [];
@@ -109,21 +125,20 @@ if [ -e "$p" ] || [ -L "$p" ]; then stat -c '%F|%U|%G|%a' -- "$p"; else echo mis
     const contentDiffers = wanted !== undefined && (!exists || wanted !== current);
     if (contentDiffers || (!exists && wanted === undefined)) {
       changes.push({
-        subject: p.path,
+        subject: path,
         kind: 'content',
         before: exists ? current : null,
         after: wanted ?? '',
         secret: p.secret,
         ...(exists ? {} : { reason: 'new file' }),
       });
-      changes.push(...(exists ? metadataChanges(p.path, have, want) : []));
-      commands.push(
-        atomicWriteScript({ path: p.path, content: wanted ?? '', want, exists, backup: p.backup, validate: p.validate }),
-      );
+      changes.push(...(exists ? metadataChanges(path, have, want) : []));
+      commands.push(atomicWriteScript({ path, content: wanted ?? '', want, exists, backup: p.backup, validate: p.validate }));
       return { changes, commands };
     }
-    const meta = metadataChanges(p.path, have, want);
-    if (meta.length > 0) commands.push(...metadataCommands(sh`${p.path}`, want));
+    const meta = metadataChanges(path, have, want);
+    // Refused at run time too if a link appeared since the probe (chmod would follow it).
+    if (meta.length > 0) commands.push(sh`[ ! -L ${path} ] || { echo ${`${path} became a symbolic link`} >&2; exit 1; }`, ...metadataCommands(sh`${path}`, want));
     return { changes: meta, commands };
   },
 });

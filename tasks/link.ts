@@ -1,8 +1,10 @@
 // link: a symbolic link points at a target. With `force`, whatever stands at the path (a
 // directory, as /var/run/saslauthd does on Debian) is replaced.
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { defineTask, ProbeFailed } from '../src/engine/task.ts';
 import { sh } from '../src/shell.ts';
+import { dirOf } from './lib/atomic.ts';
 
 const params = z
   .object({
@@ -29,8 +31,10 @@ if [ -L "$p" ]; then echo link; readlink -- "$p"; elif [ -d "$p" ]; then echo di
     if (parent.trim() === 'parent-missing') throw new ProbeFailed(`the directory holding ${p.path} does not exist`);
     const before = kind === 'link' ? `symlink to ${target}` : kind === 'missing' ? null : kind;
     const change = { subject: p.path, kind: 'set' as const, before, after: `symlink to ${p.target}` };
-    // The new link is made beside the path and renamed over it: never a moment without one.
-    const swap = sh`ln -sfn -- ${p.target} ${`${p.path}.tend-new`} && mv -Tf -- ${`${p.path}.tend-new`} ${p.path}`;
+    // The new link is made beside the path, under a random name that symlink(2) refuses
+    // if it exists, and renamed over the path: never a moment without one.
+    const staged = `${dirOf(p.path)}/.tend.${randomBytes(12).toString('hex')}`;
+    const swap = sh`ln -s -- ${p.target} ${staged} && { mv -Tf -- ${staged} ${p.path} || { rm -f -- ${staged}; exit 1; }; }`;
     if (kind === 'link' || kind === 'missing') return { changes: [change], commands: [swap] };
     if (!p.force) throw new Error(`${p.path} is a ${kind}; set force: true to replace it with the link`);
     return { changes: [change], commands: [sh`rm -rf -- ${p.path}`, swap] };

@@ -6,8 +6,9 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { defineTask, type Change } from '../src/engine/task.ts';
-import { quote, sh, ShellText } from '../src/shell.ts';
-import { metadataChanges, metadataCommands, modeParam, ownership, parseStat } from './lib/metadata.ts';
+import { sh, type ShellText } from '../src/shell.ts';
+import { stagedReplaceScript } from './lib/atomic.ts';
+import { metadataChanges, metadataCommands, modeParam, ownership, parseStat, type Wanted } from './lib/metadata.ts';
 
 const path = z.string().regex(/^\/[^\0]*$/, 'an absolute path');
 
@@ -64,7 +65,8 @@ function certProbe(file: string | undefined, kind: 'req' | 'x509', renewSeconds:
   if (file === undefined) return sh`true`;
   const extra = kind === 'x509' ? sh`-startdate -enddate -ext basicConstraints -checkend ${renewSeconds}` : sh``;
   return sh`c=${file}
-if [ -e "$c" ]; then
+if [ -L "$c" ]; then echo symlink
+elif [ -e "$c" ]; then
   out=$(openssl ${kind} -in "$c" -noout -subject -nameopt RFC2253 -pubkey ${extra} 2>/dev/null)
   case "$out" in *subject=*) echo parse=ok; printf '%s\\n' "$out" ;; *) echo parse=bad ;; esac
 else echo missing; fi`;
@@ -143,21 +145,22 @@ function genpkeyOptions(p: Params): ShellText {
   return sh`-algorithm RSA -pkeyopt ${`rsa_keygen_bits:${p.size}`}`;
 }
 
-/** Makes `file` through a temporary file in its directory: `produce` writes "$__tmp". */
-function replaceFile(file: string, produce: ShellText, finish: ShellText[]): ShellText {
-  const dir = file.replace(/\/[^/]*$/, '') || '/';
-  return new ShellText(
-    [
-      `__tmp=$(umask 077 && mktemp ${quote(`${dir}/.tend.XXXXXXXX`)})`,
-      `trap 'rm -f "$__tmp"' EXIT`,
-      produce.text,
-      ...finish.map((f) => f.text),
-      `mv -f "$__tmp" ${quote(file)}`,
-    ].join(' &&\n'),
-  );
+/** Makes `file` anew: `produce` writes `new`, already private, in a staging directory. */
+function replaceFile(file: string, produce: ShellText, want: Wanted, exists: boolean): ShellText {
+  return stagedReplaceScript({ path: file, produce, want, exists });
 }
 
-const TMP = new ShellText('"$__tmp"');
+/** CSRs and certificates are public: 0644, owned by whoever runs tend (root). */
+const PUBLIC: Wanted = { mode: '0644' };
+
+/** A path that is a symbolic link is refused: keys are never written through a link. */
+function refuseLinks(p: Params, sections: readonly string[]): void {
+  const [keyText = '', ...others] = sections;
+  const files = [p.key, p.csr, p.certificate];
+  [parseKey(keyText).stat.startsWith('symbolic link') ? 'symlink' : '', ...others.map((o) => o.split('\n')[0])].forEach((first, i) => {
+    if (first === 'symlink') throw new Error(`${files[i]} is a symbolic link; point the task at the file itself`);
+  });
+}
 
 export default defineTask({
   name: 'openssl',
@@ -172,6 +175,7 @@ ${keyProbe(p.key)}`,
   ],
   plan: (p, probed) => {
     if (probed.code !== 0) throw new Error(probed.stderr.trim() || `probe exited ${probed.code}`);
+    refuseLinks(p, probed.sections);
     const [keyText = '', csrText = '', certText = ''] = probed.sections;
     const key = parseKey(keyText);
     const changes: Change[] = [];
@@ -187,7 +191,7 @@ ${keyProbe(p.key)}`,
     if (newKey) {
       changes.push({ subject: p.key, kind: 'set', before: key.exists ? 'private key' : null, after: `new ${wantKind} key`, reason: keyReason });
       commands.push(
-        replaceFile(p.key, sh`openssl genpkey ${genpkeyOptions(p)} -out "$__tmp" 2>/dev/null`, metadataCommands(TMP, { ...want, mode: p.mode })),
+        replaceFile(p.key, sh`openssl genpkey ${genpkeyOptions(p)} -out new 2>/dev/null`, want, key.exists),
       );
     } else {
       const meta = metadataChanges(p.key, parseStat(key.stat), want);
@@ -208,7 +212,7 @@ ${keyProbe(p.key)}`,
         newCsr = true;
         changes.push({ subject: p.csr, kind: 'set', before: csr.exists ? 'CSR' : null, after: `CSR for ${subjArgument(subject)}`, reason });
         commands.push(
-          replaceFile(p.csr, sh`openssl req -new -key ${p.key} -subj ${subjArgument(subject)} -out "$__tmp"`, [sh`chmod 0644 "$__tmp"`]),
+          replaceFile(p.csr, sh`openssl req -new -key ${p.key} -subj ${subjArgument(subject)} -out new`, PUBLIC, false),
         );
       }
     }
@@ -229,9 +233,9 @@ ${keyProbe(p.key)}`,
         changes.push({ subject: p.certificate, kind: 'set', before: cert.exists ? 'certificate' : null, after: `${what}, ${p.days} days`, reason });
         const produce =
           p.csr !== undefined && !p.ca
-            ? sh`openssl x509 -req -days ${p.days} -in ${p.csr} -signkey ${p.key} -out "$__tmp" 2>/dev/null`
-            : sh`openssl req -new -x509 ${p.ca ? sh`-extensions v3_ca` : sh``} -key ${p.key} -subj ${subjArgument(subject)} -days ${p.days} -out "$__tmp"`;
-        commands.push(replaceFile(p.certificate, produce, [sh`chmod 0644 "$__tmp"`]));
+            ? sh`openssl x509 -req -days ${p.days} -in ${p.csr} -signkey ${p.key} -out new 2>/dev/null`
+            : sh`openssl req -new -x509 ${p.ca ? sh`-extensions v3_ca` : sh``} -key ${p.key} -subj ${subjArgument(subject)} -days ${p.days} -out new`;
+        commands.push(replaceFile(p.certificate, produce, PUBLIC, false));
       }
     }
     return { changes, commands };

@@ -55,13 +55,18 @@ export function metadataChanges(path: string, have: PathState, want: Wanted): Ch
   return changes;
 }
 
-/** chown/chmod commands for `target` (a path or a quoted shell expression). */
+/**
+ * chown/chgrp/chmod commands for `target` (a path or a quoted shell expression). Owner
+ * and group never follow a symlink (`-h`); modules refuse a symlink where they expect a
+ * file or directory before they get here, so chmod (which has no such option in
+ * bookworm's coreutils) only meets what the probe saw.
+ */
 export function metadataCommands(target: ShellText, want: Wanted, recurse = false): ShellText[] {
   const commands: ShellText[] = [];
-  const r = recurse ? sh`-R ` : sh``;
-  if (want.owner !== undefined && want.group !== undefined) commands.push(sh`chown ${r}${`${want.owner}:${want.group}`} ${target}`);
-  else if (want.owner !== undefined) commands.push(sh`chown ${r}${want.owner} ${target}`);
-  else if (want.group !== undefined) commands.push(sh`chgrp ${r}${want.group} ${target}`);
-  if (want.mode !== undefined) commands.push(sh`chmod ${want.mode} ${target}`);
+  const options = recurse ? sh`-h -R` : sh`-h`;
+  if (want.owner !== undefined && want.group !== undefined) commands.push(sh`chown ${options} -- ${`${want.owner}:${want.group}`} ${target}`);
+  else if (want.owner !== undefined) commands.push(sh`chown ${options} -- ${want.owner} ${target}`);
+  else if (want.group !== undefined) commands.push(sh`chgrp ${options} -- ${want.group} ${target}`);
+  if (want.mode !== undefined) commands.push(sh`chmod -- ${want.mode} ${target}`);
   return commands;
 }

@@ -1,15 +1,16 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ProbeFailed } from '../../src/engine/task.ts';
 import { applyLines } from '../../tasks/file.ts';
-import { atomicWriteScript } from '../../tasks/lib/atomic.ts';
+import { atomicWriteScript, stagedReplaceScript } from '../../tasks/lib/atomic.ts';
+import { ShellText } from '../../src/shell.ts';
 import { commandsText, fixture, out, plan, withSection } from './fixtures.ts';
 
-const stat = (line: string, content = '') => out(`${line}\n`, content);
+const stat = (line: string, content = '') => out('plain\n', `${line}\n`, content);
 
 describe('file plan', () => {
   it('lines: the real /etc/default/saslauthd gets START=yes appended, nothing else touched', () => {
@@ -29,18 +30,29 @@ describe('file plan', () => {
     assert.deepEqual(ok, { changes: [], commands: [] });
     const mode = plan('file', { path: '/etc/x', content: 'a\n', mode: '0600' }, stat('regular file|root|root|644', 'a\n'));
     assert.deepEqual(mode.changes, [{ subject: '/etc/x mode', kind: 'set', before: '0644', after: '0600' }]);
-    assert.equal(commandsText(mode), 'chmod 0600 /etc/x');
+    assert.equal(commandsText(mode), "[ ! -L /etc/x ] || { echo '/etc/x became a symbolic link' >&2; exit 1; }\nchmod -- 0600 /etc/x");
   });
   it('content differs: one atomic write, shown as a diff; secret content is never in the change', () => {
     const p = plan('file', { path: '/etc/x', content: 'new\n' }, stat('regular file|root|root|644', 'old\n'));
     assert.deepEqual(p.changes.map((c) => [c.kind, c.before, c.after]), [['content', 'old\n', 'new\n']]);
-    assert.match(commandsText(p), /mv -f "\$__tmp" \/etc\/x$/);
+    assert.match(commandsText(p), /^mkdir -m 0700 -- \/etc\/\.tend\.[0-9a-f]{24} &&$/m);
+    assert.match(commandsText(p), /mv -fT -- new \/etc\/x\n\)$/);
     const secret = plan('file', { path: '/etc/x', content: 'pw=hunter2\n', secret: true }, stat('regular file|root|root|600', 'pw=old\n'));
     assert.equal(secret.changes[0]!.secret, true);
   });
   it('a directory or a missing file with create: false are refused', () => {
     assert.throws(() => plan('file', { path: '/etc/x', content: 'a' }, stat('directory')), /is a directory/);
     assert.throws(() => plan('file', { path: '/etc/x', lines: [{ regexp: 'a', line: 'a' }], create: false }, stat('missing')), ProbeFailed);
+  });
+  it('a symlink at path is refused unless follow: true, which acts on the resolved file only', () => {
+    const linked = out('link /etc/real\n', 'regular file|root|root|644\n', 'old\n');
+    assert.throws(() => plan('file', { path: '/etc/x', content: 'new\n' }, linked), /\/etc\/x is a symbolic link \(to \/etc\/real\); set follow: true/);
+    const p = plan('file', { path: '/etc/x', content: 'new\n', follow: true }, linked);
+    assert.equal(p.changes[0]!.subject, '/etc/real');
+    assert.match(commandsText(p), /mv -fT -- new \/etc\/real\n/);
+    assert.doesNotMatch(commandsText(p), /\/etc\/x/);
+    // state: absent removes the link itself.
+    assert.equal(commandsText(plan('file', { path: '/etc/x', state: 'absent' }, linked)), 'rm -f -- /etc/x');
   });
   it('validate needs %s; one of content, template or lines', () => {
     assert.throws(() => plan('file', { path: '/etc/x', content: 'a', validate: 'true' }, stat('missing')));
@@ -92,25 +104,56 @@ describe('atomic write (run in a real shell on a temp dir)', () => {
   });
 });
 
+describe('staged replace (run in a real shell on a temp dir)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tend-staged-'));
+  const target = join(dir, 'secret.conf');
+  it('owner and mode are set before the first content byte', () => {
+    writeFileSync(target, 'old\n');
+    const seen = join(dir, 'seen');
+    // `produce` records the staged file's mode and size at the moment content starts.
+    const produce = new ShellText(`stat -c '%a %s' new > ${seen} && printf 'pw=1\\n' > new`);
+    execFileSync('/bin/sh', ['-c', stagedReplaceScript({ path: target, produce, want: { mode: '0600' }, exists: true }).text]);
+    assert.equal(readFileSync(seen, 'utf8'), '600 0\n');
+    assert.equal(readFileSync(target, 'utf8'), 'pw=1\n');
+  });
+  it('validate sees the staged path even inside single quotes', () => {
+    writeFileSync(target, 'keep\n');
+    const script = atomicWriteScript({ path: target, content: 'broken\n', want: {}, exists: true, validate: "sh -c 'grep -q valid %s'" });
+    assert.throws(() => execFileSync('/bin/sh', ['-c', script.text], { stdio: 'pipe' }), { status: 1 });
+    assert.equal(readFileSync(target, 'utf8'), 'keep\n');
+  });
+  it('a script killed while writing leaves the old file and no staging directory', async () => {
+    writeFileSync(target, 'keep\n');
+    const produce = new ShellText('printf partial > new && sleep 30');
+    const child = spawn('/bin/sh', ['-c', stagedReplaceScript({ path: target, produce, want: {}, exists: true }).text]);
+    await new Promise((r) => setTimeout(r, 300));
+    // The subshell doing the work is the shell's child: signal the whole process group.
+    execFileSync('pkill', ['-TERM', '-P', String(child.pid)]);
+    await new Promise((r) => child.on('close', r));
+    assert.equal(readFileSync(target, 'utf8'), 'keep\n');
+    assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('.tend')), []);
+  });
+});
+
 describe('directory plan', () => {
   it('recurse: lists what inside has another owner, and chowns recursively', () => {
     const f = fixture('directory', 'converged');
     const p = plan('directory', f.params, f.probed);
     assert.deepEqual(p.changes.map((c) => c.subject), ['/var/spool/postfix/var/* ownership']);
     assert.match(p.changes[0]!.before!, /saslauthd\.pid/);
-    assert.equal(commandsText(p), 'chown -R root:sasl /var/spool/postfix/var');
+    assert.equal(commandsText(p), 'chown -h -R -- root:sasl /var/spool/postfix/var');
   });
   it('recurse: directories chowns directories only', () => {
     const f = fixture('directory', 'converged');
     const p = plan('directory', { ...(f.params as object), recurse: 'directories' }, out('directory|root|root|755\n', '/var/spool/postfix/var/run\n'));
-    assert.equal(commandsText(p), 'chown root:sasl /var/spool/postfix/var\nfind /var/spool/postfix/var -mindepth 1 -type d -exec chown root:sasl {} +');
+    assert.equal(commandsText(p), 'chown -h -- root:sasl /var/spool/postfix/var\nfind /var/spool/postfix/var -mindepth 1 -type d -exec chown -h -- root:sasl {} +');
   });
   it('missing: mkdir -p then owner and mode', () => {
-    const p = plan('directory', { path: '/srv/a b', owner: 'root', group: 'sasl', mode: '0710' }, stat('missing'));
-    assert.equal(commandsText(p), "mkdir -p -- '/srv/a b'\nchown root:sasl '/srv/a b'\nchmod 0710 '/srv/a b'");
+    const p = plan('directory', { path: '/srv/a b', owner: 'root', group: 'sasl', mode: '0710' }, out('missing\n', ''));
+    assert.equal(commandsText(p), "mkdir -p -- '/srv/a b'\nchown -h -- root:sasl '/srv/a b'\nchmod -- 0710 '/srv/a b'");
   });
   it('a file where the directory should be is refused', () => {
-    assert.throws(() => plan('directory', { path: '/srv/x' }, stat('regular file|root|root|644')), /not a directory/);
+    assert.throws(() => plan('directory', { path: '/srv/x' }, out('regular file|root|root|644\n', '')), /not a directory/);
   });
 });
 
@@ -120,13 +163,17 @@ describe('link plan', () => {
     assert.throws(() => plan('link', f.params, f.probed), /set force: true/);
     const p = plan('link', { ...(f.params as object), force: true }, f.probed);
     assert.deepEqual(p.changes.map((c) => [c.before, c.after]), [['directory', 'symlink to /var/spool/postfix/var/run/saslauthd']]);
-    assert.match(commandsText(p), /^rm -rf -- \/run\/saslauthd\nln -sfn -- /);
+    assert.match(commandsText(p), /^rm -rf -- \/run\/saslauthd\nln -s -- /);
   });
   it('converged: nothing; a link elsewhere is swapped atomically', () => {
     const f = fixture('link', 'converged');
     assert.deepEqual(plan('link', f.params, f.probed), { changes: [], commands: [] });
     const p = plan('link', f.params, withSection(f.probed, 0, (s) => s.replace('/var/spool/postfix/var/run/saslauthd', '/elsewhere')));
-    assert.equal(commandsText(p), 'ln -sfn -- /var/spool/postfix/var/run/saslauthd /run/saslauthd.tend-new && mv -Tf -- /run/saslauthd.tend-new /run/saslauthd');
+    // Made under a random name that ln refuses if it exists, then renamed over the path.
+    const made = /^ln -s -- \/var\/spool\/postfix\/var\/run\/saslauthd (\/run\/\.tend\.[0-9a-f]{24}) && \{ mv -Tf -- (\S+) \/run\/saslauthd /.exec(commandsText(p));
+    assert.ok(made, commandsText(p));
+    assert.equal(made[1], made[2]);
+    assert.notEqual(commandsText(p), commandsText(plan('link', f.params, withSection(f.probed, 0, (s) => s.replace('/var/spool/postfix/var/run/saslauthd', '/elsewhere')))));
   });
 });
 

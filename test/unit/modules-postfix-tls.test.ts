@@ -53,7 +53,8 @@ describe('openssl plan', () => {
       ['/etc/postfix/ssl/smtpd.crt', 'missing'],
     ]);
     const text = commandsText(p);
-    assert.match(text, /__tmp=\$\(umask 077 && mktemp \/etc\/postfix\/ssl\/\.tend\.XXXXXXXX\) &&\n.*\nopenssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "\$__tmp"/);
+    // Private from the start: made empty under umask 077, mode set, and only then written.
+    assert.match(text, /umask 077 &&\n: > new &&\nchmod -- 0600 new &&\nopenssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out new /);
     assert.match(text, /openssl x509 -req -days 3650 -in \/etc\/postfix\/ssl\/smtpd\.csr -signkey \/etc\/postfix\/ssl\/smtpd\.key/);
   });
   it('converged host: nothing', () => {
@@ -65,7 +66,7 @@ describe('openssl plan', () => {
     const probed = withSection(f.probed, 0, (s) => s.replace('regular file|root|root|600', 'regular file|root|root|644'));
     const p = plan('openssl', f.params, probed);
     assert.deepEqual(p.changes, [{ subject: '/etc/postfix/ssl/smtpd.key mode', kind: 'set', before: '0644', after: '0600' }]);
-    assert.equal(commandsText(p), 'chmod 0600 /etc/postfix/ssl/smtpd.key');
+    assert.equal(commandsText(p), 'chmod -- 0600 /etc/postfix/ssl/smtpd.key');
   });
   it('regenerates for a reason: wrong subject, other key, expiring, wrong size', () => {
     const f = fixture('openssl', 'converged');
