@@ -4,14 +4,15 @@
 import { z } from 'zod';
 import { defineTask } from '../src/engine/task.ts';
 import { quote, sh, ShellText } from '../src/shell.ts';
+import { oneLine } from './lib/words.ts';
 
 const params = z
   .object({
     cmd: z.string().min(1).describe('run with /bin/sh -c'),
-    creates: z.string().optional().describe('a path: when it exists, the command is not run'),
-    removes: z.string().optional().describe('a path: when it does not exist, the command is not run'),
+    creates: oneLine.optional().describe('a path: when it exists, the command is not run'),
+    removes: oneLine.optional().describe('a path: when it does not exist, the command is not run'),
     unless: z.string().optional().describe('a command: when it succeeds, the command is not run'),
-    chdir: z.string().optional(),
+    chdir: oneLine.optional(),
   })
   .strict();
 
@@ -36,7 +37,7 @@ export default defineTask({
     if (facts.has('creates-exists') || facts.has('removes-missing') || facts.has('unless-ok')) return { changes: [], commands: [] };
     const why =
       p.creates !== undefined ? `${p.creates} does not exist` : p.removes !== undefined ? `${p.removes} exists` : p.unless !== undefined ? '`unless` failed' : 'no condition: runs every time';
-    const cd = p.chdir !== undefined ? sh`cd ${p.chdir} && ` : sh``;
+    const cd = p.chdir !== undefined ? sh`cd -- ${p.chdir} && ` : sh``;
     return {
       changes: [{ subject: p.cmd, kind: 'run', reason: why }],
       commands: [sh`${cd}sh -c ${p.cmd}`],

@@ -24,7 +24,7 @@ const params = z
     answers: z.record(z.string().regex(/^[A-Za-z0-9_.+-]+\/[A-Za-z0-9_./+-]+$/, 'a question like postfix/mailname'), answer),
   })
   .strict()
-  .refine((p) => Object.values(p.answers).every((a) => !a.value.includes('\n')), 'debconf answers are one line each');
+  .refine((p) => Object.values(p.answers).every((a) => !/[\n\r\0]/.test(a.value)), 'debconf answers are one line each');
 
 export const STATE_DIR = '/var/lib/tend/debconf';
 

@@ -3,11 +3,12 @@
 import { z } from 'zod';
 import { defineTask, type Change } from '../src/engine/task.ts';
 import { sh, type ShellText } from '../src/shell.ts';
+import { absolutePath } from './lib/words.ts';
 import { metadataChanges, metadataCommands, ownership, parseStat, statProbe } from './lib/metadata.ts';
 
 const params = z
   .object({
-    path: z.string().regex(/^\/[^\0]*$/, 'an absolute path'),
+    path: absolutePath,
     state: z.enum(['present', 'absent']).default('present'),
     recurse: z
       .union([z.boolean(), z.literal('directories')])

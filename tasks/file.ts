@@ -8,9 +8,9 @@ import { z } from 'zod';
 import { defineTask, ProbeFailed, type Change } from '../src/engine/task.ts';
 import { sh, type ShellText } from '../src/shell.ts';
 import { atomicWriteScript } from './lib/atomic.ts';
+import { absolutePath } from './lib/words.ts';
 import { metadataChanges, metadataCommands, ownership, parseStat } from './lib/metadata.ts';
 
-const absolutePath = z.string().regex(/^\/[^\0]*$/, 'an absolute path');
 
 const lineRule = z
   .object({

@@ -5,11 +5,12 @@ import { z } from 'zod';
 import { defineTask, ProbeFailed } from '../src/engine/task.ts';
 import { sh } from '../src/shell.ts';
 import { dirOf } from './lib/atomic.ts';
+import { absolutePath, oneLine } from './lib/words.ts';
 
 const params = z
   .object({
-    path: z.string().regex(/^\/[^\0]*$/, 'an absolute path'),
-    target: z.string().min(1).describe('what the link points at'),
+    path: absolutePath,
+    target: oneLine.pipe(z.string().min(1)).describe('what the link points at'),
     force: z.boolean().default(false).describe('replace a file or directory standing at path'),
   })
   .strict();

@@ -8,9 +8,10 @@ import { z } from 'zod';
 import { defineTask, type Change } from '../src/engine/task.ts';
 import { sh, type ShellText } from '../src/shell.ts';
 import { stagedReplaceScript } from './lib/atomic.ts';
+import { absolutePath, oneLine } from './lib/words.ts';
 import { metadataChanges, metadataCommands, modeParam, ownership, parseStat, type Wanted } from './lib/metadata.ts';
 
-const path = z.string().regex(/^\/[^\0]*$/, 'an absolute path');
+const path = absolutePath;
 
 const params = z
   .object({
@@ -20,7 +21,7 @@ const params = z
     csr: path.optional().describe('certificate signing request file'),
     certificate: path.optional().describe('self-signed certificate file'),
     ca: z.boolean().default(false).describe('the certificate is a CA certificate (v3_ca)'),
-    subject: z.record(z.string().regex(/^[A-Za-z]+$/), z.string().min(1)).optional().describe('e.g. { CN: mail.example.org, O: Example }'),
+    subject: z.record(z.string().regex(/^[A-Za-z]+$/), oneLine.pipe(z.string().min(1))).optional().describe('e.g. { CN: mail.example.org, O: Example }'),
     days: z.number().int().positive().default(3650),
     renew_before_days: z.number().int().nonnegative().default(30),
     ...ownership,

@@ -5,17 +5,17 @@
 import { z } from 'zod';
 import { defineTask, ProbeFailed, type Change } from '../src/engine/task.ts';
 import { sh, type ShellText } from '../src/shell.ts';
+import { absolutePath, oneLine } from './lib/words.ts';
 
-const parameterName = z.string().regex(/^[a-zA-Z0-9_.-]+$/, 'a Postfix parameter name');
+const parameterName = z.string().regex(/^[a-zA-Z0-9_][a-zA-Z0-9_.-]*$/, 'a Postfix parameter name (letters, digits, _ . -; not starting with -)');
 const value = z
   .union([z.string(), z.number(), z.boolean()])
   .transform((v) => (typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v)))
-  .refine((v) => !v.includes('\n'), 'one line');
+  .pipe(oneLine);
 
 const service = z
   .object({
-    entry: z
-      .string()
+    entry: oneLine
       .describe('the master.cf columns after service and type: private unpriv chroot wakeup maxproc command [args]')
       .refine((e) => e.trim().split(/\s+/).length >= 6, 'six columns or more: private unpriv chroot wakeup maxproc command'),
     options: z.record(parameterName, value).default({}).describe('-o name=value overrides'),
@@ -26,10 +26,10 @@ const params = z
   .object({
     settings: z.record(parameterName, value).default({}).describe('main.cf parameter → value ("" is a value)'),
     services: z
-      .record(z.string().regex(/^[A-Za-z0-9_.:[\]-]+\/(inet|unix|unix-dgram|fifo|pass)$/, 'SERVICE/TYPE, like submission/inet'), service)
+      .record(z.string().regex(/^[A-Za-z0-9_.:[\]][A-Za-z0-9_.:[\]-]*\/(inet|unix|unix-dgram|fifo|pass)$/, 'SERVICE/TYPE, like submission/inet'), service)
       .default({})
       .describe('master.cf entries, keyed SERVICE/TYPE'),
-    config_dir: z.string().default('/etc/postfix'),
+    config_dir: absolutePath.default('/etc/postfix'),
   })
   .strict();
 
@@ -95,7 +95,7 @@ ${names.length > 0 ? sh`postconf -c ${p.config_dir} -- ${names}` : sh`true`}; tr
         assignments.push(`${name} = ${want}`);
       }
     }
-    if (assignments.length > 0) commands.push(sh`postconf -c ${p.config_dir} -e ${assignments}`);
+    if (assignments.length > 0) commands.push(sh`postconf -c ${p.config_dir} -e -- ${assignments}`);
 
     const entryEdits: string[] = [];
     const optionEdits: string[] = [];
@@ -115,8 +115,8 @@ ${names.length > 0 ? sh`postconf -c ${p.config_dir} -- ${names}` : sh`true`}; tr
         }
       }
     }
-    if (entryEdits.length > 0) commands.push(sh`postconf -c ${p.config_dir} -Me ${entryEdits}`);
-    if (optionEdits.length > 0) commands.push(sh`postconf -c ${p.config_dir} -Pe ${optionEdits}`);
+    if (entryEdits.length > 0) commands.push(sh`postconf -c ${p.config_dir} -Me -- ${entryEdits}`);
+    if (optionEdits.length > 0) commands.push(sh`postconf -c ${p.config_dir} -Pe -- ${optionEdits}`);
     return { changes, commands };
   },
 });

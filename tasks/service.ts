@@ -7,7 +7,7 @@ import { sh, type ShellText } from '../src/shell.ts';
 
 const params = z
   .object({
-    name: z.string().regex(/^[A-Za-z0-9@_.-]+$/, 'a service name'),
+    name: z.string().regex(/^[A-Za-z0-9@_][A-Za-z0-9@_.-]*$/, 'a service name (letters, digits, @ _ . -; not starting with - or .)'),
     state: z.enum(['started', 'stopped', 'restarted', 'reloaded']).optional(),
     enabled: z.boolean().optional().describe('start at boot'),
   })
@@ -39,7 +39,7 @@ export function parseServiceProbe(stdout: string): ServiceState {
 }
 
 function control(s: ServiceState, name: string, action: string): ShellText {
-  return s.init === 'systemd' ? sh`systemctl ${action} ${name}` : sh`service ${name} ${action}`;
+  return s.init === 'systemd' ? sh`systemctl ${action} -- ${name}` : sh`service ${name} ${action}`;
 }
 
 export default defineTask({
@@ -80,7 +80,7 @@ fi`,
     }
     if (p.enabled !== undefined && p.enabled !== s.enabled) {
       changes.push({ subject: `${p.name} at boot`, kind: 'set', before: s.enabled ? 'enabled' : 'disabled', after: p.enabled ? 'enabled' : 'disabled' });
-      if (s.init === 'systemd') commands.push(sh`systemctl ${p.enabled ? 'enable' : 'disable'} ${p.name}`);
+      if (s.init === 'systemd') commands.push(sh`systemctl ${p.enabled ? 'enable' : 'disable'} -- ${p.name}`);
       else commands.push(p.enabled ? sh`update-rc.d ${p.name} defaults && update-rc.d ${p.name} enable` : sh`update-rc.d ${p.name} disable`);
     }
     return { changes, commands };

@@ -1,6 +1,7 @@
 // user: a local user exists (or not), is a member of supplementary groups — added
 // without dropping the others unless `append: false` — and has a password hash.
 import { z } from 'zod';
+import { absolutePath } from './lib/words.ts';
 import { defineTask, ProbeFailed, type Change } from '../src/engine/task.ts';
 import { sh, type ShellText } from '../src/shell.ts';
 
@@ -12,8 +13,12 @@ const params = z
     state: z.enum(['present', 'absent']).default('present'),
     groups: z.array(name).optional().describe('supplementary groups'),
     append: z.boolean().default(true).describe('add to groups without removing the user from others'),
-    password: z.string().optional().describe('crypt(3) hash, as in /etc/shadow (secret)'),
-    shell: z.string().optional(),
+    password: z
+      .string()
+      .regex(/^[^\s:]*$/, 'a crypt(3) hash as in /etc/shadow: no spaces, newlines or colons')
+      .optional()
+      .describe('crypt(3) hash, as in /etc/shadow (secret)'),
+    shell: absolutePath.refine((v) => !v.includes(':'), 'a shell path without colons').optional(),
     system: z.boolean().default(false).describe('create as a system user'),
     create_home: z.boolean().default(true),
     create: z.boolean().default(true).describe('create the user when missing (false: only manage an existing user, e.g. one a package makes)'),

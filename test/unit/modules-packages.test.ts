@@ -97,7 +97,7 @@ describe('service plan', () => {
   });
   it('with systemd: systemctl', () => {
     const p = plan('service', { name: 'postfix', state: 'restarted' }, out('init=systemd\nexists=yes\nrunning=0\nenabled=yes\n'));
-    assert.equal(commandsText(p), 'systemctl restart postfix');
+    assert.equal(commandsText(p), 'systemctl restart -- postfix');
   });
   it('reload of a stopped service starts it', () => {
     const p = plan('service', { name: 'postfix', state: 'reloaded' }, out('init=sysv\nexists=yes\nrunning=3\nenabled=yes\n'));

@@ -17,18 +17,18 @@ describe('postconf plan', () => {
       p.changes.map((c) => [c.subject, c.before, c.after]),
       [['myhostname', 'tend-5.localdomain', 'x']],
     );
-    assert.equal(commandsText(p), "postconf -c /etc/postfix -e 'myhostname = x'");
+    assert.equal(commandsText(p), "postconf -c /etc/postfix -e -- 'myhostname = x'");
   });
   it('an empty wanted value differs from a set one, and is written as "name ="', () => {
     const p = plan('postconf', { settings: { relayhost: '' } }, out('relayhost = [smtp.example.net]:587\n', '', ''));
-    assert.equal(commandsText(p), "postconf -c /etc/postfix -e 'relayhost = '");
+    assert.equal(commandsText(p), "postconf -c /etc/postfix -e -- 'relayhost = '");
   });
   it('a missing master.cf service: the entry and its options', () => {
     const params = { services: { 'submission/inet': { entry: 'n  -  y  -  -  smtpd', options: { smtpd_tls_security_level: 'encrypt' } } } };
     const p = plan('postconf', params, out('', '', ''));
     assert.equal(
       commandsText(p),
-      "postconf -c /etc/postfix -Me 'submission/inet=submission inet n - y - - smtpd'\npostconf -c /etc/postfix -Pe submission/inet/smtpd_tls_security_level=encrypt",
+      "postconf -c /etc/postfix -Me -- 'submission/inet=submission inet n - y - - smtpd'\npostconf -c /etc/postfix -Pe -- submission/inet/smtpd_tls_security_level=encrypt",
     );
   });
   it('parses real postconf -M lines, -o options apart', () => {

@@ -1,0 +1,362 @@
+// No parameter value can change what a module's command means. Random values, hostile
+// ones mixed in (leading dashes, quotes, $( ), newlines, globs), go through each
+// module's schema; whatever the schema accepts is turned into the module's probe and
+// plan scripts, which must pass `sh -n` and then run in a real /bin/sh whose PATH holds
+// only recorders: every tool the scripts call writes down its argv (and, for tools that
+// read it, its stdin) instead of acting. The recorded calls must equal the intended
+// ones, word for word.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { probedFrom, type Probed } from '../../src/engine/task.ts';
+import { ShellText } from '../../src/shell.ts';
+import { modules } from '../../tasks/index.ts';
+
+const TOOLS = [
+  'postconf', 'getent', 'id', 'useradd', 'usermod', 'userdel', 'chpasswd', 'debconf-communicate', 'debconf-set-selections',
+  'dpkg-query', 'apt-cache', 'apt-get', 'service', 'systemctl', 'update-rc.d', 'chown', 'chgrp', 'chmod', 'mkdir', 'rm',
+  'ln', 'mv', 'openssl', 'stat', 'readlink', 'find', 'head', 'cat', 'base64', 'ls', 'dirname', 'date', 'sh', 'cd',
+];
+
+// The recorder every tool name points at. The staging directory check asks stat, id
+// and ls about the directory it entered; they answer as a fresh private one would.
+const RECORDER = `#!/bin/sh
+tool=\${0##*/}
+n=$(/usr/bin/find "$REC_DIR" -maxdepth 1 -name '*.argv' | /usr/bin/wc -l)
+f="$REC_DIR/$(printf %06d "$n")"
+printf '%s\\0' "$tool" "$@" > "$f.argv"
+case $tool in
+  chpasswd|debconf-set-selections|debconf-communicate|base64) /bin/cat > "$f.stdin" ;;
+  stat) [ "$*" = "-c %u %a ." ] && echo "0 700" ;;
+  id) [ "$*" = "-u" ] && echo 0 ;;
+esac
+exit 0
+`;
+
+const sandbox = mkdtempSync(join(tmpdir(), 'tend-injection-'));
+const bin = join(sandbox, 'bin');
+mkdirSync(bin);
+writeFileSync(join(bin, '.recorder'), RECORDER);
+chmodSync(join(bin, '.recorder'), 0o755);
+for (const tool of TOOLS) symlinkSync('.recorder', join(bin, tool));
+const work = join(sandbox, 'work');
+mkdirSync(work);
+
+interface Call {
+  argv: string[];
+  stdin?: string;
+}
+
+/** Runs `script` in the sandbox; returns the calls it made, in order. */
+function record(script: ShellText): Call[] {
+  execFileSync('/bin/sh', ['-n', '-c', script.text]); // syntax first: throws on an error
+  const rec = join(sandbox, 'rec');
+  rmSync(rec, { recursive: true, force: true });
+  mkdirSync(rec);
+  // `cd` is a shell builtin: a function in front of it records instead of moving.
+  const prologue = `cd() { "${bin}/cd" "$@"; }\n`;
+  try {
+    execFileSync('/bin/sh', ['-c', prologue + script.text], { cwd: work, env: { PATH: bin, REC_DIR: rec }, stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch {
+    // A failing script still made its calls; they are what is compared.
+  }
+  return readdirSync(rec)
+    .filter((f) => f.endsWith('.argv'))
+    .sort()
+    .map((f) => {
+      const argv = readFileSync(join(rec, f), 'utf8').split('\0').slice(0, -1);
+      const stdinFile = join(rec, f.replace(/\.argv$/, '.stdin'));
+      let stdin: string | undefined;
+      try {
+        stdin = readFileSync(stdinFile, 'utf8');
+      } catch {
+        stdin = undefined;
+      }
+      return stdin === undefined ? { argv } : { argv, stdin };
+    });
+}
+
+function probeScripts(name: string, params: unknown): ShellText[] {
+  const probe = modules.get(name)!.probe(params);
+  return probe instanceof ShellText ? [probe] : [...probe];
+}
+
+function planCalls(name: string, params: unknown, probed: Probed): Call[] {
+  return modules.get(name)!.plan(params, probed).commands.flatMap((c) => record(c));
+}
+
+/** Parses `raw` with the module's schema; undefined when the schema refuses it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each test reads the fields its module defines
+function accepted(name: string, raw: unknown): any {
+  const r = modules.get(name)!.params.safeParse(raw);
+  return r.success ? r.data : undefined;
+}
+
+// Values: random text, or hostile pieces glued together.
+const hostilePiece = fc.constantFrom('-X', '--', '-e', '-o', "a'b", 'a"b', '$(id)', '`id`', 'a b', ' ', '*', '?', '[a]', '~root', 'a;b', 'a|b', 'a\nb', 'x\\', '%s', '\t', '=', ':', '/', '..', 'é');
+const hostile = fc.array(fc.oneof(hostilePiece, fc.string({ unit: 'binary', maxLength: 6 })), { minLength: 1, maxLength: 4 }).map((a) => a.join(''));
+const nameLike = (re: RegExp) => fc.oneof(fc.stringMatching(re), hostile);
+const path = fc.oneof(fc.constant('/srv/x'), hostile.map((s) => `/srv/${s}`), hostile);
+const RUNS = { numRuns: 30, seed: 8 };
+
+/** The staging directory a staged write made (random): read from its mkdir call. */
+function stageOf(calls: Call[], dir: string): string {
+  const mkdir = calls.find((c) => c.argv[0] === 'mkdir' && c.argv[1] === '-m');
+  assert.ok(mkdir, 'no staging directory made');
+  const stage = mkdir.argv[4]!;
+  assert.match(stage, new RegExp(`^${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/\\.tend\\.[0-9a-f]{24}$`));
+  return stage;
+}
+
+/** The calls of a staged write of `path` whose `produce` made `produced`. */
+function staged(stage: string, target: string, metadata: string[][], produced: Call[]): Call[] {
+  return [
+    { argv: ['mkdir', '-m', '0700', '--', stage] },
+    { argv: ['cd', '-P', '--', stage] },
+    { argv: ['stat', '-c', '%u %a', '.'] },
+    { argv: ['id', '-u'] },
+    { argv: ['ls', '-A'] },
+    ...metadata.map((argv) => ({ argv })),
+    ...produced,
+    { argv: ['mv', '-fT', '--', 'new', target] },
+    { argv: ['cd', '/'] },
+    { argv: ['rm', '-rf', '--', stage] },
+  ];
+}
+
+const dirOf = (p: string) => p.replace(/\/[^/]*$/, '') || '/';
+
+describe('parameters cannot change what a command means (recorded argv, word for word)', () => {
+  it('postconf: names, values, services', () => {
+    const arb = fc.record({
+      settings: fc.dictionary(nameLike(/^[a-z_]{1,8}$/), fc.oneof(hostile, fc.constant(''))),
+      services: fc.dictionary(
+        nameLike(/^[a-z]{1,8}\/inet$/),
+        fc.record({ entry: fc.oneof(fc.constant('n - y - - smtpd'), hostile.map((h) => `n - y - - ${h}`)), options: fc.dictionary(nameLike(/^[a-z_]{1,8}$/), hostile) }),
+        { maxKeys: 2 },
+      ),
+      config_dir: path,
+    });
+    fc.assert(
+      fc.property(arb, (raw) => {
+        const p = accepted('postconf', raw);
+        fc.pre(p !== undefined);
+        const names = Object.keys(p.settings);
+        const services = Object.keys(p.services);
+        const probes = probeScripts('postconf', p).flatMap(record);
+        assert.deepEqual(probes.map((c) => c.argv), [
+          ...(names.length ? [['postconf', '-c', p.config_dir, '--', ...names]] : []),
+          ...(services.length ? [['postconf', '-c', p.config_dir, '-M', '--', ...services], ['postconf', '-c', p.config_dir, '-P', '--', ...services]] : []),
+        ]);
+        const calls = planCalls('postconf', p, probedFrom(['', '', '']));
+        const entries = Object.entries(p.services as Record<string, { entry: string; options: Record<string, string> }>);
+        assert.deepEqual(calls.map((c) => c.argv), [
+          ...(names.length ? [['postconf', '-c', p.config_dir, '-e', '--', ...names.map((n) => `${n} = ${p.settings[n]}`)]] : []),
+          ...(entries.length ? [['postconf', '-c', p.config_dir, '-Me', '--', ...entries.map(([k, s]) => `${k}=${k.replace('/', ' ')} ${s.entry.trim().split(/\s+/).join(' ')}`)]] : []),
+          ...(entries.some(([, s]) => Object.keys(s.options).length) ? [['postconf', '-c', p.config_dir, '-Pe', '--', ...entries.flatMap(([k, s]) => Object.entries(s.options).map(([o, v]) => `${k}/${o}=${v}`))]] : []),
+        ]);
+      }),
+      RUNS,
+    );
+  });
+
+  it('user: name, groups, shell, password (on stdin, one line)', () => {
+    const arb = fc.record({
+      name: nameLike(/^[a-z_][a-z0-9_-]{0,8}$/),
+      groups: fc.array(nameLike(/^[a-z_][a-z0-9_-]{0,8}$/), { maxLength: 3 }),
+      shell: path,
+      password: fc.oneof(fc.constant('$6$salt$hash'), hostile),
+    });
+    fc.assert(
+      fc.property(arb, (raw) => {
+        const p = accepted('user', raw);
+        fc.pre(p !== undefined);
+        assert.deepEqual(probeScripts('user', p).flatMap(record).map((c) => c.argv), [
+          ['getent', 'passwd', p.name],
+          ['getent', 'passwd', p.name],
+          ['id', '-nG', '--', p.name],
+          ['getent', 'shadow', p.name],
+          ...p.groups.map((g: string) => ['getent', 'group', g]),
+        ]);
+        const calls = planCalls('user', p, probedFrom(['', '', '', p.groups.join('\n')]));
+        assert.deepEqual(calls, [
+          { argv: ['useradd', '--create-home', '--shell', p.shell, ...(p.groups.length ? ['--groups', p.groups.join(',')] : []), '--', p.name] },
+          { argv: ['chpasswd', '--encrypted'], stdin: `${p.name}:${p.password}\n` },
+        ]);
+      }),
+      RUNS,
+    );
+  });
+
+  it('service: names reach service, update-rc.d and systemctl as one non-option word', () => {
+    fc.assert(
+      fc.property(nameLike(/^[a-z0-9@_][a-z0-9@_.-]{0,10}$/), (name) => {
+        const p = accepted('service', { name, state: 'started', enabled: true });
+        fc.pre(p !== undefined);
+        assert.deepEqual(planCalls('service', p, probedFrom(['init=sysv\nexists=yes\nrunning=3\nenabled=no\n'])).map((c) => c.argv), [
+          ['service', name, 'start'],
+          ['update-rc.d', name, 'defaults'],
+          ['update-rc.d', name, 'enable'],
+        ]);
+        assert.deepEqual(planCalls('service', p, probedFrom(['init=systemd\nexists=yes\nrunning=3\nenabled=no\n'])).map((c) => c.argv), [
+          ['systemctl', 'start', '--', name],
+          ['systemctl', 'enable', '--', name],
+        ]);
+      }),
+      RUNS,
+    );
+  });
+
+  it('apt: package names', () => {
+    fc.assert(
+      fc.property(fc.array(nameLike(/^[a-z0-9][a-z0-9+.-]{1,10}$/), { minLength: 1, maxLength: 3 }), (names) => {
+        const p = accepted('apt', { name: names });
+        fc.pre(p !== undefined);
+        assert.deepEqual(probeScripts('apt', p)[0] && record(probeScripts('apt', p)[0]!).map((c) => c.argv), [
+          ['dpkg-query', '-W', '-f=${Package}\\t${db:Status-Abbrev}\\t${Version}\\n', '--', ...names],
+          ['apt-cache', 'policy', '--', ...names],
+        ]);
+        const calls = planCalls('apt', p, probedFrom(['', '']));
+        const keep = ['-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold'];
+        assert.deepEqual(calls.map((c) => c.argv), [['apt-get', 'install', '-y', '-q', ...keep, ...names]]);
+      }),
+      RUNS,
+    );
+  });
+
+  it('debconf: package, questions and answers (one selection line each, on stdin)', () => {
+    const arb = fc.record({
+      package: nameLike(/^[a-z0-9][a-z0-9+.-]{1,8}$/),
+      answers: fc.dictionary(nameLike(/^[a-z]{1,6}\/[a-z_]{1,8}$/), fc.record({ type: fc.constantFrom('string', 'password', 'select'), value: hostile }), { minKeys: 1, maxKeys: 3 }),
+    });
+    fc.assert(
+      fc.property(arb, (raw) => {
+        const p = accepted('debconf', raw);
+        fc.pre(p !== undefined);
+        const questions = Object.keys(p.answers);
+        assert.deepEqual(probeScripts('debconf', p).flatMap(record), [
+          { argv: ['debconf-communicate', '--', p.package], stdin: questions.map((q) => `GET ${q}\n`).join('') },
+          { argv: ['cat', '--', `/var/lib/tend/debconf/${p.package}`] },
+        ]);
+        const calls = planCalls('debconf', p, probedFrom(['', '']));
+        const entries = Object.entries(p.answers as Record<string, { type: string; value: string }>);
+        assert.deepEqual(calls, [
+          { argv: ['debconf-set-selections'], stdin: entries.map(([q, a]) => `${p.package} ${q} ${a.type} ${a.value}\n`).join('') },
+          { argv: ['mkdir', '-p', '-m', '0700', '/var/lib/tend/debconf'] },
+        ]);
+      }),
+      RUNS,
+    );
+  });
+
+  it('file: path, owner, group, mode and content (the exact bytes reach base64 -d)', () => {
+    const arb = fc.record({
+      path,
+      content: fc.oneof(hostile, fc.string({ unit: 'binary' })),
+      owner: nameLike(/^[a-z_][a-z0-9_-]{0,8}$/),
+      group: nameLike(/^[a-z_][a-z0-9_-]{0,8}$/),
+      mode: fc.oneof(fc.constantFrom('0640', '600', '-1', '0644 x'), hostile),
+    });
+    fc.assert(
+      fc.property(arb, (raw) => {
+        const p = accepted('file', raw);
+        fc.pre(p !== undefined && Buffer.from(p.content, 'utf8').toString('utf8') === p.content);
+        const calls = planCalls('file', p, probedFrom(['plain\n', 'missing\n', '']));
+        const stage = stageOf(calls, dirOf(p.path));
+        const produced = calls.find((c) => c.argv[0] === 'base64')!;
+        assert.equal(Buffer.from(produced.stdin ?? '', 'base64').toString('utf8'), p.content);
+        assert.deepEqual(calls, staged(stage, p.path, [['chown', '-h', '--', `${p.owner}:${p.group}`, 'new'], ['chmod', '--', p.mode, 'new']], [produced]));
+        assert.equal(produced.argv.join(' '), 'base64 -d');
+      }),
+      RUNS,
+    );
+  });
+
+  it('directory and link: paths and targets', () => {
+    fc.assert(
+      fc.property(path, nameLike(/^[a-z_][a-z0-9_-]{0,8}$/), fc.oneof(hostile, path), (dir, owner, target) => {
+        const d = accepted('directory', { path: dir, owner, mode: '0750' });
+        if (d !== undefined) {
+          assert.deepEqual(planCalls('directory', d, probedFrom(['missing\n', ''])).map((c) => c.argv), [
+            ['mkdir', '-p', '--', dir],
+            ['chown', '-h', '--', owner, dir],
+            ['chmod', '--', '0750', dir],
+          ]);
+        }
+        const l = accepted('link', { path: dir, target });
+        if (l !== undefined) {
+          const calls = planCalls('link', l, probedFrom(['missing\n', 'parent-ok\n']));
+          const made = calls[0]!.argv[4]!;
+          assert.match(made, /\/\.tend\.[0-9a-f]{24}$/);
+          assert.deepEqual(calls.map((c) => c.argv), [
+            ['ln', '-s', '--', target, made],
+            ['mv', '-Tf', '--', made, dir],
+          ]);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('openssl: paths and subject values', () => {
+    const arb = fc.record({ key: path, csr: path, certificate: path, subject: fc.record({ CN: hostile, O: hostile }), days: fc.integer({ min: 1, max: 9999 }) });
+    fc.assert(
+      fc.property(arb, (raw) => {
+        const p = accepted('openssl', raw);
+        fc.pre(p !== undefined);
+        const calls = planCalls('openssl', p, probedFrom(['missing\n', 'missing\n', 'missing\n']));
+        const subj = `/CN=${p.subject.CN.replace(/([\\/])/g, '\\$1')}/O=${p.subject.O.replace(/([\\/])/g, '\\$1')}`;
+        const openssl = calls.filter((c) => c.argv[0] === 'openssl').map((c) => c.argv);
+        assert.deepEqual(openssl, [
+          ['openssl', 'genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', 'new'],
+          ['openssl', 'req', '-new', '-key', p.key, '-subj', subj, '-out', 'new'],
+          ['openssl', 'x509', '-req', '-days', String(p.days), '-in', p.csr, '-signkey', p.key, '-out', 'new'],
+        ]);
+        assert.deepEqual(calls.filter((c) => c.argv[0] === 'mv').map((c) => c.argv.at(-1)), [p.key, p.csr, p.certificate]);
+      }),
+      RUNS,
+    );
+  });
+
+  it('command: cmd is one argument of sh -c; chdir and unless stay single words', () => {
+    fc.assert(
+      fc.property(hostile, hostile, hostile, (cmd, chdir, unless) => {
+        const p = accepted('command', { cmd, chdir, unless });
+        fc.pre(p !== undefined);
+        assert.deepEqual(probeScripts('command', p).flatMap(record).map((c) => c.argv), [['sh', '-c', unless]]);
+        assert.deepEqual(planCalls('command', p, probedFrom([''])).map((c) => c.argv), [
+          ['cd', '--', chdir],
+          ['sh', '-c', cmd],
+        ]);
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe('schemas refuse values that would change a command', () => {
+  const refused = (module: string, raw: unknown) => assert.equal(modules.get(module)!.params.safeParse(raw).success, false, JSON.stringify(raw));
+  it('a newline or colon in a password hash (a second chpasswd line)', () => {
+    refused('user', { name: 'bob', password: '$6$x\nroot:$6$evil' });
+    refused('user', { name: 'bob', password: 'a:b' });
+  });
+  it('option-like names: postconf -X, service names, packages', () => {
+    refused('postconf', { settings: { '-X': 'x' } });
+    refused('postconf', { services: { '-o/inet': { entry: 'n - y - - smtpd' } } });
+    refused('service', { name: '-x', state: 'started' });
+    refused('service', { name: '..', state: 'started' });
+    refused('apt', { name: '-oAPT::x=1' });
+    refused('debconf', { package: '-x', answers: {} });
+  });
+  it('newlines and NULs where a value is one line', () => {
+    refused('postconf', { settings: { a: 'x\ny' } });
+    refused('debconf', { package: 'p', answers: { 'p/q': { type: 'string', value: 'a\rb' } } });
+    refused('link', { path: '/x', target: 'a\nb' });
+    refused('file', { path: '/x\n/y', content: '' });
+    refused('openssl', { key: '/k', certificate: '/c', subject: { CN: 'a\nb' } });
+  });
+});
