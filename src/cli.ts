@@ -3,8 +3,9 @@ import { Command, Option } from 'commander';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import chalk from 'chalk';
-import { parse as parseYaml } from 'yaml';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { YamlSource } from './yaml-source.ts';
+import { emptyVars, mergeVars } from './vars.ts';
+import { renameSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { modules } from '../tasks/index.ts';
 import { commandFromArgs, isDestructive, renderAdhoc, runAdhoc } from './adhoc.ts';
@@ -243,21 +244,16 @@ function writeFileAtomically(file: string, text: string): void {
 }
 
 function parseExtraVars(values: string[]): Record<string, unknown> {
-  const vars: Record<string, unknown> = {};
+  const vars = emptyVars();
   for (const v of values) {
     if (v.startsWith('@')) {
       const file = v.slice(1);
-      let data: unknown;
-      try {
-        data = parseYaml(readFileSync(file, 'utf8'));
-      } catch (e) {
-        throw new InputError(`-e ${v}: ${(e as Error).message}`);
-      }
+      const data = YamlSource.load(file).toJS();
       if (!data || typeof data !== 'object' || Array.isArray(data)) throw new InputError(`-e ${v}: the file must hold a mapping`);
-      Object.assign(vars, data);
+      mergeVars(vars, data as Record<string, unknown>);
     } else if (v.trimStart().startsWith('{')) {
       try {
-        Object.assign(vars, JSON.parse(v));
+        mergeVars(vars, JSON.parse(v));
       } catch (e) {
         throw new InputError(`-e: not valid JSON: ${(e as Error).message}`);
       }

@@ -1,8 +1,11 @@
 // YAML files read with positions kept, so any later complaint about a value (a schema
 // error, an unknown module, an undefined variable) can point at its line and column.
-import { readFileSync } from 'node:fs';
-import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { CST, isMap, isSeq, LineCounter, Parser, parseDocument, visit, type Document, type Node } from 'yaml';
 import { InputError, type SourceLocation } from './errors.ts';
+import { MAX_INPUT_BYTES, readInputFile } from './input-file.ts';
+
+/** Aliases may repeat a node; past this many nodes the document is refused (alias bombs). */
+const MAX_ALIAS_COUNT = 1000;
 
 export type YamlPath = readonly (string | number)[];
 
@@ -15,25 +18,52 @@ export class YamlSource {
 
   /** Parses `text` (read from `file` when not given); syntax errors become InputErrors. */
   static load(file: string, text?: string): YamlSource {
-    let source: string;
-    try {
-      source = text ?? readFileSync(file, 'utf8');
-    } catch (e) {
-      throw new InputError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-    }
+    const source = text === undefined ? readInputFile(file, 'file') : text.replace(/^\uFEFF/, '');
+    if (source.length > MAX_INPUT_BYTES) throw new InputError(`larger than ${MAX_INPUT_BYTES / 1048576} MB`, { file, line: 1, col: 1 });
     const lineCounter = new LineCounter();
     const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
     const first = doc.errors[0];
     if (first) {
-      const pos = lineCounter.linePos(first.pos[0]);
+      // An unclosed quote is reported where it opens, not where the file ends.
+      const offset = /Missing closing .?quote/.test(first.message) ? (unclosedQuoteAt(source) ?? first.pos[0]) : first.pos[0];
+      const pos = lineCounter.linePos(offset);
       const sentence = first.message.split('\n')[0]!.replace(/ at line \d+, column \d+.*$/, '');
       throw new InputError(`YAML syntax error: ${sentence}`, { file, line: pos.line, col: pos.col });
     }
-    return new YamlSource(file, doc, lineCounter);
+    const result = new YamlSource(file, doc, lineCounter);
+    result.refuseCircularAliases();
+    return result;
   }
 
   toJS(): unknown {
-    return this.doc.toJS({ maxAliasCount: 1000 });
+    try {
+      return this.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (e) {
+      if (!(e instanceof ReferenceError)) throw e;
+      let at = 0;
+      visit(this.doc, { Alias: (_, node) => ((at = node.range?.[0] ?? 0), visit.BREAK) });
+      throw new InputError('YAML aliases expand to too many values (an alias bomb?); write the values out instead', this.at(at));
+    }
+  }
+
+  /** An alias inside the very node it names would make an endless value. */
+  private refuseCircularAliases(): void {
+    let circular: { name: string; offset: number } | undefined;
+    visit(this.doc, {
+      Alias: (_, alias, path) => {
+        const target = alias.resolve(this.doc);
+        if (target && path.includes(target as never)) {
+          circular = { name: alias.source, offset: alias.range?.[0] ?? 0 };
+          return visit.BREAK;
+        }
+      },
+    });
+    if (circular) throw new InputError(`alias *${circular.name} is inside the value it names (a value cannot contain itself)`, this.at(circular.offset));
+  }
+
+  private at(offset: number): SourceLocation {
+    const pos = this.lineCounter.linePos(offset);
+    return { file: this.file, line: pos.line, col: pos.col };
   }
 
   /** Where the value at `path` starts; for a key that does not exist, its nearest parent. */
@@ -62,6 +92,29 @@ export class YamlSource {
   error(message: string, path: YamlPath, preferKey = false): InputError {
     return new InputError(message, this.locate(path, preferKey));
   }
+}
+
+/** Offset of the first quoted scalar that has no closing quote, from the concrete syntax tree. */
+function unclosedQuoteAt(source: string): number | undefined {
+  let found: number | undefined;
+  const check = (token: CST.Token | null | undefined) => {
+    if (found !== undefined || !token) return;
+    if (token.type === 'double-quoted-scalar' || token.type === 'single-quoted-scalar') {
+      const quote = token.type === 'double-quoted-scalar' ? '"' : "'";
+      const closed = token.source.length >= 2 && token.source.endsWith(quote) && !(quote === '"' && /(^|[^\\])(\\\\)*\\"$/.test(token.source));
+      if (!closed) found = token.offset;
+    }
+  };
+  for (const token of new Parser().parse(source)) {
+    if (token.type === 'document') {
+      check(token.value);
+      CST.visit(token, (item) => {
+        check(item.key);
+        check(item.value);
+      });
+    } else check(token);
+  }
+  return found;
 }
 
 function keyOf(key: unknown): string {

@@ -1,6 +1,5 @@
 // Loads an inventory file: YAML (tend's or Ansible's) by extension, else Ansible INI.
-import { readFileSync } from 'node:fs';
-import { InputError } from '../errors.ts';
+import { readInputFile } from '../input-file.ts';
 import { YamlSource } from '../yaml-source.ts';
 import { parseIniInventory } from './ini.ts';
 import { buildInventory, type Inventory } from './model.ts';
@@ -10,12 +9,7 @@ export type { Host, Inventory, Vars } from './model.ts';
 export { selectHosts } from './limit.ts';
 
 export function loadInventory(file: string): Inventory {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new InputError(`cannot read inventory ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
+  const text = readInputFile(file, 'inventory');
   const parsed = /\.(ya?ml|json)$/i.test(file) ? parseYamlInventory(YamlSource.load(file, text)) : parseIniInventory(file, text);
   return buildInventory(file, parsed.groups, parsed.hosts);
 }

@@ -6,6 +6,7 @@
 //   [prod:children]  groups inside a group
 import { InputError } from '../errors.ts';
 import type { RawGroup, RawHost, Vars } from './model.ts';
+import { emptyVars } from '../vars.ts';
 
 type SectionKind = 'hosts' | 'vars' | 'children';
 
@@ -51,7 +52,7 @@ export function parseIniInventory(file: string, text: string): { groups: RawGrou
 
     const words = splitWords(content);
     const pattern = words.shift()!;
-    const vars: Vars = {};
+    const vars: Vars = emptyVars();
     let col = indent + 1 + pattern.length + 1;
     for (const w of words) {
       const col0 = raw.indexOf(w, col - 1) + 1;
@@ -111,18 +112,28 @@ function parseValue(v: string): unknown {
   return v;
 }
 
+/** More hosts than this from one line is a typo, not a fleet. */
+const MAX_RANGE_HOSTS = 100_000;
+
 function expandRange(pattern: string, location: { file: string; line: number; col: number }): string[] {
   const m = /^(.*)\[([^:\]]+):([^:\]]+)(?::(\d+))?\](.*)$/.exec(pattern);
   if (!m) return [pattern];
   const [, head, from, to, stepText, tail] = m as unknown as [string, string, string, string, string | undefined, string];
   const step = stepText ? Number(stepText) : 1;
+  if (!(step >= 1)) throw new InputError(`host range '${pattern}': the step must be 1 or more`, location);
+  const numeric = /^\d+$/.test(from) && /^\d+$/.test(to);
+  const span = numeric ? Number(to) - Number(from) : to.charCodeAt(0) - from.charCodeAt(0);
+  if (Math.floor(span / step) + 1 > MAX_RANGE_HOSTS) throw new InputError(`host range '${pattern}' makes more than ${MAX_RANGE_HOSTS} hosts`, location);
   const out: string[] = [];
-  if (/^\d+$/.test(from) && /^\d+$/.test(to)) {
+  if (numeric) {
     const width = from.length;
     for (let n = Number(from); n <= Number(to); n += step) out.push(`${head}${String(n).padStart(width, '0')}${tail}`);
   } else if (/^[a-z]$/i.test(from) && /^[a-z]$/i.test(to)) {
     for (let c = from.charCodeAt(0); c <= to.charCodeAt(0); c += step) out.push(`${head}${String.fromCharCode(c)}${tail}`);
   } else throw new InputError(`host range '[${from}:${to}]' must be numbers or single letters`, location);
   if (out.length === 0) throw new InputError(`host range '${pattern}' is empty`, location);
+  // Every name has the same ranges left: the first one tells how many each makes.
+  const inner = expandRange(out[0]!, location).length;
+  if (out.length * inner > MAX_RANGE_HOSTS) throw new InputError(`host range '${pattern}' makes more than ${MAX_RANGE_HOSTS} hosts`, location);
   return out.flatMap((name) => expandRange(name, location));
 }

@@ -13,6 +13,8 @@ export function selectHosts(inventory: Inventory, pattern: string | undefined, p
 
 /** Host names matched by a pattern, in inventory order. Unknown names are an error. */
 export function resolve(inventory: Inventory, pattern: string, what: string): string[] {
+  const syntax = patternSyntaxError(pattern);
+  if (syntax) throw new InputError(`${what} ${syntax}`);
   const terms = pattern
     .split(/[,:]/)
     .map((t) => t.trim())
@@ -28,6 +30,25 @@ export function resolve(inventory: Inventory, pattern: string, what: string): st
   }
   for (const t of terms.filter((t) => t.startsWith('!'))) for (const h of match(inventory, t.slice(1), what)) selected.delete(h);
   return [...inventory.hosts.keys()].filter((h) => selected.has(h));
+}
+
+/**
+ * What is wrong with a pattern's syntax, found before any inventory is read: an empty
+ * term, a lone `!` or `&`, brackets (Ansible's slices, not supported yet), a `~regex`
+ * (not supported yet) or an `@file`.
+ */
+export function patternSyntaxError(pattern: string): string | undefined {
+  const terms = pattern.split(/[,:]/).map((t) => t.trim());
+  if (terms.every((t) => t === '')) return `host pattern '${pattern}' names no host or group`;
+  for (const term of terms) {
+    const name = term.replace(/^[!&]/, '');
+    if (term === '' && pattern.trim() !== '') return `host pattern '${pattern}' has an empty term (two separators in a row)`;
+    if (term !== '' && name === '') return `host pattern '${pattern}': '${term}' needs a host or group name after it`;
+    if (/[[\]]/.test(name)) return `host pattern '${pattern}': '${term}' uses brackets; slices like web[0:2] are not supported yet`;
+    if (name.startsWith('~')) return `host pattern '${pattern}': regular expressions (~…) are not supported yet`;
+    if (name.startsWith('@')) return `host pattern '${pattern}': @files are not supported yet`;
+  }
+  return undefined;
 }
 
 function match(inventory: Inventory, term: string, what: string): string[] {

@@ -1,5 +1,9 @@
 // What an inventory becomes, whatever file format it came from.
+import { accessSync, constants } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { InputError, type SourceLocation } from '../errors.ts';
+import { emptyVars, mergeVars } from '../vars.ts';
 
 export type Vars = Record<string, unknown>;
 
@@ -61,7 +65,7 @@ export function buildInventory(file: string, rawGroups: RawGroup[], rawHosts: Ra
     if (known) {
       known.hosts.push(...g.hosts);
       known.children.push(...g.children);
-      Object.assign(known.vars, g.vars);
+      mergeVars(known.vars, g.vars);
     } else groups.set(g.name, { ...g, hosts: [...g.hosts], children: [...g.children], vars: { ...g.vars } });
   }
   if (!groups.has('all')) groups.set('all', { name: 'all', vars: {}, hosts: [], children: [] });
@@ -112,7 +116,7 @@ export function buildInventory(file: string, rawGroups: RawGroup[], rawHosts: Ra
   for (const [name, own] of hostVars) {
     const memberOf = [...groups.keys()].filter((g) => membersOf.get(g)!.has(name));
     memberOf.sort((a, b) => (depth.get(a)! - depth.get(b)!) || a.localeCompare(b));
-    const vars: Vars = {};
+    const vars: Vars = emptyVars();
     for (const g of memberOf) mergeLayer(vars, groups.get(g)!.vars);
     mergeLayer(vars, own);
     hosts.set(name, toHost(name, memberOf, vars, hostLocation.get(name)));
@@ -143,7 +147,7 @@ function mergeLayer(into: Vars, layer: Vars): void {
   for (const aliases of Object.values(CONNECTION_KEYS)) {
     if (aliases.some((k) => layer[k] !== undefined && layer[k] !== null)) for (const k of aliases) delete into[k];
   }
-  Object.assign(into, layer);
+  mergeVars(into, layer);
 }
 
 function toHost(name: string, groups: string[], vars: Vars, location?: SourceLocation): Host {
@@ -158,6 +162,15 @@ function toHost(name: string, groups: string[], vars: Vars, location?: SourceLoc
     throw new InputError(`host '${name}': connection must be 'ssh' or 'local', not '${connectionValue}'`, location);
   }
   const key = pick(vars, CONNECTION_KEYS.privateKey);
+  if (key !== undefined && !String(key).includes('{{')) {
+    // Checked before any host is contacted: a typo in a key path is an input error.
+    const file = String(key).startsWith('~/') ? join(homedir(), String(key).slice(2)) : String(key);
+    try {
+      accessSync(file, constants.R_OK);
+    } catch (e) {
+      throw new InputError(`host '${name}': private key ${String(key)} cannot be read (${(e as NodeJS.ErrnoException).code ?? e})`, location);
+    }
+  }
   return {
     name,
     connection: connectionValue,

@@ -7,6 +7,7 @@ import type { TaskModule } from '../engine/task.ts';
 import { YamlSource, type YamlPath } from '../yaml-source.ts';
 import { hasTemplate, render, TemplateError } from './template.ts';
 import { closest } from './suggest.ts';
+import { patternSyntaxError } from '../inventory/limit.ts';
 import { templateSyntaxErrors } from './variables.ts';
 
 export interface TaskSpec {
@@ -41,6 +42,37 @@ export interface Playbook {
 
 const TASK_KEYWORDS = new Set(['name', 'notify', 'listen']);
 
+/** Task keywords an Ansible user may write, with what to do in tend instead. */
+const UNSUPPORTED_KEYWORDS: Record<string, string> = {
+  when: 'run the play on the hosts that need the task (a group in `hosts:`), or pick values with variables',
+  loop: 'write one task per item, or give the module a list where it takes one (apt name, user groups)',
+  with_items: 'write one task per item, or give the module a list where it takes one (apt name, user groups)',
+  register: 'tasks do not pass results to each other; a module reads the state it needs itself',
+  until: 'make the command idempotent with creates, removes or unless',
+  retries: 'make the command idempotent with creates, removes or unless',
+  delegate_to: 'put the task in a play whose hosts are the machines it must run on',
+  local_action: 'put the task in a play for localhost (connection: local)',
+  block: 'list the tasks one after another',
+  rescue: 'a failed task stops its host; fix the cause and run again',
+  always: 'use a handler for what must follow a change',
+  tags: 'split the playbook, or use --limit for hosts',
+  become: 'set become: true on the play',
+  become_user: 'set become: true on the play (tasks run as root)',
+  ignore_errors: 'make the task succeed when there is nothing to do (creates, removes, unless)',
+  changed_when: 'use a module that reads state, or command with creates, removes or unless',
+  failed_when: 'make the command exit non-zero when it fails',
+  environment: 'set variables in the command itself (command: cmd: "VAR=x prog")',
+  vars: 'put variables in the play, the inventory or -e',
+  include_tasks: 'list the tasks in the playbook',
+  import_tasks: 'list the tasks in the playbook',
+  include_role: 'list the tasks in the playbook',
+  import_role: 'list the tasks in the playbook',
+  async: 'a task runs until it ends (or --task-timeout)',
+  poll: 'a task runs until it ends (or --task-timeout)',
+  run_once: 'put the task in a play for one host',
+  no_log: 'mark the value secret (file secret: true; user password and debconf passwords always are)',
+};
+
 const taskShape = z
   .object({
     name: z.string().min(1).optional(),
@@ -52,7 +84,8 @@ const taskShape = z
 const playShape = z
   .object({
     name: z.string().optional(),
-    hosts: z.string().min(1).default('all'),
+    // Required, as in Ansible: a play that forgot it must not run everywhere.
+    hosts: z.string({ error: (i) => (i.input === undefined ? 'a play needs `hosts:` (a host pattern such as `all` or a group name)' : undefined) }).min(1),
     vars: z.record(z.string(), z.unknown()).default({}),
     become: z.boolean().default(false),
     gather_facts: z.boolean().optional().describe('accepted for Ansible playbooks; tend reads state per task'),
@@ -67,6 +100,8 @@ export function loadPlaybook(file: string, modules: ReadonlyMap<string, TaskModu
   const source = YamlSource.load(file, text);
   const data = source.toJS();
   if (!Array.isArray(data)) throw source.error('a playbook is a list of plays (each starting with `- hosts: …`)', []);
+  const notPlay = data.findIndex((play) => play === null || typeof play !== 'object' || Array.isArray(play));
+  if (notPlay >= 0) throw source.error(`each play is a mapping that starts with \`- hosts: …\`, not ${describeValue(data[notPlay])}`, [notPlay]);
   const parsed = playbookShape.safeParse(data);
   if (!parsed.success) throwIfAny(zodErrors(source, parsed.error, [], data, '', Object.keys(playShape.shape)));
   const plays = parsed.data!;
@@ -77,6 +112,8 @@ export function loadPlaybook(file: string, modules: ReadonlyMap<string, TaskModu
         const spec = readTask(source, modules, task, [p, key, t], offset + t + 1, errors);
         return spec ? [spec] : [];
       });
+    const patternError = hasTemplate(play.hosts) ? undefined : patternSyntaxError(play.hosts);
+    if (patternError) errors.push(source.error(patternError, [p, 'hosts']));
     const tasks = readList(play.tasks, 'tasks', 0);
     const handlers = readList(play.handlers, 'handlers', play.tasks.length);
     // Every notified handler must exist in the play.
@@ -114,6 +151,11 @@ function readTask(
   number: number,
   errors: InputError[],
 ): TaskSpec | null {
+  const unsupported = Object.keys(task).find((k) => k in UNSUPPORTED_KEYWORDS);
+  if (unsupported) {
+    errors.push(source.error(`'${unsupported}' is an Ansible keyword tend does not support yet: ${UNSUPPORTED_KEYWORDS[unsupported]}`, [...path, unsupported], true));
+    return null;
+  }
   const moduleKeys = Object.keys(task).filter((k) => !TASK_KEYWORDS.has(k));
   if (moduleKeys.length === 0) {
     errors.push(source.error(`task has no module (one of: ${[...modules.keys()].join(', ')})`, path));
@@ -167,6 +209,12 @@ function unknownModule(source: YamlSource, modules: ReadonlyMap<string, TaskModu
   );
 }
 
+function describeValue(v: unknown): string {
+  if (v === null) return 'an empty value';
+  if (Array.isArray(v)) return 'a list';
+  return `a ${typeof v} (${JSON.stringify(v).slice(0, 40)})`;
+}
+
 function asList(v: string | string[] | undefined): string[] {
   if (v === undefined) return [];
   return Array.isArray(v) ? v : [v];
@@ -203,13 +251,14 @@ export function zodErrors(
       continue;
     }
     const where = path.length > 0 ? `${path.join('.')}: ` : '';
-    out.push(source.error(`${prefix}${where}${describeIssue(issue)}`, [...base, ...path]));
+    out.push(source.error(`${prefix}${where}${describeIssue(issue)}`, [...base, ...path], issue.code === 'invalid_key'));
   }
   return out;
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_type') {
+  if (issue.code === 'invalid_key') return `key '${String(issue.path.at(-1) ?? '')}': ${issue.issues[0]?.message ?? issue.message}`;
+  if (issue.code === 'invalid_type' && issue.message.startsWith('Invalid input')) {
     return `expected ${issue.expected}${issue.message.includes('received') ? `, ${issue.message.split(', ').pop()}` : ''}`;
   }
   return issue.message;

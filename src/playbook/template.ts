@@ -3,6 +3,8 @@
 //   filters: default(x) · lower · upper · join(sep) · string · int · bool · fqdn(domain)
 // A string that is one whole expression keeps the value's type (a list stays a list);
 // an expression inside other text is converted to text. Undefined names are errors.
+import { emptyVars, mergeVars } from '../vars.ts';
+
 
 export type Lookup = (name: string) => unknown;
 
@@ -219,7 +221,7 @@ function applyFilter(name: string, v: Value, args: Value[], expr: string): Value
 
 /** A lookup over layered variables whose values may themselves be templates. */
 export function variableLookup(layers: readonly Record<string, unknown>[]): Lookup {
-  const merged: Record<string, unknown> = Object.assign({}, ...layers);
+  const merged = mergeVars(emptyVars(), ...layers);
   const resolving = new Set<string>();
   const cache = new Map<string, unknown>();
   const lookup: Lookup = (name) => {

@@ -125,3 +125,19 @@ describe('--limit', () => {
     assert.deepEqual(selectHosts(inv, 'prod', 'web').map((h) => h.name), ['web01.example.org', 'web02.example.org', 'web03.example.org']);
   });
 });
+
+describe('variable names an attacker may write', () => {
+  it('__proto__ in inventory vars is a plain key: it cannot redirect a host', () => {
+    const text = 'all:\n  vars:\n    __proto__:\n      ansible_host: 203.0.113.66\n  hosts:\n    web1:\n      __proto__: { ansible_user: evil, host: 203.0.113.67 }\n';
+    const parsed = parseYamlInventory(YamlSource.load('proto.yml', text));
+    const host = buildInventory('proto.yml', parsed.groups, parsed.hosts).hosts.get('web1')!;
+    assert.deepEqual([host.address, host.user], ['web1', 'root']);
+    assert.deepEqual(Object.keys(host.vars['__proto__'] as object), ['ansible_user', 'host']);
+  });
+  it('__proto__ in an INI host line is a plain key', () => {
+    const parsed = parseIniInventory('proto.ini', '[web]\nweb1 __proto__=x\n');
+    const host = buildInventory('proto.ini', parsed.groups, parsed.hosts).hosts.get('web1')!;
+    assert.equal(host.vars['__proto__'], 'x');
+    assert.equal(host.address, 'web1');
+  });
+});

@@ -1,0 +1,69 @@
+// Reading a playbook, inventory or variables file: refused before parsing when it is too
+// big to be a real one, or not UTF-8 text; a byte-order mark is accepted and dropped.
+// Parsers then see plain text, and a hostile file costs no more than a small one.
+import { readFileSync, statSync } from 'node:fs';
+import { InputError } from './errors.ts';
+
+/** The largest input file tend reads (the README states it). */
+export const MAX_INPUT_BYTES = 4 * 1024 * 1024;
+
+export function readInputFile(file: string, what: string): string {
+  let bytes: Buffer;
+  try {
+    const size = statSync(file).size;
+    if (size > MAX_INPUT_BYTES) {
+      throw new InputError(`${what} ${file} is ${(size / 1048576).toFixed(1)} MB; tend reads files up to ${MAX_INPUT_BYTES / 1048576} MB`, {
+        file,
+        line: 1,
+        col: 1,
+      });
+    }
+    bytes = readFileSync(file);
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError(`cannot read ${what} ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  return decodeText(file, bytes);
+}
+
+/** UTF-8 text without its byte-order mark; an invalid byte is an error at its position. */
+export function decodeText(file: string, bytes: Buffer): string {
+  if (bytes.length > MAX_INPUT_BYTES) {
+    throw new InputError(`${file} is larger than ${MAX_INPUT_BYTES / 1048576} MB`, { file, line: 1, col: 1 });
+  }
+  const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  const body = bytes.subarray(start);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(body);
+  } catch {
+    // Where the first invalid byte is: decode the longest valid prefix.
+    let lo = 0;
+    let hi = body.length;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      try {
+        new TextDecoder('utf-8', { fatal: true }).decode(body.subarray(0, mid), { stream: true });
+        lo = mid;
+      } catch {
+        hi = mid - 1;
+      }
+    }
+    // A sequence cut short is valid in a stream but not at the end: step back to its lead byte.
+    const complete = (n: number) => {
+      try {
+        new TextDecoder('utf-8', { fatal: true }).decode(body.subarray(0, n));
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    while (lo > 0 && !complete(lo)) lo--;
+    const before = body.subarray(0, lo).toString('utf8');
+    const lines = before.split('\n');
+    throw new InputError(`not UTF-8 text (byte 0x${body[lo]?.toString(16).padStart(2, '0')})`, {
+      file,
+      line: lines.length,
+      col: lines[lines.length - 1]!.length + 1,
+    });
+  }
+}
