@@ -1,26 +1,17 @@
 // Argument parsing, and the only place that calls process.exit.
 import { Command, Option } from 'commander';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import chalk from 'chalk';
-import { YamlSource } from './yaml-source.ts';
-import { emptyVars, mergeVars } from './vars.ts';
-import { renameSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { modules } from '../tasks/index.ts';
 import { commandFromArgs, isDestructive, renderAdhoc, runAdhoc } from './adhoc.ts';
-import { exitCode } from './engine/results.ts';
-import { runFleet, type RunEvents } from './engine/run.ts';
+import { knownHostsFiles, knownVariables, parseExtraVars, positiveInt, useColour, type RunFlags } from './commands/options.ts';
+import { runPlaybook, type PlaybookFlags } from './commands/playbook.ts';
 import { InputError, InputErrors, throwIfAny } from './errors.ts';
-import { loadInventory, selectHosts, type Host } from './inventory/index.ts';
-import { loadPlaybook, type Play } from './playbook/load.ts';
+import { loadInventory, selectHosts } from './inventory/index.ts';
+import { loadPlaybook } from './playbook/load.ts';
 import { undefinedVariableErrors } from './playbook/variables.ts';
 import { closest } from './playbook/suggest.ts';
-import { liveReporter } from './report/live.ts';
 import { describeModule, playbookJsonSchema } from './schema.ts';
-import { plainReporter } from './report/plain.ts';
-import { jsonReport } from './report/json.ts';
-import { renderChanges, renderRecap, renderStats } from './report/recap.ts';
 
 const EXIT_CODES = `
 Exit status (a bitmask; codes combine by OR):
@@ -29,20 +20,6 @@ Exit status (a bitmask; codes combine by OR):
   2  changes are needed (check), or were made (apply --detailed-exitcode)
   4  some host was unreachable or refused (host key)
   8  the input did not validate; no host was contacted`;
-
-interface RunFlags {
-  inventory: string;
-  limit?: string;
-  extraVars: string[];
-  forks: string;
-  knownHosts: string[];
-  acceptNewHostKeys?: boolean;
-  timeout: string;
-  detailedExitcode?: boolean;
-  color: boolean;
-  json?: string;
-  stats?: boolean;
-}
 
 const program = new Command()
   .name('tend')
@@ -69,12 +46,8 @@ function addRunOptions(cmd: Command): Command {
     .addOption(new Option('-e, --extra-vars <key=value>', 'variable (repeatable; also @file.yml or JSON)').default([]).argParser(collect))
     .option('--json <file>', "write the run's report as JSON (schema/report.schema.json); '-' for stdout")
     .option('--stats', 'round trips, bytes, connect and task times per host in the recap')
+    .option('--task-timeout <seconds>', "seconds a task's commands may run (a task's timeout: overrides; 0: no limit)", '3600')
     .addHelpText('after', EXIT_CODES);
-}
-
-/** --no-color and NO_COLOR turn colours off. */
-function useColour(flags: { color: boolean }): void {
-  if (!flags.color || process.env.NO_COLOR) chalk.level = 0;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -83,10 +56,14 @@ function collect(value: string, previous: string[]): string[] {
 
 addRunOptions(program.command('apply').description('apply the playbook: change what differs'))
   .option('--detailed-exitcode', 'exit 2 when something changed (for CI gates)')
-  .action((playbook: string, flags: RunFlags) => run(playbook, flags, false));
+  .action(async (playbook: string, flags: PlaybookFlags) => {
+    process.exitCode = await runPlaybook(playbook, flags, false);
+  });
 
 addRunOptions(program.command('check').description('check mode: read every host, report what would change, change nothing')).action(
-  (playbook: string, flags: RunFlags) => run(playbook, flags, true),
+  async (playbook: string, flags: PlaybookFlags) => {
+    process.exitCode = await runPlaybook(playbook, flags, true);
+  },
 );
 
 program
@@ -104,12 +81,6 @@ program
     }
     console.log(`${playbookFile}: valid${flags.inventory ? ` with ${flags.inventory}` : ' (variables from an inventory not checked: give -i)'}`);
   });
-
-/** Names of variables some host will have: any host's inventory vars and -e. */
-function knownVariables(hosts: readonly Host[], extraVars: Record<string, unknown>): Set<string> {
-  return new Set([...hosts.flatMap((h) => Object.keys(h.vars)), ...Object.keys(extraVars)]);
-}
-
 addConnectionOptions(
   program
     .command('run')
@@ -134,7 +105,7 @@ addConnectionOptions(
     }
     const results = await runAdhoc(hosts, command, {
       forks: positiveInt(flags.forks, '--forks'),
-      knownHostsFiles: flags.knownHosts.length > 0 ? flags.knownHosts : [join(homedir(), '.ssh', 'known_hosts')],
+      knownHostsFiles: knownHostsFiles(flags),
       acceptNewHostKeys: flags.acceptNewHostKeys === true,
       connectTimeoutMs: positiveInt(flags.timeout, '--timeout') * 1000,
       become: flags.become === true,
@@ -176,103 +147,6 @@ program
     }
     console.log(describeModule(module));
   });
-
-async function run(playbookFile: string, flags: RunFlags, check: boolean): Promise<void> {
-  useColour(flags);
-  // Everything is read and validated before any host is contacted.
-  const inventory = loadInventory(flags.inventory);
-  const playbook = loadPlaybook(playbookFile, modules);
-  const extraVars = parseExtraVars(flags.extraVars);
-  const forks = positiveInt(flags.forks, '--forks');
-  const timeout = positiveInt(flags.timeout, '--timeout');
-  const work = new Map<Host, Play[]>();
-  for (const play of playbook.plays) {
-    for (const host of selectHosts(inventory, flags.limit, play.hosts)) {
-      work.set(host, [...(work.get(host) ?? []), play]);
-    }
-  }
-  throwIfAny(undefinedVariableErrors(playbook, knownVariables([...work.keys()], extraVars)));
-  if (work.size === 0) {
-    console.error(`tend: no host of ${flags.inventory} matches the plays' hosts${flags.limit ? ` and --limit ${flags.limit}` : ''}`);
-    process.exitCode = 0;
-    return;
-  }
-
-  // With --json -, stdout carries the report alone; people read stderr.
-  const human = flags.json === '-' ? process.stderr : process.stdout;
-  const say = (line: string) => human.write(`${line}\n`);
-  // A terminal without a size (some CI pseudo-terminals) cannot host a live view.
-  const interactive = human.isTTY === true && !process.env.CI && (human as NodeJS.WriteStream).columns > 0;
-  let events: RunEvents;
-  let finished: Promise<unknown> = Promise.resolve();
-  if (interactive) {
-    const live = liveReporter([...work.keys()].map((h) => h.name), check, forks);
-    events = live.events;
-    finished = live.finished;
-  } else {
-    events = plainReporter(check, say);
-  }
-  const startedAt = new Date();
-  const result = await runFleet(
-    work,
-    {
-      check,
-      forks,
-      extraVars,
-      knownHostsFiles: flags.knownHosts.length > 0 ? flags.knownHosts : [join(homedir(), '.ssh', 'known_hosts')],
-      acceptNewHostKeys: flags.acceptNewHostKeys === true,
-      connectTimeoutMs: timeout * 1000,
-    },
-    events,
-  );
-  await finished;
-  const changes = renderChanges(result);
-  if (changes.length > 0) say(['', chalk.bold(check ? 'DIFFERENCES' : 'CHANGES'), ...changes].join('\n'));
-  say(['', ...renderRecap(result), ...(flags.stats ? ['', ...renderStats(result)] : [])].join('\n'));
-  if (flags.json !== undefined) {
-    const report = `${JSON.stringify(jsonReport(result, { playbook: playbookFile, inventory: flags.inventory, limit: flags.limit, startedAt }), null, 2)}\n`;
-    if (flags.json === '-') process.stdout.write(report);
-    else writeFileAtomically(flags.json, report);
-  }
-  process.exitCode = exitCode(result, flags.detailedExitcode === true);
-}
-
-function writeFileAtomically(file: string, text: string): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
-}
-
-function parseExtraVars(values: string[]): Record<string, unknown> {
-  const vars = emptyVars();
-  for (const v of values) {
-    if (v.startsWith('@')) {
-      const file = v.slice(1);
-      const data = YamlSource.load(file).toJS();
-      if (!data || typeof data !== 'object' || Array.isArray(data)) throw new InputError(`-e ${v}: the file must hold a mapping`);
-      mergeVars(vars, data as Record<string, unknown>);
-    } else if (v.trimStart().startsWith('{')) {
-      try {
-        mergeVars(vars, JSON.parse(v));
-      } catch (e) {
-        throw new InputError(`-e: not valid JSON: ${(e as Error).message}`);
-      }
-    } else {
-      for (const pair of v.split(/\s+(?=[A-Za-z_][A-Za-z0-9_]*=)/)) {
-        const eq = pair.indexOf('=');
-        if (eq <= 0) throw new InputError(`-e '${pair}': expected key=value`);
-        vars[pair.slice(0, eq)] = pair.slice(eq + 1);
-      }
-    }
-  }
-  return vars;
-}
-
-function positiveInt(v: string, what: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InputError(`${what} must be a whole number above 0, not '${v}'`);
-  return n;
-}
 
 try {
   await program.parseAsync(process.argv);

@@ -4,11 +4,14 @@
 import pLimit from 'p-limit';
 import type { Host } from '../inventory/index.ts';
 import { KnownHosts } from '../transport/known-hosts.ts';
+import type { RunControl } from './control.ts';
 import { LocalTransport } from '../transport/local.ts';
 import { SshTransport } from '../transport/ssh.ts';
 import { UnreachableError, type Transport, type TransportStats } from '../transport/types.ts';
 
 export interface ConnectOptions {
+  /** Stops new hosts from starting, and aborts running ones on a second interrupt. */
+  control?: RunControl;
   forks: number;
   knownHostsFiles: string[];
   acceptNewHostKeys: boolean;
@@ -20,7 +23,7 @@ const MAX_CONCURRENT_HANDSHAKES = 10;
 export interface HostOutcome<T> {
   host: Host;
   value?: T;
-  error?: { message: string; unreachable: boolean };
+  error?: { message: string; unreachable: boolean; interrupted?: boolean };
   stats: TransportStats & { durationMs: number };
 }
 
@@ -36,6 +39,10 @@ export async function forEachHost<T>(
 
   const one = async (host: Host): Promise<HostOutcome<T>> => {
     const begin = Date.now();
+    if (options.control?.stopping) {
+      const stats = { roundTrips: 0, bytesSent: 0, bytesReceived: 0, connectMs: 0, durationMs: 0 };
+      return { host, error: { message: 'interrupted before this host was contacted', unreachable: false, interrupted: true }, stats };
+    }
     started?.(host);
     const become = options.become(host);
     const transport: Transport =
@@ -48,14 +55,17 @@ export async function forEachHost<T>(
             become,
           });
     const stats = () => ({ ...transport.stats, durationMs: Date.now() - begin });
+    const unregister = options.control?.onAbort(() => transport.abort());
     try {
       await handshakes(() => transport.connect());
       const value = await work(host, transport);
       return { host, value, stats: stats() };
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
-      return { host, error: { message, unreachable: e instanceof UnreachableError }, stats: stats() };
+      const interrupted = options.control?.aborted === true;
+      return { host, error: { message, unreachable: !interrupted && e instanceof UnreachableError, interrupted }, stats: stats() };
     } finally {
+      unregister?.();
       await transport.close();
     }
   };

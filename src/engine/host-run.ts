@@ -1,17 +1,23 @@
 // One host, start to end: its plays in order, each task probe → plan → apply, then the
-// notified handlers. A failed task stops this host only.
+// notified handlers. A failed task stops this host only. Whatever ends the host early (a
+// failed task, a lost connection, a timeout, an interrupt), every result gathered
+// before it is kept: reports show what changed and where it stopped.
 import type { Host } from '../inventory/index.ts';
 import { paramsForHost, type Play, type TaskSpec } from '../playbook/load.ts';
 import { renderString, variableLookup, type Lookup } from '../playbook/template.ts';
 import type { ShellText } from '../shell.ts';
-import type { Transport } from '../transport/types.ts';
+import { TIMED_OUT, UnreachableError, type Transport } from '../transport/types.ts';
 import { applyScript, probeBatch, type ProbeScript } from './batch.ts';
-import { isChange, type HostResult, type TaskResult } from './results.ts';
+import type { RunControl } from './control.ts';
+import { isChange, type HostResult, type HostStatus, type TaskResult } from './results.ts';
 import { ProbeFailed, probedFrom, type Plan, type Probed } from './task.ts';
 
 export interface HostRunOptions {
   check: boolean;
   extraVars: Record<string, unknown>;
+  /** Seconds a task's script may run unless the task says `timeout:`; 0 for no limit. */
+  taskTimeoutS?: number;
+  control?: RunControl;
 }
 
 export interface HostEvents {
@@ -28,20 +34,33 @@ interface Prepared {
   error?: string;
 }
 
+/** How a list of tasks ended: all done, or why it stopped. */
+type Ending = { kind: 'done' } | { kind: Exclude<HostStatus, 'ok' | 'changed'>; error?: string };
+
+/** A script that did not come back: the host is unreachable, or the run was interrupted. */
+class ScriptLost extends Error {
+  constructor(
+    message: string,
+    readonly status: 'unreachable' | 'interrupted',
+  ) {
+    super(message);
+  }
+}
+
 export async function runPlays(
   host: Host,
   plays: readonly Play[],
   transport: Transport,
   options: HostRunOptions,
   events: HostEvents,
-): Promise<Pick<HostResult, 'status' | 'tasks'>> {
+): Promise<Pick<HostResult, 'status' | 'tasks' | 'error'>> {
   const tasks: TaskResult[] = [];
   for (const [p, play] of plays.entries()) {
-    const failed = await runPlay(host, play, transport, options, events, tasks);
-    if (failed) {
-      // What a failure kept from running is listed, so reports show the whole playbook.
+    const ending = await runPlay(host, play, transport, options, events, tasks);
+    if (ending.kind !== 'done') {
+      // What the ending kept from running is listed, so reports show the whole playbook.
       for (const later of plays.slice(p + 1)) for (const spec of later.tasks) tasks.push(skipped(later, spec, spec.name, false));
-      return { status: 'failed', tasks };
+      return { status: ending.kind, tasks, ...(ending.error ? { error: ending.error } : {}) };
     }
   }
   const changed = tasks.some((t) => isChange(t.status));
@@ -55,29 +74,51 @@ async function runPlay(
   options: HostRunOptions,
   events: HostEvents,
   results: TaskResult[],
-): Promise<boolean> {
+): Promise<Ending> {
   // Play vars are defaults; the inventory overrides them; -e overrides everything.
   const lookup = variableLookup([play.vars, host.vars, options.extraVars]);
   const notified = new Set<string>();
   let firstPending: { number: number; name: string } | undefined;
+  const defaultTimeout = options.taskTimeoutS ?? 0;
 
-  const runList = async (list: Prepared[]): Promise<boolean> => {
+  const runList = async (list: Prepared[]): Promise<Ending> => {
     let probes: Probed[] = [];
     let windowStart = 0;
+
+    /** One script on the host; a lost connection or an interrupt becomes ScriptLost. */
+    const send = async (script: ShellText, timeoutS: number) => {
+      try {
+        return await transport.run(script, { timeoutS });
+      } catch (e) {
+        const message = e instanceof Error ? e.message : String(e);
+        if (options.control?.aborted) throw new ScriptLost(`interrupted while a script ran (${message})`, 'interrupted');
+        if (e instanceof UnreachableError) throw new ScriptLost(message, 'unreachable');
+        throw e;
+      }
+    };
+
     /**
      * Reads the state of every task from `i` on, in one round trip. With `apply`, the
      * previous task's commands run first in the same script: a changed task costs one
      * round trip, its re-probe included. Returns how `apply` went.
      */
-    const readFrom = async (i: number, apply?: ShellText): Promise<Probed | undefined> => {
+    const readFrom = async (i: number, apply?: ShellText, timeoutS = defaultTimeout): Promise<Probed | undefined> => {
       const window = list.slice(i).map((t) => (t.error === undefined ? t.spec.module.probe(t.params) : null));
       const scripts: ProbeScript[] = [...(apply ? [apply] : []), ...window.filter((s) => s !== null)];
       const batch = probeBatch(scripts);
-      const out = await transport.run(batch.script);
+      const out = await send(batch.script, timeoutS);
+      if (out.code === TIMED_OUT && !apply) throw new Error(`reading the host's state took longer than ${timeoutS} s; the probes were stopped`);
       if (out.code !== 0 && out.stdout.length === 0) {
         throw new Error(`probe script failed (exit ${out.code}): ${out.stderr.toString().trim()}`);
       }
-      const parsed = batch.parse(out.stdout);
+      let parsed: Probed[];
+      try {
+        parsed = batch.parse(out.stdout);
+      } catch (e) {
+        // Output cut short: the task's commands were stopped by the time limit.
+        if (out.code === TIMED_OUT) return { code: TIMED_OUT, stdout: '', stderr: `timed out after ${timeoutS} s`, sections: [] };
+        throw e;
+      }
       const applied = apply ? parsed.shift() : undefined;
       let k = 0;
       probes = window.map((s) => (s === null ? probedFrom([], -1) : parsed[k++]!));
@@ -87,8 +128,6 @@ async function runPlay(
 
     for (let i = 0; i < list.length; i++) {
       const task = list[i]!;
-      const started = Date.now();
-      events.taskStarted({ number: task.spec.number, name: task.name, handler: task.handler });
       const base = {
         play: play.name,
         number: task.spec.number,
@@ -96,23 +135,38 @@ async function runPlay(
         module: task.spec.module.name,
         handler: task.handler,
       };
+      const skipFrom = (from: number) => {
+        for (const rest of list.slice(from)) results.push(skipped(play, rest.spec, rest.name, rest.handler));
+      };
+      if (options.control?.stopping) {
+        skipFrom(i);
+        return { kind: 'interrupted', error: 'interrupted: no task started after the interrupt' };
+      }
+      const started = Date.now();
+      events.taskStarted({ number: task.spec.number, name: task.name, handler: task.handler });
       const finish = (r: Omit<TaskResult, keyof typeof base | 'durationMs'>) => {
         const result: TaskResult = { ...base, ...r, durationMs: Date.now() - started };
         results.push(result);
         events.taskDone(result);
         return result;
       };
-      const failAndSkipRest = (r: Omit<TaskResult, keyof typeof base | 'durationMs'>) => {
+      const failAndSkipRest = (r: Omit<TaskResult, keyof typeof base | 'durationMs'>): Ending => {
         finish(r);
-        for (const rest of list.slice(i + 1)) results.push(skipped(play, rest.spec, rest.name, rest.handler));
-        return true;
+        skipFrom(i + 1);
+        return { kind: 'failed' };
       };
       if (task.error !== undefined) return failAndSkipRest({ status: 'failed', changes: [], error: task.error });
-      if (i >= windowStart + probes.length || i < windowStart) await readFrom(i);
-      let plan: Plan;
+      const timeoutS = task.spec.timeoutS ?? defaultTimeout;
+      let plan: Plan | undefined;
       try {
+        if (i >= windowStart + probes.length || i < windowStart) await readFrom(i);
         plan = task.spec.module.plan(task.params, probes[i - windowStart]!);
       } catch (e) {
+        if (e instanceof ScriptLost) {
+          finish({ status: 'failed', changes: [], error: e.message });
+          skipFrom(i + 1);
+          return { kind: e.status, error: e.message };
+        }
         if (e instanceof ProbeFailed && options.check && firstPending) {
           finish({ status: 'pending', changes: [], after: firstPending, error: e.message });
           continue;
@@ -131,18 +185,34 @@ async function runPlay(
       }
       // What this task changes may change what later tasks see: they are read again,
       // after the commands, in the same round trip.
-      const applied = (await readFrom(i + 1, applyScript(plan.commands)))!;
+      let applied: Probed;
+      try {
+        applied = (await readFrom(i + 1, applyScript(plan.commands), timeoutS))!;
+      } catch (e) {
+        // The commands may have run, in part or whole: the task is reported with the
+        // changes it was making, as failed, and why.
+        const message = e instanceof Error ? e.message : String(e);
+        finish({ status: 'failed', changes: plan.changes, error: message });
+        skipFrom(i + 1);
+        return e instanceof ScriptLost ? { kind: e.status, error: message } : { kind: 'failed' };
+      }
       if (applied.code !== 0) {
+        const secret = plan.changes.some((c) => c.secret);
         const output = `${applied.stderr.trim()}\n${applied.stdout.trim()}`.trim();
-        return failAndSkipRest({ status: 'failed', changes: plan.changes, error: `exit ${applied.code}: ${lastLines(output, 15)}` });
+        const why =
+          applied.code === TIMED_OUT
+            ? `timed out after ${timeoutS} s (raise it with timeout: on the task, or --task-timeout)`
+            : `exit ${applied.code}: ${secret ? '(output hidden: the task has secret values)' : lastLines(output, 15)}`;
+        return failAndSkipRest({ status: 'failed', changes: plan.changes, error: why });
       }
       finish({ status: 'changed', changes: plan.changes });
     }
-    return false;
+    return { kind: 'done' };
   };
 
   const tasks = play.tasks.map((spec) => prepare(spec, lookup, false));
-  if (await runList(tasks)) return true;
+  const ending = await runList(tasks);
+  if (ending.kind !== 'done') return ending;
   const handlers = play.handlers.filter((h) => h.listen.some((name) => notified.has(name)));
   return runList(handlers.map((spec) => prepare(spec, lookup, true)));
 }

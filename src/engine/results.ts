@@ -18,7 +18,8 @@ export interface TaskResult {
   durationMs: number;
 }
 
-export type HostStatus = 'ok' | 'changed' | 'failed' | 'unreachable';
+/** `interrupted`: Ctrl-C or SIGTERM stopped the run before this host was done. */
+export type HostStatus = 'ok' | 'changed' | 'failed' | 'unreachable' | 'interrupted';
 
 export interface HostResult {
   host: string;
@@ -30,6 +31,8 @@ export interface HostResult {
 
 export interface RunResult {
   mode: 'apply' | 'check';
+  /** Set when the run was stopped by an interrupt. */
+  interrupted?: boolean;
   hosts: HostResult[];
   durationMs: number;
 }
@@ -39,8 +42,15 @@ export function isChange(status: TaskStatus): boolean {
   return status === 'changed' || status === 'would-change' || status === 'pending';
 }
 
-/** DESIGN.md's bitmask: 1 failed · 2 changes (check, or apply --detailed-exitcode) · 4 unreachable. */
+/** The exit status of a run stopped by Ctrl-C, as shells report a SIGINT. */
+export const INTERRUPTED_EXIT = 130;
+
+/**
+ * DESIGN.md's bitmask: 1 failed · 2 changes (check, or apply --detailed-exitcode) · 4
+ * unreachable. An interrupted run exits 130 instead, as shells expect.
+ */
 export function exitCode(run: RunResult, detailed: boolean): number {
+  if (run.interrupted) return INTERRUPTED_EXIT;
   let code = 0;
   if (run.hosts.some((h) => h.status === 'failed')) code |= 1;
   const changed = run.hosts.some((h) => h.tasks.some((t) => isChange(t.status)));

@@ -8,6 +8,8 @@ import type { HostResult, RunResult, TaskResult } from './results.ts';
 export interface RunOptions extends ConnectOptions {
   check: boolean;
   extraVars: Record<string, unknown>;
+  /** Seconds a task's commands may run unless it says `timeout:`; 0 for no limit. */
+  taskTimeoutS?: number;
 }
 
 export interface RunEvents {
@@ -28,7 +30,13 @@ export async function runFleet(work: Map<Host, Play[]>, options: RunOptions, eve
         taskStarted: (t) => events.taskStarted(host.name, t),
         taskDone: (r) => events.taskDone(host.name, r),
       };
-      const outcome = await runPlays(host, work.get(host)!, transport, { check: options.check, extraVars: options.extraVars }, hostEvents);
+      const outcome = await runPlays(
+        host,
+        work.get(host)!,
+        transport,
+        { check: options.check, extraVars: options.extraVars, taskTimeoutS: options.taskTimeoutS, control: options.control },
+        hostEvents,
+      );
       // Reported as soon as the host is done, not when the slowest host is.
       const result: HostResult = { host: host.name, ...outcome, stats: { ...transport.stats, durationMs: Date.now() - started } };
       events.hostDone(result);
@@ -40,7 +48,7 @@ export async function runFleet(work: Map<Host, Play[]>, options: RunOptions, eve
     if (o.value) return { ...o.value, stats: o.stats };
     const result: HostResult = {
       host: o.host.name,
-      status: o.error!.unreachable ? 'unreachable' : 'failed',
+      status: o.error!.interrupted ? 'interrupted' : o.error!.unreachable ? 'unreachable' : 'failed',
       tasks: [],
       error: o.error!.message,
       stats: o.stats,
@@ -48,5 +56,10 @@ export async function runFleet(work: Map<Host, Play[]>, options: RunOptions, eve
     events.hostDone(result);
     return result;
   });
-  return { mode: options.check ? 'check' : 'apply', hosts, durationMs: Date.now() - started };
+  return {
+    mode: options.check ? 'check' : 'apply',
+    ...(options.control?.stopping ? { interrupted: true } : {}),
+    hosts,
+    durationMs: Date.now() - started,
+  };
 }

@@ -22,6 +22,8 @@ export interface TaskSpec {
   location: SourceLocation;
   /** YAML path of the module's parameters, to locate errors found later. */
   paramsPath: YamlPath;
+  /** `timeout:` — seconds this task's commands may run (overrides --task-timeout). */
+  timeoutS?: number;
 }
 
 export interface Play {
@@ -40,7 +42,7 @@ export interface Playbook {
   plays: Play[];
 }
 
-const TASK_KEYWORDS = new Set(['name', 'notify', 'listen']);
+const TASK_KEYWORDS = new Set(['name', 'notify', 'listen', 'timeout']);
 
 /** Task keywords an Ansible user may write, with what to do in tend instead. */
 const UNSUPPORTED_KEYWORDS: Record<string, string> = {
@@ -78,6 +80,7 @@ const taskShape = z
     name: z.string().min(1).optional(),
     notify: z.union([z.string(), z.array(z.string())]).optional(),
     listen: z.union([z.string(), z.array(z.string())]).optional(),
+    timeout: z.number().int().min(0).optional().describe("seconds the task's commands may run (0: no limit); default --task-timeout"),
   })
   .catchall(z.unknown());
 
@@ -197,6 +200,7 @@ function readTask(
     listen: [...(task.name ? [task.name] : []), ...asList(task.listen)],
     location: source.locate(path),
     paramsPath,
+    ...(task.timeout === undefined ? {} : { timeoutS: task.timeout }),
   };
 }
 

@@ -65,7 +65,9 @@ export function taskLabel(t: { number: number; name: string; handler: boolean },
 
 export function hostSummary(h: HostResult, check: boolean): string {
   const n = (s: string) => h.tasks.filter((t) => t.status === s).length;
-  if (h.status === 'unreachable') return chalk.red(`unreachable: ${h.error}`);
+  const done = n('changed') > 0 ? ` (after changed=${n('changed')})` : '';
+  if (h.status === 'unreachable') return chalk.red(`unreachable: ${h.error}${done}`);
+  if (h.status === 'interrupted') return chalk.yellow(`interrupted${done}`);
   const parts = [`ok=${n('ok')}`, `${check ? 'would-change' : 'changed'}=${n('changed') + n('would-change')}`];
   if (n('skipped') > 0) parts.push(`skipped=${n('skipped')}`);
   if (n('pending') > 0) parts.push(`after-earlier=${n('pending')}`);

@@ -65,6 +65,7 @@ export function jsonReport(run: RunResult, meta: ReportMeta) {
     inventory: meta.inventory,
     ...(meta.limit !== undefined ? { limit: meta.limit } : {}),
     startedAt: meta.startedAt.toISOString(),
+    ...(run.interrupted ? { interrupted: true } : {}),
     durationMs: run.durationMs,
     totals: {
       hosts: hosts.length,
@@ -72,6 +73,7 @@ export function jsonReport(run: RunResult, meta: ReportMeta) {
       changed: hosts.filter((h) => h.status === 'changed').length,
       failed: hosts.filter((h) => h.status === 'failed').length,
       unreachable: hosts.filter((h) => h.status === 'unreachable').length,
+      interrupted: hosts.filter((h) => h.status === 'interrupted').length,
       tasks: {
         ok: tasks.filter((t) => t.status === 'ok').length,
         changed: tasks.filter((t) => t.status === 'changed').length,

@@ -28,7 +28,7 @@ export function renderChanges(run: RunResult): string[] {
 export function renderRecap(run: RunResult): string[] {
   const width = Math.max(4, ...run.hosts.map((h) => h.host.length));
   const out = [chalk.bold('RECAP')];
-  const totals = { ok: 0, changed: 0, failed: 0, unreachable: 0 };
+  const totals = { ok: 0, changed: 0, failed: 0, unreachable: 0, interrupted: 0 };
   for (const h of [...run.hosts].sort((a, b) => a.host.localeCompare(b.host, undefined, { numeric: true }))) {
     const n = (s: string) => h.tasks.filter((t) => t.status === s).length;
     const changed = n('changed') + n('would-change') + n('pending');
@@ -38,16 +38,20 @@ export function renderRecap(run: RunResult): string[] {
     totals.changed += h.status === 'changed' ? 1 : 0;
     totals.failed += h.status === 'failed' ? 1 : 0;
     totals.unreachable += unreachable;
-    const colour = unreachable || failed ? chalk.red : changed ? chalk.yellow : chalk.green;
+    totals.interrupted += h.status === 'interrupted' ? 1 : 0;
+    const colour = unreachable || failed ? chalk.red : changed || h.status === 'interrupted' ? chalk.yellow : chalk.green;
     const changedWord = run.mode === 'check' ? 'would-change' : 'changed';
-    const line = `${h.host.padEnd(width)}  ok=${n('ok')}  ${changedWord}=${changed}  failed=${failed}  unreachable=${unreachable}`;
+    const skippedPart = n('skipped') > 0 ? `  skipped=${n('skipped')}` : '';
+    const interruptedPart = h.status === 'interrupted' ? '  interrupted' : '';
+    const line = `${h.host.padEnd(width)}  ok=${n('ok')}  ${changedWord}=${changed}  failed=${failed}  unreachable=${unreachable}${skippedPart}${interruptedPart}`;
     out.push(colour(line));
     if (h.error) out.push(chalk.red(`${' '.repeat(width)}  ${h.error}`));
   }
   const seconds = (run.durationMs / 1000).toFixed(1);
   const verb = run.mode === 'check' ? 'drifted' : 'changed';
   out.push(
-    `${run.hosts.length} host(s): ${totals.ok} in sync, ${totals.changed} ${verb}, ${totals.failed} failed, ${totals.unreachable} unreachable — ${seconds}s`,
+    `${run.hosts.length} host(s): ${totals.ok} in sync, ${totals.changed} ${verb}, ${totals.failed} failed, ${totals.unreachable} unreachable` +
+      `${totals.interrupted > 0 ? `, ${totals.interrupted} interrupted` : ''} — ${seconds}s${run.interrupted ? ' (interrupted)' : ''}`,
   );
   return out;
 }

@@ -9,7 +9,16 @@ import pLimit from 'p-limit';
 import type { Host } from '../inventory/index.ts';
 import type { ShellText } from '../shell.ts';
 import { fingerprint, keyType, knownHostsName, type KnownHosts } from './known-hosts.ts';
-import { HostKeyError, newStats, shellCommand, UnreachableError, type RunResult, type Transport } from './types.ts';
+import {
+  HostKeyError,
+  newStats,
+  shellCommand,
+  TIMEOUT_GRACE_S,
+  UnreachableError,
+  type RunOptions,
+  type RunResult,
+  type Transport,
+} from './types.ts';
 
 export interface SshOptions {
   knownHosts: KnownHosts;
@@ -33,7 +42,10 @@ export class SshTransport implements Transport {
   readonly stats = newStats();
   private client = new ssh2.Client();
   private readonly channels = pLimit(MAX_CHANNELS);
+  private readonly open = new Set<ssh2.ClientChannel>();
   private closed = false;
+  /** Why the connection ended, once it has. */
+  private lost?: string;
 
   constructor(
     private readonly host: Host,
@@ -60,6 +72,9 @@ export class SshTransport implements Transport {
       };
       this.client.once('ready', () => {
         this.stats.connectMs = Date.now() - started;
+        // From now on a network error ends the running scripts' channels; it is kept
+        // to say why, and must never be an unhandled 'error' event.
+        this.client.on('error', (e: Error) => (this.lost ??= e.message));
         resolve();
       });
       this.client.once('error', fail);
@@ -73,7 +88,10 @@ export class SshTransport implements Transport {
           port: host.port,
           username: host.user,
           readyTimeout: options.connectTimeoutMs,
+          // Three unanswered keepalives (45 s) end the connection: a host whose link went
+          // down is reported unreachable instead of holding the run.
           keepaliveInterval: 15_000,
+          keepaliveCountMax: 3,
           algorithms: { serverHostKey: [...preferred, ...all.filter((a) => !preferred.includes(a))] as never },
           ...authentication(host),
           hostVerifier: (key: Buffer) => {
@@ -102,25 +120,39 @@ export class SshTransport implements Transport {
     });
   }
 
-  run(script: ShellText): Promise<RunResult> {
-    return this.channels(() => this.exec(script));
+  run(script: ShellText, options: RunOptions = {}): Promise<RunResult> {
+    return this.channels(() => this.exec(script, options.timeoutS ?? 0));
   }
 
-  private exec(script: ShellText): Promise<RunResult> {
+  private exec(script: ShellText, timeoutS: number): Promise<RunResult> {
     this.stats.roundTrips++;
     return new Promise((resolve, reject) => {
-      this.client.exec(shellCommand(this.host.user, this.options.become), (err, stream) => {
+      if (this.closed) return reject(new UnreachableError(`${this.host.name}: the connection is closed${this.lost ? ` (${this.lost})` : ''}`));
+      this.client.exec(shellCommand(this.host.user, this.options.become, timeoutS), (err, stream) => {
         if (err) return reject(new UnreachableError(`${this.host.name}: cannot open a channel: ${err.message}`));
+        this.open.add(stream);
         const out: Buffer[] = [];
         const errOut: Buffer[] = [];
+        // The host ends the script itself at timeoutS; this guard is for a host that no
+        // longer answers at all.
+        const guard =
+          timeoutS > 0
+            ? setTimeout(() => {
+                this.lost ??= `no answer ${timeoutS + TIMEOUT_GRACE_S} s into a script limited to ${timeoutS} s`;
+                this.client.end();
+              }, (timeoutS + TIMEOUT_GRACE_S) * 1000)
+            : undefined;
         stream.on('data', (d: Buffer) => out.push(d));
         stream.stderr.on('data', (d: Buffer) => errOut.push(d));
         stream.on('close', (code: number | null, signal?: string) => {
+          clearTimeout(guard);
+          this.open.delete(stream);
           const stdout = Buffer.concat(out);
           const stderr = Buffer.concat(errOut);
           this.stats.bytesReceived += stdout.length + stderr.length;
           if (code === null || code === undefined) {
-            return reject(new UnreachableError(`${this.host.name}: the connection dropped${signal ? ` (signal ${signal})` : ''}`));
+            const why = this.lost ?? (signal ? `signal ${signal}` : 'the connection dropped');
+            return reject(new UnreachableError(`${this.host.name}: connection lost while a script ran (${why})`));
           }
           resolve({ code, stdout, stderr });
         });
@@ -129,6 +161,20 @@ export class SshTransport implements Transport {
         stream.end(body);
       });
     });
+  }
+
+  abort(): void {
+    if (this.closed) return;
+    this.lost ??= 'interrupted';
+    for (const stream of this.open) {
+      try {
+        stream.signal('INT');
+      } catch {
+        // The channel may be closing already.
+      }
+    }
+    // A moment for the scripts' traps to remove what they staged, then the connection goes.
+    setTimeout(() => void this.close(), this.open.size > 0 ? 1500 : 0).unref();
   }
 
   async close(): Promise<void> {

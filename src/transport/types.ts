@@ -15,13 +15,32 @@ export interface TransportStats {
   connectMs: number;
 }
 
+export interface RunOptions {
+  /**
+   * Seconds the script may run; 0 for no limit. The host's own `timeout` (coreutils)
+   * ends the script's whole process group, and the script exits 124.
+   */
+  timeoutS?: number;
+}
+
 export interface Transport {
   connect(): Promise<void>;
   /** Runs `script` with /bin/sh on the host (as root when `become`). */
-  run(script: ShellText): Promise<RunResult>;
+  run(script: ShellText, options?: RunOptions): Promise<RunResult>;
+  /**
+   * Stops at once: running scripts get SIGINT (their traps remove what they staged)
+   * and the connection is closed. Their `run` calls reject.
+   */
+  abort(): void;
   close(): Promise<void>;
   readonly stats: TransportStats;
 }
+
+/** The exit status of a script that the host's `timeout` ended. */
+export const TIMED_OUT = 124;
+
+/** How long the controller waits past a script's own timeout before it gives up on the host. */
+export const TIMEOUT_GRACE_S = 30;
 
 /** The host could not be reached or refused us: it is reported unreachable. */
 export class UnreachableError extends Error {}
@@ -33,7 +52,13 @@ export function newStats(): TransportStats {
   return { roundTrips: 0, bytesSent: 0, bytesReceived: 0, connectMs: 0 };
 }
 
-/** The command that reads a script on stdin: sudo only when we are not root already. */
-export function shellCommand(user: string, become: boolean): string {
-  return become && user !== 'root' ? 'sudo -n /bin/sh -s' : '/bin/sh -s';
+/**
+ * The command that reads a script on stdin: sudo only when we are not root already;
+ * under coreutils' `timeout` so a signal or the time limit reaches every process the
+ * script started (and `timeout 0` is no limit). Seconds are a whole number we chose,
+ * never text from a playbook.
+ */
+export function shellCommand(user: string, become: boolean, timeoutS = 0): string {
+  const limited = `timeout -k 10 ${Math.max(0, Math.floor(timeoutS))} /bin/sh -s`;
+  return become && user !== 'root' ? `sudo -n ${limited}` : limited;
 }

@@ -53,7 +53,7 @@ describe('JSON report', () => {
   it('carries the facts: totals, drifted hosts, would-change after a task', () => {
     assert.deepEqual(report.drifted, ['h2', 'h5']);
     assert.deepEqual(report.totals, {
-      hosts: 4, inSync: 1, changed: 2, failed: 0, unreachable: 1,
+      hosts: 4, inSync: 1, changed: 2, failed: 0, unreachable: 1, interrupted: 0,
       tasks: { ok: 1, changed: 0, wouldChange: 3, wouldChangeAfterEarlier: 1, failed: 0, skipped: 0 },
     });
     const h5 = report.hosts.find((h) => h.name === 'h5')!;

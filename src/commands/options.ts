@@ -1,0 +1,67 @@
+// What the commands that contact hosts share: their flags, and reading them.
+import chalk from 'chalk';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { InputError } from '../errors.ts';
+import type { Host } from '../inventory/index.ts';
+import { emptyVars, mergeVars } from '../vars.ts';
+import { YamlSource } from '../yaml-source.ts';
+
+export interface RunFlags {
+  inventory: string;
+  limit?: string;
+  extraVars: string[];
+  forks: string;
+  knownHosts: string[];
+  acceptNewHostKeys?: boolean;
+  timeout: string;
+  detailedExitcode?: boolean;
+  color: boolean;
+  json?: string;
+  stats?: boolean;
+}
+
+/** --no-color and NO_COLOR turn colours off. */
+export function useColour(flags: { color: boolean }): void {
+  if (!flags.color || process.env.NO_COLOR) chalk.level = 0;
+}
+
+/** Names of variables some host will have: any host's inventory vars and -e. */
+export function knownVariables(hosts: readonly Host[], extraVars: Record<string, unknown>): Set<string> {
+  return new Set([...hosts.flatMap((h) => Object.keys(h.vars)), ...Object.keys(extraVars)]);
+}
+
+export function parseExtraVars(values: string[]): Record<string, unknown> {
+  const vars = emptyVars();
+  for (const v of values) {
+    if (v.startsWith('@')) {
+      const file = v.slice(1);
+      const data = YamlSource.load(file).toJS();
+      if (!data || typeof data !== 'object' || Array.isArray(data)) throw new InputError(`-e ${v}: the file must hold a mapping`);
+      mergeVars(vars, data as Record<string, unknown>);
+    } else if (v.trimStart().startsWith('{')) {
+      try {
+        mergeVars(vars, JSON.parse(v));
+      } catch (e) {
+        throw new InputError(`-e: not valid JSON: ${(e as Error).message}`);
+      }
+    } else {
+      for (const pair of v.split(/\s+(?=[A-Za-z_][A-Za-z0-9_]*=)/)) {
+        const eq = pair.indexOf('=');
+        if (eq <= 0) throw new InputError(`-e '${pair}': expected key=value`);
+        vars[pair.slice(0, eq)] = pair.slice(eq + 1);
+      }
+    }
+  }
+  return vars;
+}
+
+export function positiveInt(v: string, what: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InputError(`${what} must be a whole number above 0, not '${v}'`);
+  return n;
+}
+
+export function knownHostsFiles(flags: { knownHosts: string[] }): string[] {
+  return flags.knownHosts.length > 0 ? flags.knownHosts : [join(homedir(), '.ssh', 'known_hosts')];
+}

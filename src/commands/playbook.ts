@@ -1,0 +1,125 @@
+// tend apply / tend check: validate everything, run the playbook over the fleet, report.
+// Ctrl-C (or SIGTERM) once: no new task starts, running scripts finish their task, the
+// recap and the JSON report are written with the hosts marked interrupted, exit 130.
+// Twice: running scripts are interrupted at once (their traps remove what they staged).
+import { randomBytes } from 'node:crypto';
+import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import chalk from 'chalk';
+import { modules } from '../../tasks/index.ts';
+import { RunControl } from '../engine/control.ts';
+import { exitCode } from '../engine/results.ts';
+import { runFleet, type RunEvents } from '../engine/run.ts';
+import { throwIfAny } from '../errors.ts';
+import { loadInventory, selectHosts, type Host } from '../inventory/index.ts';
+import { loadPlaybook, type Play } from '../playbook/load.ts';
+import { undefinedVariableErrors } from '../playbook/variables.ts';
+import { jsonReport } from '../report/json.ts';
+import { liveReporter } from '../report/live.ts';
+import { plainReporter } from '../report/plain.ts';
+import { renderChanges, renderRecap, renderStats } from '../report/recap.ts';
+import { knownHostsFiles, knownVariables, parseExtraVars, positiveInt, useColour, type RunFlags } from './options.ts';
+
+export interface PlaybookFlags extends RunFlags {
+  detailedExitcode?: boolean;
+  taskTimeout: string;
+}
+
+/** Runs a playbook; returns the exit status. */
+export async function runPlaybook(playbookFile: string, flags: PlaybookFlags, check: boolean): Promise<number> {
+  useColour(flags);
+  // Everything is read and validated before any host is contacted.
+  const inventory = loadInventory(flags.inventory);
+  const playbook = loadPlaybook(playbookFile, modules);
+  const extraVars = parseExtraVars(flags.extraVars);
+  const forks = positiveInt(flags.forks, '--forks');
+  const timeout = positiveInt(flags.timeout, '--timeout');
+  const taskTimeoutS = flags.taskTimeout === '0' ? 0 : positiveInt(flags.taskTimeout, '--task-timeout');
+  const work = new Map<Host, Play[]>();
+  for (const play of playbook.plays) {
+    for (const host of selectHosts(inventory, flags.limit, play.hosts)) {
+      work.set(host, [...(work.get(host) ?? []), play]);
+    }
+  }
+  throwIfAny(undefinedVariableErrors(playbook, knownVariables([...work.keys()], extraVars)));
+  if (work.size === 0) {
+    console.error(`tend: no host of ${flags.inventory} matches the plays' hosts${flags.limit ? ` and --limit ${flags.limit}` : ''}`);
+    return 0;
+  }
+
+  // With --json -, stdout carries the report alone; people read stderr.
+  const human = flags.json === '-' ? process.stderr : process.stdout;
+  const say = (line: string) => human.write(`${line}\n`);
+  // A terminal without a size (some CI pseudo-terminals) cannot host a live view.
+  const interactive = human.isTTY === true && !process.env.CI && (human as NodeJS.WriteStream).columns > 0;
+  let events: RunEvents;
+  let finished: Promise<unknown> = Promise.resolve();
+  if (interactive) {
+    const live = liveReporter([...work.keys()].map((h) => h.name), check, forks);
+    events = live.events;
+    finished = live.finished;
+  } else {
+    events = plainReporter(check, say);
+  }
+
+  const control = new RunControl();
+  const onSignal = (signal: NodeJS.Signals) => {
+    const step = control.interrupt();
+    process.stderr.write(
+      step === 'stop'
+        ? `\ntend: ${signal}: no new task starts; running tasks finish (again to interrupt them now)\n`
+        : `\ntend: ${signal} again: interrupting the running scripts\n`,
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const startedAt = new Date();
+  let result;
+  try {
+    result = await runFleet(
+      work,
+      {
+        check,
+        forks,
+        extraVars,
+        taskTimeoutS,
+        control,
+        knownHostsFiles: knownHostsFiles(flags),
+        acceptNewHostKeys: flags.acceptNewHostKeys === true,
+        connectTimeoutMs: timeout * 1000,
+      },
+      events,
+    );
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  await finished;
+  const changes = renderChanges(result);
+  if (changes.length > 0) say(['', chalk.bold(check ? 'DIFFERENCES' : 'CHANGES'), ...changes].join('\n'));
+  say(['', ...renderRecap(result), ...(flags.stats ? ['', ...renderStats(result)] : [])].join('\n'));
+  if (flags.json !== undefined) {
+    const report = `${JSON.stringify(jsonReport(result, { playbook: playbookFile, inventory: flags.inventory, limit: flags.limit, startedAt }), null, 2)}\n`;
+    if (flags.json === '-') process.stdout.write(report);
+    else writeReportFile(flags.json, report);
+  }
+  return exitCode(result, flags.detailedExitcode === true);
+}
+
+/**
+ * Writes the report beside its destination under a random name opened exclusively (a
+ * symlink planted there is never followed), then renames it into place.
+ */
+export function writeReportFile(file: string, text: string): void {
+  const tmp = join(dirname(file), `.${basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  const fd = openSync(tmp, 'wx', 0o644);
+  try {
+    writeSync(fd, text);
+  } catch (e) {
+    closeSync(fd);
+    unlinkSync(tmp);
+    throw e;
+  }
+  closeSync(fd);
+  renameSync(tmp, file);
+}
