@@ -35,7 +35,14 @@ ${probe.text}
 printf '\\n%s %s\\n' '${mark} ${i} end' "$?"
 if [ -s "$__t/e" ]; then printf '%s\\n' '${mark} ${i} err'; cat "$__t/e"; printf '\\n%s\\n' '${mark} ${i} errend'; fi`),
   );
-  const script = lines([PREAMBLE, sh`__t=$(mktemp -d) || exit 90`, sh`trap 'rm -rf "$__t"' EXIT`, ...parts]);
+  // A signal ends the script through its EXIT trap, so the scratch directory goes too.
+  const script = lines([
+    PREAMBLE,
+    sh`__t=$(mktemp -d) || exit 90`,
+    sh`trap 'rm -rf "$__t"' EXIT`,
+    sh`trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM`,
+    ...parts,
+  ]);
   const parse = (stdout: Buffer): Probed[] => {
     const framed = parseFramed(stdout, flat.length, mark);
     let next = 0;

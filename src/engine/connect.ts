@@ -16,6 +16,8 @@ export interface ConnectOptions {
   knownHostsFiles: string[];
   acceptNewHostKeys: boolean;
   connectTimeoutMs: number;
+  /** How to reach a host, when not by its inventory connection (tests script one). */
+  transportFor?: (host: Host) => Transport;
 }
 
 const MAX_CONCURRENT_HANDSHAKES = 10;
@@ -45,8 +47,9 @@ export async function forEachHost<T>(
     }
     started?.(host);
     const become = options.become(host);
-    const transport: Transport =
-      host.connection === 'local'
+    const transport: Transport = options.transportFor
+      ? options.transportFor(host)
+      : host.connection === 'local'
         ? new LocalTransport(become)
         : new SshTransport(host, {
             knownHosts,

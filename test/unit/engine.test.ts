@@ -1,0 +1,272 @@
+// The engine without a network: hosts are directories, reached by a scripted transport
+// that runs each script in a local /bin/sh (so the framing and the apply scripts are
+// real) and can fail on cue — drop the connection, time out, be interrupted. Tasks use
+// two tiny modules defined here, so what is tested is the engine, not a module.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { z } from 'zod';
+import { RunControl } from '../../src/engine/control.ts';
+import { exitCode, type HostResult, type RunResult as FleetResult, type TaskResult } from '../../src/engine/results.ts';
+import { runFleet, type RunEvents } from '../../src/engine/run.ts';
+import { defineTask, NO_CHANGE, ProbeFailed, type TaskModule } from '../../src/engine/task.ts';
+import type { Host } from '../../src/inventory/index.ts';
+import { loadPlaybook } from '../../src/playbook/load.ts';
+import { sh, type ShellText } from '../../src/shell.ts';
+import { TIMED_OUT, UnreachableError, type RunOptions, type RunResult, type Transport } from '../../src/transport/types.ts';
+
+/** kv: the file KEY in the host's directory holds VALUE. */
+const kv = defineTask({
+  name: 'kv',
+  summary: 'a key has a value',
+  example: '',
+  params: z.object({ key: z.string().regex(/^\w+$/), value: z.string(), fail: z.boolean().default(false) }).strict(),
+  probe: (p) => sh`cat -- "$HOST_DIR"/${p.key} 2>/dev/null; true`,
+  plan: (p, probed) =>
+    probed.stdout === p.value
+      ? NO_CHANGE
+      : {
+          changes: [{ subject: p.key, kind: 'set', before: probed.stdout || null, after: p.value }],
+          commands: [p.fail ? sh`echo 'disk full' >&2; exit 3` : sh`printf %s ${p.value} > "$HOST_DIR"/${p.key}`],
+        },
+});
+
+/** needs: reads a key that an earlier task makes; cannot read it before (ProbeFailed). */
+const needs = defineTask({
+  name: 'needs',
+  summary: 'a key exists',
+  example: '',
+  params: z.object({ key: z.string().regex(/^\w+$/) }).strict(),
+  probe: (p) => sh`[ -e "$HOST_DIR"/${p.key} ] && echo yes || echo no`,
+  plan: (p, probed) => {
+    if (probed.stdout.trim() !== 'yes') throw new ProbeFailed(`${p.key} does not exist yet`);
+    return NO_CHANGE;
+  },
+});
+
+/** log: appends a line to the host's log every time it runs (a handler's effect). */
+const log = defineTask({
+  name: 'log',
+  summary: 'appends a line',
+  example: '',
+  params: z.object({ line: z.string() }).strict(),
+  probe: () => sh`true`,
+  plan: (p) => ({ changes: [{ subject: 'log', kind: 'run', reason: p.line }], commands: [sh`echo ${p.line} >> "$HOST_DIR"/log`] }),
+});
+
+const MODULES = new Map<string, TaskModule>([kv, needs, log].map((m) => [m.name, m as TaskModule]));
+
+type Fault = (index: number, script: string) => RunResult | Error | undefined;
+
+/** Runs scripts in /bin/sh against the host's directory; `fault` may replace a round trip. */
+class ScriptedTransport implements Transport {
+  readonly stats = { roundTrips: 0, bytesSent: 0, bytesReceived: 0, connectMs: 0 };
+  readonly scripts: { text: string; timeoutS: number }[] = [];
+  constructor(
+    private readonly dir: string,
+    private readonly fault?: Fault,
+  ) {}
+  async connect(): Promise<void> {}
+  async run(script: ShellText, options: RunOptions = {}): Promise<RunResult> {
+    this.stats.roundTrips++;
+    this.scripts.push({ text: script.text, timeoutS: options.timeoutS ?? 0 });
+    const injected = this.fault?.(this.scripts.length, script.text);
+    if (injected instanceof Error) throw injected;
+    if (injected) return injected;
+    const r = spawnSync('/bin/sh', ['-s'], { input: script.text, env: { ...process.env, HOST_DIR: this.dir } });
+    return { code: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
+  }
+  abort(): void {}
+  async close(): Promise<void> {}
+}
+
+interface Fleet {
+  result: FleetResult;
+  transports: Map<string, ScriptedTransport>;
+  dirs: Map<string, string>;
+}
+
+const quiet: RunEvents = { hostStarted() {}, taskStarted() {}, taskDone() {}, hostDone() {} };
+
+async function run(
+  playbookText: string,
+  hosts: { name: string; vars?: Record<string, unknown>; fault?: Fault; files?: Record<string, string> }[],
+  options: { check?: boolean; control?: RunControl; events?: RunEvents; taskTimeoutS?: number } = {},
+): Promise<Fleet> {
+  const root = mkdtempSync(join(tmpdir(), 'tend-engine-'));
+  const file = join(root, 'playbook.yml');
+  writeFileSync(file, playbookText);
+  const playbook = loadPlaybook(file, MODULES);
+  const dirs = new Map<string, string>();
+  const transports = new Map<string, ScriptedTransport>();
+  const work = new Map<Host, typeof playbook.plays>();
+  for (const h of hosts) {
+    const dir = join(root, h.name);
+    mkdirSync(dir);
+    for (const [k, v] of Object.entries(h.files ?? {})) writeFileSync(join(dir, k), v);
+    dirs.set(h.name, dir);
+    transports.set(h.name, new ScriptedTransport(dir, h.fault));
+    const host: Host = { name: h.name, connection: 'ssh', address: h.name, port: 22, user: 'root', groups: ['all'], vars: { ...h.vars, inventory_hostname: h.name } };
+    work.set(host, playbook.plays);
+  }
+  const result = await runFleet(
+    work,
+    {
+      check: options.check ?? false,
+      extraVars: {},
+      forks: 5,
+      knownHostsFiles: [],
+      acceptNewHostKeys: false,
+      connectTimeoutMs: 1000,
+      taskTimeoutS: options.taskTimeoutS,
+      control: options.control,
+      transportFor: (h) => transports.get(h.name)!,
+    },
+    options.events ?? quiet,
+  );
+  return { result, transports, dirs };
+}
+
+const hostOf = (f: Fleet, name: string): HostResult => f.result.hosts.find((h) => h.host === name)!;
+const statuses = (h: HostResult) => h.tasks.map((t) => `${t.handler ? 'H' : ''}${t.number}:${t.status}`);
+const read = (f: Fleet, host: string, key: string) => readFileSync(join(f.dirs.get(host)!, key), 'utf8');
+
+const THREE = `
+- hosts: all
+  tasks:
+    - name: a
+      kv: { key: a, value: "1" }
+      notify: restart
+    - name: b
+      kv: { key: b, value: "2" }
+      notify: [reload, restart]
+    - name: c
+      kv: { key: c, value: "3" }
+  handlers:
+    - name: reload
+      log: { line: reload }
+    - name: restart
+      log: { line: restart }
+`;
+
+describe('engine: probe → plan → apply per host', () => {
+  it('a converged host costs one round trip and changes nothing', async () => {
+    const f = await run(THREE, [{ name: 'h1', files: { a: '1', b: '2', c: '3' } }]);
+    assert.deepEqual(statuses(hostOf(f, 'h1')), ['1:ok', '2:ok', '3:ok']);
+    assert.equal(f.transports.get('h1')!.stats.roundTrips, 1);
+    assert.equal(exitCode(f.result, true), 0);
+  });
+
+  it('handlers run once, at the end, in the order written, only when a notifying task changed', async () => {
+    const f = await run(THREE, [{ name: 'h1', files: { c: '3' } }, { name: 'h2', files: { a: '1', b: '2' } }]);
+    // h1: a and b changed; restart is notified twice and runs once, after reload (the written order).
+    assert.deepEqual(statuses(hostOf(f, 'h1')), ['1:changed', '2:changed', '3:ok', 'H4:changed', 'H5:changed']);
+    assert.equal(read(f, 'h1', 'log'), 'reload\nrestart\n');
+    // h2: only c changed, which notifies nothing.
+    assert.deepEqual(statuses(hostOf(f, 'h2')), ['1:ok', '2:ok', '3:changed']);
+    assert.equal(exitCode(f.result, true), 2);
+  });
+
+  it('check mode changes nothing, and a task waiting for an earlier change says after task N', async () => {
+    const playbook = `
+- hosts: all
+  tasks:
+    - kv: { key: made, value: "x" }
+    - needs: { key: made }
+`;
+    const f = await run(playbook, [{ name: 'h1' }], { check: true });
+    const tasks = hostOf(f, 'h1').tasks;
+    assert.deepEqual(tasks.map((t) => t.status), ['would-change', 'pending']);
+    assert.deepEqual(tasks[1]!.after, { number: 1, name: 'kv' });
+    assert.equal(hostOf(f, 'h1').status, 'changed');
+    assert.throws(() => read(f, 'h1', 'made'), { code: 'ENOENT' });
+    assert.equal(exitCode(f.result, false), 2);
+    // Without an earlier pending change, the same unreadable state is a failure.
+    const alone = await run('- hosts: all\n  tasks:\n    - needs: { key: made }\n', [{ name: 'h1' }], { check: true });
+    assert.equal(hostOf(alone, 'h1').status, 'failed');
+  });
+
+  it('a failed task stops its host only; later tasks are listed as skipped; a failure is not a change', async () => {
+    const playbook = `
+- hosts: all
+  tasks:
+    - kv: { key: a, value: "1" }
+    - kv: { key: b, value: "2", fail: "{{ breaks }}" }
+    - kv: { key: c, value: "3" }
+`;
+    const f = await run(playbook, [
+      { name: 'bad', vars: { breaks: true } },
+      { name: 'good', vars: { breaks: false } },
+    ]);
+    assert.deepEqual(statuses(hostOf(f, 'bad')), ['1:changed', '2:failed', '3:skipped']);
+    assert.match(hostOf(f, 'bad').tasks[1]!.error!, /^exit 3: disk full/);
+    assert.equal(hostOf(f, 'bad').status, 'failed');
+    assert.deepEqual(statuses(hostOf(f, 'good')), ['1:changed', '2:changed', '3:changed']);
+    assert.equal(exitCode(f.result, false), 1);
+  });
+
+  it('a variable missing on one host fails that host’s task, not the others', async () => {
+    const playbook = '- hosts: all\n  tasks:\n    - kv: { key: a, value: "{{ only_b }}" }\n';
+    const f = await run(playbook, [{ name: 'h1' }, { name: 'h2', vars: { only_b: 'x' } }]);
+    assert.equal(hostOf(f, 'h1').status, 'failed');
+    assert.match(hostOf(f, 'h1').tasks[0]!.error!, /only_b/);
+    assert.equal(hostOf(f, 'h2').status, 'changed');
+  });
+});
+
+describe('engine: faults during a run', () => {
+  it('a connection lost while task 2 applies: task 1 stays changed, 2 failed with why, 3 skipped; unreachable', async () => {
+    // Round trips: 1 probes all, 2 applies a (+ re-probes), 3 applies b → the connection drops.
+    const fault: Fault = (n) => (n === 3 ? new UnreachableError('h1: connection lost while a script ran (ECONNRESET)') : undefined);
+    const f = await run(THREE, [{ name: 'h1', fault }]);
+    const h = hostOf(f, 'h1');
+    assert.equal(h.status, 'unreachable');
+    assert.deepEqual(statuses(h), ['1:changed', '2:failed', '3:skipped']);
+    assert.match(h.tasks[1]!.error!, /ECONNRESET/);
+    assert.deepEqual(h.tasks[1]!.changes.map((c) => c.subject), ['b']);
+    assert.match(h.error!, /connection lost/);
+    assert.equal(exitCode(f.result, false), 4);
+  });
+
+  it('a task whose script the host timed out fails with the limit it hit', async () => {
+    const playbook = '- hosts: all\n  tasks:\n    - kv: { key: a, value: "1" }\n      timeout: 7\n    - kv: { key: b, value: "2" }\n';
+    const fault: Fault = (n) => (n === 2 ? { code: TIMED_OUT, stdout: Buffer.from(''), stderr: Buffer.from('') } : undefined);
+    const f = await run(playbook, [{ name: 'h1', fault }], { taskTimeoutS: 99 });
+    const h = hostOf(f, 'h1');
+    assert.deepEqual(statuses(h), ['1:failed', '2:skipped']);
+    assert.match(h.tasks[0]!.error!, /timed out after 7 s/);
+    // The task's own timeout reached the transport; probes use --task-timeout.
+    assert.deepEqual(f.transports.get('h1')!.scripts.map((s) => s.timeoutS), [99, 7]);
+  });
+
+  it('an interrupt: running tasks finish, no new task starts, hosts are marked interrupted, exit 130', async () => {
+    const control = new RunControl();
+    const events: RunEvents = { ...quiet, taskDone: (_host, r: TaskResult) => r.number === 1 && control.interrupt() && undefined };
+    const f = await run(THREE, [{ name: 'h1' }], { control, events });
+    const h = hostOf(f, 'h1');
+    assert.equal(h.status, 'interrupted');
+    assert.deepEqual(statuses(h), ['1:changed', '2:skipped', '3:skipped']);
+    assert.equal(read(f, 'h1', 'a'), '1');
+    assert.equal(f.result.interrupted, true);
+    assert.equal(exitCode(f.result, false), 130);
+  });
+
+  it('a secret task that fails does not show its output', async () => {
+    const secret = defineTask({
+      name: 'secretfail',
+      summary: '',
+      example: '',
+      params: z.object({}).strict(),
+      probe: () => sh`true`,
+      plan: () => ({ changes: [{ subject: 'pw', kind: 'set', secret: true }], commands: [sh`echo hunter2 >&2; exit 1`] }),
+    });
+    MODULES.set('secretfail', secret as TaskModule);
+    const f = await run('- hosts: all\n  tasks:\n    - secretfail: {}\n', [{ name: 'h1' }]);
+    const error = hostOf(f, 'h1').tasks[0]!.error!;
+    assert.doesNotMatch(error, /hunter2/);
+    assert.match(error, /output hidden/);
+  });
+});
