@@ -36,6 +36,7 @@ export async function forEachHost<T>(
   started?: (host: Host) => void,
 ): Promise<HostOutcome<T>[]> {
   const knownHosts = KnownHosts.load(options.knownHostsFiles);
+  for (const warning of knownHosts.ignored) process.stderr.write(`tend: warning: ${warning}\n`);
   const hostSlots = pLimit(Math.max(1, options.forks));
   const handshakes = pLimit(MAX_CONCURRENT_HANDSHAKES);
 

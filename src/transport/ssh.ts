@@ -8,7 +8,7 @@ import ssh2 from 'ssh2';
 import pLimit from 'p-limit';
 import type { Host } from '../inventory/index.ts';
 import type { ShellText } from '../shell.ts';
-import { fingerprint, keyType, knownHostsName, type KnownHosts } from './known-hosts.ts';
+import { fingerprint, keyType, knownHostsName, type KnownHosts, type Verdict } from './known-hosts.ts';
 import {
   HostKeyError,
   newStats,
@@ -99,18 +99,15 @@ export class SshTransport implements Transport {
             const offered = `${keyType(key)} ${fingerprint(key)}`;
             if (verdict.kind === 'known') return true;
             if (verdict.kind === 'unknown' && options.acceptNewHostKeys) {
-              options.knownHosts.record(name, key);
-              return true;
+              try {
+                options.knownHosts.record(name, key);
+                return true;
+              } catch (e) {
+                refusal = new HostKeyError(`host key of ${host.name} (${name}) could not be recorded: ${(e as Error).message}`);
+                return false;
+              }
             }
-            refusal = new HostKeyError(
-              verdict.kind === 'unknown'
-                ? `host key of ${host.name} (${name}) is not known: it offered ${offered}. ` +
-                    `Check it, then add it to ${options.knownHosts.files[0] ?? 'known_hosts'} or run with --accept-new-host-keys`
-                : verdict.kind === 'revoked'
-                  ? `host key of ${host.name} (${name}) is revoked: ${offered}; refusing to connect`
-                  : `HOST KEY CHANGED for ${host.name} (${name}): it offered ${offered}, known_hosts expects ${verdict.expected.join(' or ')}. ` +
-                    `Refusing to connect: someone may be intercepting, or the host was rebuilt`,
-            );
+            refusal = new HostKeyError(refusalMessage(verdict, `${host.name} (${name})`, offered, options.knownHosts.files[0] ?? 'known_hosts'));
             return false;
           },
         });
@@ -181,6 +178,27 @@ export class SshTransport implements Transport {
     if (this.closed) return;
     this.closed = true;
     this.client.end();
+  }
+}
+
+/** Why a host key is refused, for people: which host, what it offered, what to do. */
+function refusalMessage(verdict: Exclude<Verdict, { kind: 'known' }>, who: string, offered: string, file: string): string {
+  switch (verdict.kind) {
+    case 'revoked':
+      return `host key of ${who} is revoked: ${offered}; refusing to connect`;
+    case 'changed':
+      return (
+        `HOST KEY CHANGED for ${who}: it offered ${offered}, known_hosts expects ${verdict.expected.join(' or ')}. ` +
+        `Refusing to connect: someone may be intercepting, or the host was rebuilt`
+      );
+    case 'unknown':
+      if (verdict.certificateAuthority) {
+        return (
+          `host key of ${who} is not known: known_hosts trusts a certificate authority for it (${verdict.certificateAuthority}), ` +
+          `but tend cannot verify host certificates; add the host's own key (it offered ${offered}) to ${file}`
+        );
+      }
+      return `host key of ${who} is not known: it offered ${offered}. Check it, then add it to ${file} or run with --accept-new-host-keys`;
   }
 }
 
