@@ -4,6 +4,7 @@ import chalk from 'chalk';
 import type { Host } from './inventory/index.ts';
 import { forEachHost, type ConnectOptions } from './engine/connect.ts';
 import { quote, ShellText } from './shell.ts';
+import { printable } from './report/printable.ts';
 
 export interface AdhocResult {
   host: string;
@@ -48,7 +49,10 @@ export function renderAdhoc(results: readonly AdhocResult[]): string[] {
   for (const { hosts, result } of [...groups.values()].sort((a, b) => b.hosts.length - a.hosts.length)) {
     const status = result.error !== undefined ? chalk.red(result.unreachable ? 'unreachable' : 'failed') : result.code === 0 ? chalk.green('exit 0') : chalk.red(`exit ${result.code}`);
     out.push(`${chalk.bold(hosts.join(', '))} (${hosts.length} host${hosts.length === 1 ? '' : 's'}, ${status}):`);
-    const body = result.error ?? (`${result.stdout}${result.stderr ? chalk.yellow(result.stderr) : ''}` || chalk.dim('(no output)'));
+    const body =
+      result.error !== undefined
+        ? printable(result.error)
+        : `${printable(result.stdout)}${result.stderr ? chalk.yellow(printable(result.stderr)) : ''}` || chalk.dim('(no output)');
     for (const line of body.replace(/\n$/, '').split('\n')) out.push(`    ${line}`);
   }
   return out;

@@ -6,6 +6,7 @@
 // a naive compare reports a change on every run. tend records a digest of each answer it
 // seeded (/var/lib/tend/debconf/PACKAGE); an answer is in sync when the database holds it,
 // or when tend seeded exactly this answer before and the package has since rewritten it.
+// Password answers get no record: a digest of a password is a way to guess it.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { defineTask, ProbeFailed, type Change } from '../src/engine/task.ts';
@@ -67,15 +68,19 @@ printf '%s' ${gets} | DEBIAN_FRONTEND=noninteractive debconf-communicate -- ${p.
     const selections: string[] = [];
     for (const [question, { type, value }] of Object.entries(p.answers)) {
       const have = current.get(question) ?? null;
-      const mark = digest(question, type, value);
-      const inSync = have === value || (seeded.has(mark) && have !== null);
+      // Password answers have no record (a digest of a password is a way to guess it):
+      // they are in sync only when the database holds them.
+      const mark = type === 'password' ? undefined : digest(question, type, value);
+      const inSync = have === value || (mark !== undefined && seeded.has(mark) && have !== null);
       if (inSync) continue;
       const secret = type === 'password';
       changes.push({ subject: question, kind: 'set', before: have, after: value, secret });
       selections.push(`${p.package} ${question} ${type} ${value}`);
     }
     if (changes.length === 0) return { changes, commands: [] };
-    const marks = Object.entries(p.answers).map(([q, a]) => digest(q, a.type, a.value));
+    const marks = Object.entries(p.answers)
+      .filter(([, a]) => a.type !== 'password')
+      .map(([q, a]) => digest(q, a.type, a.value));
     const commands: ShellText[] = [
       sh`printf '%s\\n' ${selections} | debconf-set-selections`,
       sh`mkdir -p -m 0700 ${STATE_DIR} && printf '%s\\n' ${marks} > ${`${STATE_DIR}/${p.package}`}`,

@@ -4,31 +4,34 @@ import chalk from 'chalk';
 import { createTwoFilesPatch } from 'diff';
 import type { HostResult, TaskResult } from '../engine/results.ts';
 import type { Change } from '../engine/task.ts';
+import { printable } from './printable.ts';
 
 const SECRET = '(secret)';
 
 function shown(v: string | null | undefined, secret?: boolean): string {
   if (secret) return SECRET;
   if (v === null || v === undefined) return '(unset)';
-  return v === '' ? '""' : v;
+  return v === '' ? '""' : printable(v);
 }
 
-export function formatChange(c: Change): string[] {
+export function formatChange(change: Change): string[] {
+  // Subjects and reasons may carry what a host printed (file names found inside a directory).
+  const c = { ...change, subject: printable(change.subject), reason: change.reason === undefined ? undefined : printable(change.reason) };
   const why = c.reason ? ` (${c.reason})` : '';
   switch (c.kind) {
     case 'set':
       return [`${c.subject}: ${shown(c.before, c.secret)} → ${shown(c.after, c.secret)}${why}`];
     case 'add':
-      return [chalk.green(`+ ${c.subject}${c.after && !c.secret ? ` ${c.after}` : ''}`) + why];
+      return [chalk.green(`+ ${c.subject}${c.after && !c.secret ? ` ${printable(c.after)}` : ''}`) + why];
     case 'remove':
-      return [chalk.red(`- ${c.subject}${c.before && !c.secret ? ` ${c.before}` : ''}`) + why];
+      return [chalk.red(`- ${c.subject}${c.before && !c.secret ? ` ${printable(c.before)}` : ''}`) + why];
     case 'run':
       return [`${c.subject}: ${c.reason ?? 'run'}`];
     case 'content': {
       if (c.secret) return [`${c.subject}: content differs ${SECRET}${why}`];
       const patch = createTwoFilesPatch(c.subject, c.subject, c.before ?? '', c.after ?? '', 'current', 'wanted', { context: 3 });
       const body = patch.split('\n').slice(2).filter((l) => l !== '');
-      return [`${c.subject}:${why}`, ...body.map(colourDiffLine)];
+      return [`${c.subject}:${why}`, ...body.map((line) => colourDiffLine(printable(line)))];
     }
   }
 }
@@ -66,7 +69,7 @@ export function taskLabel(t: { number: number; name: string; handler: boolean },
 export function hostSummary(h: HostResult, check: boolean): string {
   const n = (s: string) => h.tasks.filter((t) => t.status === s).length;
   const done = n('changed') > 0 ? ` (after changed=${n('changed')})` : '';
-  if (h.status === 'unreachable') return chalk.red(`unreachable: ${h.error}${done}`);
+  if (h.status === 'unreachable') return chalk.red(`unreachable: ${printable(h.error ?? '')}${done}`);
   if (h.status === 'interrupted') return chalk.yellow(`interrupted${done}`);
   const parts = [`ok=${n('ok')}`, `${check ? 'would-change' : 'changed'}=${n('changed') + n('would-change')}`];
   if (n('skipped') > 0) parts.push(`skipped=${n('skipped')}`);

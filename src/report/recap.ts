@@ -3,6 +3,7 @@
 import chalk from 'chalk';
 import type { RunResult } from '../engine/results.ts';
 import { formatChange, statusWord, taskLabel } from './format.ts';
+import { printable } from './printable.ts';
 
 export function renderChanges(run: RunResult): string[] {
   const groups = new Map<string, { hosts: string[]; lines: string[] }>();
@@ -11,7 +12,7 @@ export function renderChanges(run: RunResult): string[] {
       if (t.status === 'ok' || t.status === 'skipped') continue;
       const head = `${taskLabel(t, t.module)}: ${statusWord(t, run.mode === 'check')}`;
       const lines = [head, ...t.changes.flatMap(formatChange).map((l) => `    ${l}`)];
-      if (t.error) lines.push(...t.error.split('\n').map((l) => `    ${chalk.red(l)}`));
+      if (t.error) lines.push(...t.error.split('\n').map((l) => `    ${chalk.red(printable(l))}`));
       const key = lines.join('\n');
       const g = groups.get(key) ?? { hosts: [], lines };
       g.hosts.push(h.host);
@@ -45,7 +46,7 @@ export function renderRecap(run: RunResult): string[] {
     const interruptedPart = h.status === 'interrupted' ? '  interrupted' : '';
     const line = `${h.host.padEnd(width)}  ok=${n('ok')}  ${changedWord}=${changed}  failed=${failed}  unreachable=${unreachable}${skippedPart}${interruptedPart}`;
     out.push(colour(line));
-    if (h.error) out.push(chalk.red(`${' '.repeat(width)}  ${h.error}`));
+    if (h.error) out.push(chalk.red(`${' '.repeat(width)}  ${printable(h.error)}`));
   }
   const seconds = (run.durationMs / 1000).toFixed(1);
   const verb = run.mode === 'check' ? 'drifted' : 'changed';

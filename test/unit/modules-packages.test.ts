@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ProbeFailed, probedFrom } from '../../src/engine/task.ts';
+import { digest } from '../../tasks/debconf.ts';
 import { commandsText, fixture, out, plan, withSection } from './fixtures.ts';
 
 describe('apt plan', () => {
@@ -79,6 +80,9 @@ describe('debconf plan', () => {
   it('password answers are secret', () => {
     const p = plan('debconf', { package: 'pkgx', answers: { 'pkgx/pw': { type: 'password', value: 'hunter2' } } }, out('10 pkgx/pw doesn\'t exist\n', ''));
     assert.equal(p.changes[0]!.secret, true);
+    // No digest of the password is written on the host.
+    assert.doesNotMatch(commandsText(p), new RegExp(digest('pkgx/pw', 'password', 'hunter2')));
+    assert.doesNotMatch(commandsText(p).split('\n')[1]!, /[0-9a-f]{32}/);
   });
 });
 

@@ -7,6 +7,8 @@ import { parse } from 'yaml';
 import { commandFromArgs, isDestructive, renderAdhoc } from '../../src/adhoc.ts';
 import { exitCode, type RunResult } from '../../src/engine/results.ts';
 import { jsonReport } from '../../src/report/json.ts';
+import { formatChange } from '../../src/report/format.ts';
+import { printable } from '../../src/report/printable.ts';
 import { renderChanges, renderRecap } from '../../src/report/recap.ts';
 import { playbookJsonSchema } from '../../src/schema.ts';
 import { modules } from '../../tasks/index.ts';
@@ -127,5 +129,20 @@ describe('playbook JSON Schema', () => {
     for (const file of ['04-unknown-module.yml', '07-wrong-type-bool.yml', '08-unknown-param.yml', '11-unknown-play-key.yml']) {
       assert.equal(validate(parse(readFileSync(`test/fixtures/invalid/${file}`, 'utf8'))), false, file);
     }
+  });
+});
+
+// Without chalk's colour codes, no escape or bell byte may remain.
+const rawControl = (text: string) => [...text.replace(new RegExp(String.raw`\u001b\[[0-9;]*m`, 'g'), '')].some((c) => c === '\u001b' || c === '\u0007');
+
+describe('text a host controls is shown, never obeyed by the terminal', () => {
+  it('escapes control characters in diffs, values and command output; keeps newlines and tabs', () => {
+    const osc52 = '\x1b]52;c;ZWNobyBwd25lZA==\x07';
+    assert.equal(printable(`a\tb\n${osc52}\r\u202e`), 'a\tb\n\\e]52;c;ZWNobyBwd25lZA==\\x07\\r\\u202e');
+    const lines = formatChange({ subject: '/etc/motd', kind: 'content', before: 'old\n', after: `new${osc52}\n` }).join('\n');
+    assert.equal(rawControl(lines), false);
+    assert.match(lines, /\\e\]52;c;/);
+    const adhoc = renderAdhoc([{ host: 'h1', code: 0, stdout: `${osc52}ok\n`, stderr: '', unreachable: false }]).join('\n');
+    assert.equal(rawControl(adhoc), false);
   });
 });
