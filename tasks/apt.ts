@@ -21,6 +21,12 @@ const params = z
       .describe('seconds: a cache younger than this is not refreshed'),
     install_recommends: z.boolean().default(true),
     purge: z.boolean().default(false).describe('with state absent: remove configuration files too'),
+    lock_timeout: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(300)
+      .describe('seconds to wait for the dpkg lock another apt (unattended-upgrades) holds'),
   })
   .strict();
 
@@ -29,6 +35,19 @@ type Params = z.output<typeof params>;
 const STAMP = '/var/lib/apt/periodic/update-success-stamp';
 const APT_ENV = sh`DEBIAN_FRONTEND=noninteractive NEEDRESTART_MODE=a`;
 const KEEP_CONFIG = sh`-o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold`;
+/** apt's and dpkg's output goes to this file, then is printed: see `detached`. */
+const LOG = '/var/lib/tend/apt.log';
+
+/**
+ * Runs an apt or dpkg command so that a dropped connection cannot kill it halfway: its
+ * output goes to a file on the host (a closed channel would otherwise end it with
+ * SIGPIPE at its next line of progress) and it ignores SIGHUP. The file is printed
+ * when it ends, and stays for the next run to read. An interrupt (SIGINT, SIGTERM)
+ * still stops it: that is asked for.
+ */
+function detached(command: ShellText): ShellText {
+  return sh`mkdir -p -m 0700 /var/lib/tend && { ( trap '' HUP; ${command} ) > ${LOG} 2>&1; rc=$?; cat ${LOG}; exit $rc; }`;
+}
 
 export interface AptState {
   /** package → installed version */
@@ -37,15 +56,18 @@ export interface AptState {
   candidate: Map<string, string>;
   /** seconds since the package lists were last refreshed (Infinity when never) */
   cacheAge: number;
+  /** dpkg was interrupted (its journal is not empty), or packages are left half-done. */
+  dpkgBroken: string[];
 }
 
 export function names(p: Params): string[] {
   return Array.isArray(p.name) ? p.name : [p.name];
 }
 
-// Two sections: dpkg status lines (tab-separated) followed by apt-cache policy; cache times.
+// Three sections: dpkg status lines (tab-separated) followed by apt-cache policy; cache
+// times; dpkg's health (an `interrupted` line, then packages left half-done).
 export function parseAptProbe(sections: readonly string[]): AptState {
-  const [packages = '', times = ''] = sections;
+  const [packages = '', times = '', health = ''] = sections;
   const lines = packages.split('\n');
   const installed = new Map<string, string>();
   for (const line of lines.filter((l) => l.includes('\t'))) {
@@ -62,7 +84,8 @@ export function parseAptProbe(sections: readonly string[]): AptState {
   }
   const [now, stamp] = times.trim().split(/\s+/).map(Number);
   const cacheAge = now && stamp ? now - stamp : Infinity;
-  return { installed, candidate, cacheAge };
+  const dpkgBroken = health.split('\n').filter(Boolean);
+  return { installed, candidate, cacheAge, dpkgBroken };
 }
 
 export default defineTask({
@@ -92,6 +115,12 @@ true`,
       sh`date +%s
 stat -c %Y ${STAMP} 2>/dev/null || stat -c %Y /var/lib/apt/lists 2>/dev/null || echo 0
 true`,
+      // What apt would refuse to work with: dpkg's journal left by an interrupted run, and
+      // packages half-installed or half-configured. One glob and one grep on a healthy host.
+      sh`set -- /var/lib/dpkg/updates/*
+[ -e "$1" ] && echo interrupted
+grep -B1 -E '^Status: [a-z]+ [a-z]+ (half-installed|half-configured|unpacked|triggers-awaited|triggers-pending)$' /var/lib/dpkg/status 2>/dev/null | sed -n 's/^Package: //p'
+true`,
     ];
   },
   plan: (p, probed) => {
@@ -117,21 +146,28 @@ true`,
       }
     }
     const commands: ShellText[] = [];
+    if (state.dpkgBroken.length > 0) {
+      // Repaired first, whatever the task asks: apt refuses to work until it is.
+      const what = state.dpkgBroken.includes('interrupted') ? 'dpkg was interrupted' : 'packages were left half-done';
+      const packages = state.dpkgBroken.filter((l) => l !== 'interrupted');
+      changes.unshift({ subject: 'dpkg', kind: 'run', reason: `${what}${packages.length ? ` (${packages.join(', ')})` : ''}: dpkg --configure -a` });
+      commands.push(detached(sh`${APT_ENV} dpkg --force-confdef --force-confold --configure -a`));
+    }
     const stale = state.cacheAge > p.cache_valid_time;
     // The cache is refreshed to serve an install (or to learn what `latest` is), never
     // on its own: a stale cache alone is not drift.
     if (p.update_cache && stale && (toInstall.length > 0 || p.state === 'latest')) {
       const age = Number.isFinite(state.cacheAge) ? `${state.cacheAge}s old` : 'never refreshed';
       if (toInstall.length === 0) changes.unshift({ subject: 'apt cache', kind: 'run', reason: `refresh (${age})` });
-      commands.push(sh`apt-get update -q && mkdir -p /var/lib/apt/periodic && touch ${STAMP}`);
+      commands.push(sh`apt-get update -q -o DPkg::Lock::Timeout=${p.lock_timeout} && mkdir -p /var/lib/apt/periodic && touch ${STAMP}`);
     }
     if (toInstall.length > 0) {
       const recommends = p.install_recommends ? sh`` : sh`--no-install-recommends`;
-      commands.push(sh`${APT_ENV} apt-get install -y -q ${KEEP_CONFIG} ${recommends} ${toInstall}`);
+      commands.push(detached(sh`${APT_ENV} apt-get install -y -q -o DPkg::Lock::Timeout=${p.lock_timeout} ${KEEP_CONFIG} ${recommends} ${toInstall}`));
     }
     if (toRemove.length > 0) {
       const purge = p.purge ? sh`--purge` : sh``;
-      commands.push(sh`${APT_ENV} apt-get remove -y -q ${purge} ${toRemove}`);
+      commands.push(detached(sh`${APT_ENV} apt-get remove -y -q -o DPkg::Lock::Timeout=${p.lock_timeout} ${purge} ${toRemove}`));
     }
     return { changes, commands };
   },

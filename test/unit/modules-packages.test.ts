@@ -16,7 +16,7 @@ describe('apt plan', () => {
       ],
     );
     const text = commandsText(p);
-    assert.match(text, /^DEBIAN_FRONTEND=noninteractive NEEDRESTART_MODE=a apt-get install -y -q -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold {2}postfix procmail$/m);
+    assert.match(text, /\( trap '' HUP; DEBIAN_FRONTEND=noninteractive NEEDRESTART_MODE=a apt-get install -y -q -o DPkg::Lock::Timeout=300 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold {2}postfix procmail \) > \/var\/lib\/tend\/apt\.log 2>&1/);
     assert.doesNotMatch(text, /apt-get update/, 'no refresh unless update_cache');
   });
   it('converged host: nothing to do', () => {
@@ -26,7 +26,7 @@ describe('apt plan', () => {
   it('refreshes a stale cache before installing, never on its own', () => {
     const fresh = fixture('apt', 'fresh');
     const withRefresh = plan('apt', { ...(fresh.params as object), update_cache: true, cache_valid_time: 60 }, fresh.probed);
-    assert.match(commandsText(withRefresh), /^apt-get update -q && mkdir -p \/var\/lib\/apt\/periodic && touch \/var\/lib\/apt\/periodic\/update-success-stamp$/m);
+    assert.match(commandsText(withRefresh), /^apt-get update -q -o DPkg::Lock::Timeout=300 && mkdir -p \/var\/lib\/apt\/periodic && touch \/var\/lib\/apt\/periodic\/update-success-stamp$/m);
     const young = plan('apt', { ...(fresh.params as object), update_cache: true, cache_valid_time: 10 ** 9 }, fresh.probed);
     assert.doesNotMatch(commandsText(young), /apt-get update/);
     const conv = fixture('apt', 'converged');
@@ -36,7 +36,7 @@ describe('apt plan', () => {
     const conv = fixture('apt', 'converged');
     const absent = plan('apt', { name: ['procmail', 'nonexistent-pkg'], state: 'absent', purge: true }, conv.probed);
     assert.deepEqual(absent.changes.map((c) => c.subject), ['procmail']);
-    assert.match(commandsText(absent), /apt-get remove -y -q --purge procmail$/);
+    assert.match(commandsText(absent), /apt-get remove -y -q -o DPkg::Lock::Timeout=300 --purge procmail \)/);
     // With state latest the probe asks apt-cache about every package, installed or not.
     const policy = 'openssl:\n  Installed: 3.0.0-1\n  Candidate: 3.0.22-1~deb12u2\n';
     const older = withSection(conv.probed, 0, (s) => s.replace(/^openssl\tii \t\S+/m, 'openssl\tii \t3.0.0-1') + policy);
@@ -135,5 +135,22 @@ describe('user plan', () => {
   it('create: false waits for the user a package makes', () => {
     const f = fixture('user', 'fresh');
     assert.throws(() => plan('user', { ...(f.params as object), create: false }, f.probed), ProbeFailed);
+  });
+});
+
+describe('apt after an interrupted dpkg', () => {
+  it('repairs first with dpkg --configure -a, shown as a change, then installs', () => {
+    const conv = fixture('apt', 'converged');
+    const broken = probedFrom([...conv.probed.sections, 'interrupted\npostfix\n']);
+    const p = plan('apt', conv.params, broken);
+    assert.deepEqual(p.changes.map((c) => `${c.subject}: ${c.reason}`), ['dpkg: dpkg was interrupted (postfix): dpkg --configure -a']);
+    assert.match(commandsText(p), /dpkg --force-confdef --force-confold --configure -a/);
+    const half = plan('apt', { name: 'newpkg' }, probedFrom(['', '0 0\n', 'procmail\n']));
+    assert.deepEqual(half.changes.map((c) => c.subject), ['dpkg', 'newpkg']);
+    assert.ok(commandsText(half).indexOf('--configure -a') < commandsText(half).indexOf('apt-get install'));
+  });
+  it('a healthy dpkg adds nothing', () => {
+    const conv = fixture('apt', 'converged');
+    assert.deepEqual(plan('apt', conv.params, probedFrom([...conv.probed.sections, ''])), { changes: [], commands: [] });
   });
 });
