@@ -37,7 +37,7 @@ function addConnectionOptions(cmd: Command): Command {
     .option('-f, --forks <n>', 'hosts worked on at once', '20')
     .addOption(new Option('--known-hosts <file>', 'known_hosts file (repeatable; default ~/.ssh/known_hosts)').default([]).argParser(collect))
     .option('--accept-new-host-keys', 'trust unknown host keys on first use and record them (never a changed key)')
-    .option('--timeout <seconds>', 'SSH connect timeout', '10')
+    .option('--timeout <seconds>', 'SSH connect timeout; a silent connection is given up after 3 times this (at most 45 s)', '10')
     .option('--no-color', 'plain output without colours (NO_COLOR is honoured too)');
 }
 
@@ -147,6 +147,14 @@ program
     }
     console.log(describeModule(module));
   });
+
+// A reader that goes away (`tend check … | head`) ends the output, not with a stack.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
 
 try {
   await program.parseAsync(process.argv);

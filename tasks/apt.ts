@@ -45,8 +45,8 @@ const LOG = '/var/lib/tend/apt.log';
  * when it ends, and stays for the next run to read. An interrupt (SIGINT, SIGTERM)
  * still stops it: that is asked for.
  */
-function detached(command: ShellText): ShellText {
-  return sh`mkdir -p -m 0700 /var/lib/tend && { ( trap '' HUP; ${command} ) > ${LOG} 2>&1; rc=$?; cat ${LOG}; exit $rc; }`;
+export function detached(command: ShellText): ShellText {
+  return sh`mkdir -p -m 0700 /var/lib/tend && { ( trap '' HUP; ${command} ) > ${LOG} 2>&1; rc=$?; cat ${LOG}; (exit $rc); }`;
 }
 
 export interface AptState {
@@ -56,8 +56,10 @@ export interface AptState {
   candidate: Map<string, string>;
   /** seconds since the package lists were last refreshed (Infinity when never) */
   cacheAge: number;
-  /** dpkg was interrupted (its journal is not empty), or packages are left half-done. */
-  dpkgBroken: string[];
+  /** dpkg was interrupted (its journal is not empty). */
+  interrupted: boolean;
+  /** Packages left half-done: name → dpkg state (`half-configured`, `reinstreq` …). */
+  halfDone: Map<string, string>;
 }
 
 export function names(p: Params): string[] {
@@ -65,7 +67,8 @@ export function names(p: Params): string[] {
 }
 
 // Three sections: dpkg status lines (tab-separated) followed by apt-cache policy; cache
-// times; dpkg's health (an `interrupted` line, then packages left half-done).
+// times; dpkg's health (an `interrupted` line, then `PACKAGE STATE` for packages left
+// half-done).
 export function parseAptProbe(sections: readonly string[]): AptState {
   const [packages = '', times = '', health = ''] = sections;
   const lines = packages.split('\n');
@@ -84,8 +87,9 @@ export function parseAptProbe(sections: readonly string[]): AptState {
   }
   const [now, stamp] = times.trim().split(/\s+/).map(Number);
   const cacheAge = now && stamp ? now - stamp : Infinity;
-  const dpkgBroken = health.split('\n').filter(Boolean);
-  return { installed, candidate, cacheAge, dpkgBroken };
+  const lines2 = health.split('\n').filter(Boolean);
+  const halfDone = new Map(lines2.filter((l) => l !== 'interrupted').map((l) => l.split(' ', 2) as [string, string]));
+  return { installed, candidate, cacheAge, interrupted: lines2.includes('interrupted'), halfDone };
 }
 
 export default defineTask({
@@ -119,7 +123,7 @@ true`,
       // packages half-installed or half-configured. One glob and one grep on a healthy host.
       sh`set -- /var/lib/dpkg/updates/*
 [ -e "$1" ] && echo interrupted
-grep -B1 -E '^Status: [a-z]+ [a-z]+ (half-installed|half-configured|unpacked|triggers-awaited|triggers-pending)$' /var/lib/dpkg/status 2>/dev/null | sed -n 's/^Package: //p'
+awk '/^Package: /{p=$2} /^Status: /{if ($3=="reinstreq") print p, "reinstreq"; else if ($4 ~ /^(half-installed|half-configured|unpacked|triggers-awaited|triggers-pending)$/) print p, $4}' /var/lib/dpkg/status 2>/dev/null
 true`,
     ];
   },
@@ -146,12 +150,22 @@ true`,
       }
     }
     const commands: ShellText[] = [];
-    if (state.dpkgBroken.length > 0) {
-      // Repaired first, whatever the task asks: apt refuses to work until it is.
-      const what = state.dpkgBroken.includes('interrupted') ? 'dpkg was interrupted' : 'packages were left half-done';
-      const packages = state.dpkgBroken.filter((l) => l !== 'interrupted');
-      changes.unshift({ subject: 'dpkg', kind: 'run', reason: `${what}${packages.length ? ` (${packages.join(', ')})` : ''}: dpkg --configure -a` });
-      commands.push(detached(sh`${APT_ENV} dpkg --force-confdef --force-confold --configure -a`));
+    if (state.interrupted || state.halfDone.size > 0) {
+      // Repaired first, whatever the task asks: apt refuses to work until it is. Packages
+      // whose unpacking was cut short need their files again (reinstall); the rest only
+      // their configuration.
+      const reinstall = [...state.halfDone].filter(([, s]) => s === 'reinstreq' || s === 'half-installed').map(([p]) => p);
+      const what = state.interrupted ? 'dpkg was interrupted' : 'packages were left half-done';
+      const listed = [...state.halfDone].map(([p, s]) => `${p} ${s}`).join(', ');
+      const how = reinstall.length > 0 ? `dpkg --configure -a, reinstall ${reinstall.join(' ')}` : 'dpkg --configure -a';
+      changes.unshift({ subject: 'dpkg', kind: 'run', reason: `${what}${listed ? ` (${listed})` : ''}: ${how}` });
+      const configure = sh`${APT_ENV} dpkg --force-confdef --force-confold --configure -a`;
+      if (reinstall.length === 0) commands.push(detached(configure));
+      else {
+        // dpkg cannot configure what depends on a package missing its files: the first
+        // pass may fail, the reinstall mends it, the second pass must succeed.
+        commands.push(detached(sh`{ ${configure}; true; } && ${APT_ENV} apt-get install --reinstall -y -q -o DPkg::Lock::Timeout=${p.lock_timeout} ${KEEP_CONFIG} ${reinstall} && ${configure}`));
+      }
     }
     const stale = state.cacheAge > p.cache_valid_time;
     // The cache is refreshed to serve an install (or to learn what `latest` is), never

@@ -88,9 +88,10 @@ export class SshTransport implements Transport {
           port: host.port,
           username: host.user,
           readyTimeout: options.connectTimeoutMs,
-          // Three unanswered keepalives (45 s) end the connection: a host whose link went
-          // down is reported unreachable instead of holding the run.
-          keepaliveInterval: 15_000,
+          // Three unanswered keepalives end the connection: a host whose link went down is
+          // reported unreachable instead of holding the run. A keepalive every --timeout
+          // seconds (at most 15): what is too slow to connect is too slow to answer.
+          keepaliveInterval: Math.min(15_000, options.connectTimeoutMs),
           keepaliveCountMax: 3,
           algorithms: { serverHostKey: [...preferred, ...all.filter((a) => !preferred.includes(a))] as never },
           ...authentication(host),

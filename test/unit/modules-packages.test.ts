@@ -1,3 +1,10 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { applyScript } from '../../src/engine/batch.ts';
+import { sh, type ShellText } from '../../src/shell.ts';
+import { detached } from '../../tasks/apt.ts';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ProbeFailed, probedFrom } from '../../src/engine/task.ts';
@@ -141,16 +148,39 @@ describe('user plan', () => {
 describe('apt after an interrupted dpkg', () => {
   it('repairs first with dpkg --configure -a, shown as a change, then installs', () => {
     const conv = fixture('apt', 'converged');
-    const broken = probedFrom([...conv.probed.sections, 'interrupted\npostfix\n']);
+    const broken = probedFrom([...conv.probed.sections, 'interrupted\npostfix half-configured\n']);
     const p = plan('apt', conv.params, broken);
-    assert.deepEqual(p.changes.map((c) => `${c.subject}: ${c.reason}`), ['dpkg: dpkg was interrupted (postfix): dpkg --configure -a']);
+    assert.deepEqual(p.changes.map((c) => `${c.subject}: ${c.reason}`), ['dpkg: dpkg was interrupted (postfix half-configured): dpkg --configure -a']);
     assert.match(commandsText(p), /dpkg --force-confdef --force-confold --configure -a/);
-    const half = plan('apt', { name: 'newpkg' }, probedFrom(['', '0 0\n', 'procmail\n']));
+    assert.doesNotMatch(commandsText(p), /--reinstall/);
+    // A package whose unpacking was cut short (reinstreq) gets its files again.
+    const mess = plan('apt', conv.params, probedFrom([...conv.probed.sections, 'interrupted\nlibpython3.11-minimal reinstreq\n']));
+    assert.match(commandsText(mess), /--configure -a; true; } && DEBIAN_FRONTEND=noninteractive NEEDRESTART_MODE=a apt-get install --reinstall .* libpython3\.11-minimal && DEBIAN/);
+    const half = plan('apt', { name: 'newpkg' }, probedFrom(['', '0 0\n', 'procmail unpacked\n']));
     assert.deepEqual(half.changes.map((c) => c.subject), ['dpkg', 'newpkg']);
     assert.ok(commandsText(half).indexOf('--configure -a') < commandsText(half).indexOf('apt-get install'));
   });
   it('a healthy dpkg adds nothing', () => {
     const conv = fixture('apt', 'converged');
     assert.deepEqual(plan('apt', conv.params, probedFrom([...conv.probed.sections, ''])), { changes: [], commands: [] });
+  });
+});
+
+describe('apt commands run detached from the connection', () => {
+  // Run in a real shell, with the log moved to a temporary directory.
+  const dir = mkdtempSync(join(tmpdir(), 'tend-apt-'));
+  const runApply = (commands: ShellText[]) => {
+    const text = applyScript(commands).text.replaceAll('/var/lib/tend', dir);
+    return spawnSync('/bin/sh', ['-c', text], { encoding: 'utf8' });
+  };
+  it('the script goes on after a detached command that succeeded, and its output is shown', () => {
+    const r = runApply([detached(sh`echo unpacking`), sh`echo after`]);
+    assert.equal(r.status, 0);
+    assert.equal(r.stdout, 'unpacking\nafter\n');
+  });
+  it('a detached command that fails stops the script with its own exit status', () => {
+    const r = runApply([detached(sh`echo broken; exit 100`), sh`echo never`]);
+    assert.equal(r.status, 100);
+    assert.equal(r.stdout, 'broken\n');
   });
 });
