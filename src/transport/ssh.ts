@@ -9,8 +9,10 @@ import pLimit from 'p-limit';
 import type { Host } from '../inventory/index.ts';
 import type { ShellText } from '../shell.ts';
 import { fingerprint, keyType, knownHostsName, type KnownHosts, type Verdict } from './known-hosts.ts';
+import { randomBytes } from 'node:crypto';
 import {
   HostKeyError,
+  interruptCommand,
   newStats,
   shellCommand,
   TIMEOUT_GRACE_S,
@@ -42,7 +44,8 @@ export class SshTransport implements Transport {
   readonly stats = newStats();
   private client = new ssh2.Client();
   private readonly channels = pLimit(MAX_CHANNELS);
-  private readonly open = new Set<ssh2.ClientChannel>();
+  /** Running scripts' tags (the shell's $1 on the host), to interrupt them by. */
+  private readonly running = new Set<string>();
   private closed = false;
   /** Why the connection ended, once it has. */
   private lost?: string;
@@ -126,9 +129,10 @@ export class SshTransport implements Transport {
     this.stats.roundTrips++;
     return new Promise((resolve, reject) => {
       if (this.closed) return reject(new UnreachableError(`${this.host.name}: the connection is closed${this.lost ? ` (${this.lost})` : ''}`));
-      this.client.exec(shellCommand(this.host.user, this.options.become, timeoutS), (err, stream) => {
+      const tag = `tend-${randomBytes(8).toString('hex')}`;
+      this.client.exec(shellCommand(this.host.user, this.options.become, timeoutS, tag), (err, stream) => {
         if (err) return reject(new UnreachableError(`${this.host.name}: cannot open a channel: ${err.message}`));
-        this.open.add(stream);
+        this.running.add(tag);
         const out: Buffer[] = [];
         const errOut: Buffer[] = [];
         // The host ends the script itself at timeoutS; this guard is for a host that no
@@ -144,7 +148,7 @@ export class SshTransport implements Transport {
         stream.stderr.on('data', (d: Buffer) => errOut.push(d));
         stream.on('close', (code: number | null, signal?: string) => {
           clearTimeout(guard);
-          this.open.delete(stream);
+          this.running.delete(tag);
           const stdout = Buffer.concat(out);
           const stderr = Buffer.concat(errOut);
           this.stats.bytesReceived += stdout.length + stderr.length;
@@ -164,15 +168,22 @@ export class SshTransport implements Transport {
   abort(): void {
     if (this.closed) return;
     this.lost ??= 'interrupted';
-    for (const stream of this.open) {
-      try {
-        stream.signal('INT');
-      } catch {
-        // The channel may be closing already.
-      }
+    if (this.running.size === 0) {
+      void this.close();
+      return;
     }
-    // A moment for the scripts' traps to remove what they staged, then the connection goes.
-    setTimeout(() => void this.close(), this.open.size > 0 ? 1500 : 0).unref();
+    // sshd does not pass a channel's signal request on to an exec session here, so the
+    // scripts are interrupted from a channel of their own; their traps remove what they
+    // staged, then the connection goes.
+    const done = () => void this.close();
+    const command = [...this.running].map((tag) => interruptCommand(this.host.user, this.options.become, tag)).join('; ');
+    this.client.exec(command, (err, stream) => {
+      if (err) return done();
+      stream.on('close', () => setTimeout(done, 1000).unref());
+      stream.resume();
+      stream.stderr.resume();
+    });
+    setTimeout(done, 5000).unref();
   }
 
   async close(): Promise<void> {

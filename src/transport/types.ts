@@ -58,7 +58,17 @@ export function newStats(): TransportStats {
  * script started (and `timeout 0` is no limit). Seconds are a whole number we chose,
  * never text from a playbook.
  */
-export function shellCommand(user: string, become: boolean, timeoutS = 0): string {
-  const limited = `timeout -k 10 ${Math.max(0, Math.floor(timeoutS))} /bin/sh -s`;
+export function shellCommand(user: string, become: boolean, timeoutS = 0, tag?: string): string {
+  const limited = `timeout -k 10 ${Math.max(0, Math.floor(timeoutS))} /bin/sh -s${tag ? ` ${tag}` : ''}`;
   return become && user !== 'root' ? `sudo -n ${limited}` : limited;
+}
+
+/**
+ * The command that interrupts a running script by its tag (`tend-` and hex, the shell's
+ * $1): SIGINT to its `timeout`, which passes it to every process of the script. The
+ * bracket keeps this command's own command line from matching its pattern.
+ */
+export function interruptCommand(user: string, become: boolean, tag: string): string {
+  const kill = `pkill -INT -f '^timeout -k 10 [0-9]+ /bin/sh -s [${tag[0]}]${tag.slice(1)}$'`;
+  return become && user !== 'root' ? `sudo -n ${kill}` : kill;
 }

@@ -113,7 +113,8 @@ describe('faults during real runs', () => {
   });
 
   it('(c) a full filesystem fails that task: the old file is whole, nothing is left behind', async () => {
-    onHost(A, 'mkdir -p /srv/full && (mountpoint -q /srv/full || mount -t tmpfs -o size=64k tmpfs /srv/full) && printf "old\\n" > /srv/full/conf');
+    fleet('tmpfs', String(A), '/srv/full', '64k');
+    onHost(A, 'printf "old\\n" > /srv/full/conf');
     const inventory = inventoryOf([A, B]);
     const big = 'x'.repeat(200 * 1024);
     const playbook = writeTemp('full.yml', JSON.stringify([{ hosts: 'all', tasks: [{ file: { path: '/srv/full/conf', content: big } }] }]));
@@ -124,11 +125,11 @@ describe('faults during real runs', () => {
     assert.equal(onHost(A, 'cat /srv/full/conf'), 'old\n');
     noTempFiles(A, ['/srv/full']);
     assert.equal(onHost(B, 'wc -c < /srv/full/conf').trim(), String(big.length));
-    onHost(A, 'mount -o remount,size=1m /srv/full');
+    fleet('tmpfs', String(A), '/srv/full', '1m');
     const after = await tend(['apply', playbook, ...args(inventory)]);
     assert.equal(after.code, 0, after.stdout);
     assert.equal(onHost(A, 'wc -c < /srv/full/conf').trim(), String(big.length));
-    onHost(A, 'umount /srv/full');
+    fleet('tmpfs', String(A), '/srv/full', 'off');
   });
 
   it('(d) Ctrl-C once: the running task finishes, nothing new starts, the report says interrupted, exit 130', async () => {

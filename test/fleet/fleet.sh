@@ -13,6 +13,7 @@
 #   fleet.sh down        stop every host, unmount, delete namespaces and links
 #   fleet.sh status      list hosts and whether sshd answers
 #   fleet.sh exec I CMD  run a command inside host I (as its root), for tests
+#   fleet.sh tmpfs I PATH SIZE|off   a small filesystem at PATH in host I (tests)
 #   fleet.sh base        only build (or reuse) the cached base
 #   fleet.sh snapshot I NAME   keep host I's changes as a layer (for benchmarks)
 #   TEND_FLEET_LAYER=NAME fleet.sh up N   hosts start from base + that layer
@@ -262,6 +263,25 @@ cmd_exec() {
     env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root "$@"
 }
 
+# A small tmpfs at PATH inside host I (a disk that fills up, for tests), from the
+# controller's own mount(8): the hosts' base has none. SIZE resizes a mounted one; off
+# unmounts it.
+cmd_tmpfs() {
+  local i=$1 path=$2 size=$3 pid1 target
+  pid1=$(for p in $(ip netns pids "$(host_name "$i")"); do
+    if [ "$(awk '/^NSpid/{print $3}' /proc/"$p"/status 2>/dev/null)" = 1 ]; then echo "$p"; fi; done | head -1)
+  [ -n "$pid1" ] || die "$(host_name "$i") is not running"
+  target="$(host_dir "$i")/root$path"
+  if [ "$size" = off ]; then
+    nsenter --target "$pid1" --mount umount "$target"
+  elif nsenter --target "$pid1" --mount mountpoint -q "$target"; then
+    nsenter --target "$pid1" --mount mount -o "remount,size=$size" "$target"
+  else
+    mkdir -p "$target"
+    nsenter --target "$pid1" --mount mount -t tmpfs -o "size=$size" tmpfs "$target"
+  fi
+}
+
 # Host I's changes (its overlay's upper layer) kept as a layer other hosts start from:
 # a converged host cloned without converging each clone. Host keys and pid files stay out.
 cmd_snapshot() {
@@ -283,6 +303,7 @@ case "${1:-}" in
   reset) remove_host "${2:?host index}"; build_base; client_key; start_host "$2"; wait_ready "$2"; write_inventory ;;
   status) cmd_status ;;
   exec) shift; cmd_exec "$@" ;;
+  tmpfs) cmd_tmpfs "${2:?host index}" "${3:?path}" "${4:?size or off}" ;;
   base) build_base ;;
   ip) host_ip "${2:?host index}" ;;
   snapshot) cmd_snapshot "${2:?host index}" "${3:?snapshot name}" ;;
