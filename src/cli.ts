@@ -4,7 +4,7 @@ import chalk from 'chalk';
 import { createInterface } from 'node:readline/promises';
 import { modules } from '../tasks/index.ts';
 import { commandFromArgs, isDestructive, renderAdhoc, runAdhoc } from './adhoc.ts';
-import { knownHostsFiles, knownVariables, parseExtraVars, positiveInt, useColour, type RunFlags } from './commands/options.ts';
+import { becomePassword, knownHostsFiles, knownVariables, parseExtraVars, positiveInt, useColour, type RunFlags } from './commands/options.ts';
 import { runPlaybook, type PlaybookFlags } from './commands/playbook.ts';
 import { InputError, InputErrors, throwIfAny } from './errors.ts';
 import { loadInventory, selectHosts } from './inventory/index.ts';
@@ -38,6 +38,8 @@ function addConnectionOptions(cmd: Command): Command {
     .addOption(new Option('--known-hosts <file>', 'known_hosts file (repeatable; default ~/.ssh/known_hosts)').default([]).argParser(collect))
     .option('--accept-new-host-keys', 'trust unknown host keys on first use and record them (never a changed key)')
     .option('--timeout <seconds>', 'SSH connect timeout; a silent connection is given up after 3 times this (at most 45 s)', '10')
+    .option('--ask-become-pass', "ask once for sudo's password (for become)")
+    .option('--become-pass-env <name>', "sudo's password (for become) from this environment variable")
     .option('--no-color', 'plain output without colours (NO_COLOR is honoured too)');
 }
 
@@ -109,6 +111,7 @@ addConnectionOptions(
       acceptNewHostKeys: flags.acceptNewHostKeys === true,
       connectTimeoutMs: positiveInt(flags.timeout, '--timeout') * 1000,
       become: flags.become === true,
+      becomePassword: await becomePassword(flags),
     });
     console.log(renderAdhoc(results).join('\n'));
     let code = 0;

@@ -8,6 +8,8 @@ import { emptyVars, mergeVars } from '../vars.ts';
 import { YamlSource } from '../yaml-source.ts';
 
 export interface RunFlags {
+  askBecomePass?: boolean;
+  becomePassEnv?: string;
   inventory: string;
   limit?: string;
   extraVars: string[];
@@ -60,6 +62,48 @@ export function positiveInt(v: string, what: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1) throw new InputError(`${what} must be a whole number above 0, not '${v}'`);
   return n;
+}
+
+/**
+ * sudo's password for become: from the environment variable --become-pass-env names, or
+ * asked once on the terminal (--ask-become-pass), never echoed.
+ */
+export async function becomePassword(flags: { askBecomePass?: boolean; becomePassEnv?: string }): Promise<string | undefined> {
+  if (flags.becomePassEnv !== undefined) {
+    const value = process.env[flags.becomePassEnv];
+    if (value === undefined) throw new InputError(`--become-pass-env ${flags.becomePassEnv}: no such environment variable`);
+    if (/[\n\r\0]/.test(value)) throw new InputError(`--become-pass-env ${flags.becomePassEnv}: a password is one line`);
+    return value;
+  }
+  if (!flags.askBecomePass) return undefined;
+  if (!process.stdin.isTTY) throw new InputError('--ask-become-pass needs a terminal; use --become-pass-env NAME instead');
+  return askHidden('BECOME password: ');
+}
+
+function askHidden(question: string): Promise<string> {
+  return new Promise((resolve) => {
+    process.stderr.write(question);
+    const stdin = process.stdin;
+    stdin.setRawMode(true);
+    stdin.resume();
+    let answer = '';
+    const onData = (chunk: Buffer) => {
+      for (const c of chunk.toString('utf8')) {
+        if (c === '\r' || c === '\n') {
+          stdin.setRawMode(false);
+          stdin.pause();
+          stdin.off('data', onData);
+          process.stderr.write('\n');
+          resolve(answer);
+          return;
+        }
+        if (c === '\u0003') process.kill(process.pid, 'SIGINT');
+        else if (c === '\u007f') answer = answer.slice(0, -1);
+        else answer += c;
+      }
+    };
+    stdin.on('data', onData);
+  });
 }
 
 export function knownHostsFiles(flags: { knownHosts: string[] }): string[] {

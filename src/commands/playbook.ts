@@ -18,7 +18,7 @@ import { jsonReport } from '../report/json.ts';
 import { liveReporter } from '../report/live.ts';
 import { plainReporter } from '../report/plain.ts';
 import { renderChanges, renderRecap, renderStats } from '../report/recap.ts';
-import { knownHostsFiles, knownVariables, parseExtraVars, positiveInt, useColour, type RunFlags } from './options.ts';
+import { becomePassword, knownHostsFiles, knownVariables, parseExtraVars, positiveInt, useColour, type RunFlags } from './options.ts';
 
 export interface PlaybookFlags extends RunFlags {
   detailedExitcode?: boolean;
@@ -35,6 +35,7 @@ export async function runPlaybook(playbookFile: string, flags: PlaybookFlags, ch
   const forks = positiveInt(flags.forks, '--forks');
   const timeout = positiveInt(flags.timeout, '--timeout');
   const taskTimeoutS = flags.taskTimeout === '0' ? 0 : positiveInt(flags.taskTimeout, '--task-timeout');
+  const password = await becomePassword(flags);
   const work = new Map<Host, Play[]>();
   for (const play of playbook.plays) {
     for (const host of selectHosts(inventory, flags.limit, play.hosts)) {
@@ -85,6 +86,7 @@ export async function runPlaybook(playbookFile: string, flags: PlaybookFlags, ch
         taskTimeoutS,
         control,
         knownHostsFiles: knownHostsFiles(flags),
+        becomePassword: password,
         acceptNewHostKeys: flags.acceptNewHostKeys === true,
         connectTimeoutMs: timeout * 1000,
       },

@@ -16,6 +16,8 @@ export interface ConnectOptions {
   knownHostsFiles: string[];
   acceptNewHostKeys: boolean;
   connectTimeoutMs: number;
+  /** sudo's password for `become`, when sudo asks for one (never shown, never in argv). */
+  becomePassword?: string;
   /** How to reach a host, when not by its inventory connection (tests script one). */
   transportFor?: (host: Host) => Transport;
 }
@@ -57,6 +59,7 @@ export async function forEachHost<T>(
             acceptNewHostKeys: options.acceptNewHostKeys,
             connectTimeoutMs: options.connectTimeoutMs,
             become,
+            becomePassword: options.becomePassword,
           });
     const stats = () => ({ ...transport.stats, durationMs: Date.now() - begin });
     const unregister = options.control?.onAbort(() => transport.abort());

@@ -10,11 +10,12 @@ import type { Host } from '../inventory/index.ts';
 import type { ShellText } from '../shell.ts';
 import { fingerprint, keyType, knownHostsName, type KnownHosts, type Verdict } from './known-hosts.ts';
 import { randomBytes } from 'node:crypto';
+import { sudoWithPassword, type SudoSession } from './become.ts';
 import {
   HostKeyError,
   interruptCommand,
+  limitedShell,
   newStats,
-  shellCommand,
   TIMEOUT_GRACE_S,
   UnreachableError,
   type RunOptions,
@@ -27,6 +28,8 @@ export interface SshOptions {
   acceptNewHostKeys: boolean;
   connectTimeoutMs: number;
   become: boolean;
+  /** For sudo when it asks; without it, sudo must not ask (`sudo -n`). */
+  becomePassword?: string;
 }
 
 // OpenSSH's sshd allows 10 sessions per connection (MaxSessions): stay under it.
@@ -125,12 +128,22 @@ export class SshTransport implements Transport {
     return this.channels(() => this.exec(script, options.timeoutS ?? 0));
   }
 
+  /** `inner` as root when the run becomes root: directly, `sudo -n`, or sudo with a password. */
+  private privileged(inner: string): { command: string; sudo?: SudoSession } {
+    if (!this.options.become || this.host.user === 'root') return { command: inner };
+    if (this.options.becomePassword === undefined) return { command: `sudo -n ${inner}` };
+    const who = `${this.host.user}@${this.host.name}`;
+    const sudo = sudoWithPassword(inner, this.options.becomePassword, who, Math.max(this.options.connectTimeoutMs, 10_000));
+    return { command: sudo.command, sudo };
+  }
+
   private exec(script: ShellText, timeoutS: number): Promise<RunResult> {
     this.stats.roundTrips++;
     return new Promise((resolve, reject) => {
       if (this.closed) return reject(new UnreachableError(`${this.host.name}: the connection is closed${this.lost ? ` (${this.lost})` : ''}`));
       const tag = `tend-${randomBytes(8).toString('hex')}`;
-      this.client.exec(shellCommand(this.host.user, this.options.become, timeoutS, tag), (err, stream) => {
+      const { command, sudo } = this.privileged(limitedShell(timeoutS, tag));
+      this.client.exec(command, (err, stream) => {
         if (err) return reject(new UnreachableError(`${this.host.name}: cannot open a channel: ${err.message}`));
         this.running.add(tag);
         const out: Buffer[] = [];
@@ -150,8 +163,9 @@ export class SshTransport implements Transport {
           clearTimeout(guard);
           this.running.delete(tag);
           const stdout = Buffer.concat(out);
-          const stderr = Buffer.concat(errOut);
+          const stderr = sudo ? sudo.clean(Buffer.concat(errOut)) : Buffer.concat(errOut);
           this.stats.bytesReceived += stdout.length + stderr.length;
+          if (becomeFailed) return reject(becomeFailed);
           if (code === null || code === undefined) {
             const why = this.lost ?? (signal ? `signal ${signal}` : 'the connection dropped');
             return reject(new UnreachableError(`${this.host.name}: connection lost while a script ran (${why})`));
@@ -160,7 +174,9 @@ export class SshTransport implements Transport {
         });
         const body = Buffer.from(script.text.endsWith('\n') ? script.text : `${script.text}\n`);
         this.stats.bytesSent += body.length;
-        stream.end(body);
+        let becomeFailed: Error | undefined;
+        if (sudo) sudo.start(stream, body).catch((e: Error) => (becomeFailed = e));
+        else stream.end(body);
       });
     });
   }
@@ -176,12 +192,16 @@ export class SshTransport implements Transport {
     // scripts are interrupted from a channel of their own; their traps remove what they
     // staged, then the connection goes.
     const done = () => void this.close();
-    const command = [...this.running].map((tag) => interruptCommand(this.host.user, this.options.become, tag)).join('; ');
+    const { command, sudo } = this.privileged(interruptCommand([...this.running]));
     this.client.exec(command, (err, stream) => {
       if (err) return done();
       stream.on('close', () => setTimeout(done, 1000).unref());
       stream.resume();
-      stream.stderr.resume();
+      if (sudo) sudo.start(stream, Buffer.alloc(0)).catch(done);
+      else {
+        stream.stderr.resume();
+        stream.end();
+      }
     });
     setTimeout(done, 5000).unref();
   }

@@ -59,16 +59,20 @@ export function newStats(): TransportStats {
  * never text from a playbook.
  */
 export function shellCommand(user: string, become: boolean, timeoutS = 0, tag?: string): string {
-  const limited = `timeout -k 10 ${Math.max(0, Math.floor(timeoutS))} /bin/sh -s${tag ? ` ${tag}` : ''}`;
+  const limited = limitedShell(timeoutS, tag);
   return become && user !== 'root' ? `sudo -n ${limited}` : limited;
 }
 
+/** /bin/sh reading a script on stdin, under `timeout`, tagged (its $1) to be found by. */
+export function limitedShell(timeoutS: number, tag?: string): string {
+  return `timeout -k 10 ${Math.max(0, Math.floor(timeoutS))} /bin/sh -s${tag ? ` ${tag}` : ''}`;
+}
+
 /**
- * The command that interrupts a running script by its tag (`tend-` and hex, the shell's
- * $1): SIGINT to its `timeout`, which passes it to every process of the script. The
- * bracket keeps this command's own command line from matching its pattern.
+ * The command that interrupts running scripts by their tags (`tend-` and hex, the
+ * shell's $1): SIGINT to their `timeout`, which passes it to every process of the
+ * script. The bracket keeps this command's own command line from matching its pattern.
  */
-export function interruptCommand(user: string, become: boolean, tag: string): string {
-  const kill = `pkill -INT -f '^timeout -k 10 [0-9]+ /bin/sh -s [${tag[0]}]${tag.slice(1)}$'`;
-  return become && user !== 'root' ? `sudo -n ${kill}` : kill;
+export function interruptCommand(tags: readonly string[]): string {
+  return tags.map((tag) => `pkill -INT -f '^timeout -k 10 [0-9]+ /bin/sh -s [${tag[0]}]${tag.slice(1)}$'`).join('; ');
 }

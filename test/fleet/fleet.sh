@@ -24,7 +24,7 @@ CACHE_DIR=${TEND_FLEET_CACHE:-/var/tmp/tend-fleet-cache}
 PREFIX=tend
 # Packages in the base image (what a small real Debian server has), and the packages
 # that tests and playbooks install, kept as .deb files in the offline repository.
-BASE_PACKAGES=openssh-server,init-system-helpers,procps,debconf,openssl,ca-certificates,bash,iproute2,cron
+BASE_PACKAGES=openssh-server,init-system-helpers,procps,debconf,openssl,ca-certificates,bash,iproute2,cron,sudo
 # python3-apt and python3-cryptography: what Ansible needs on a host, for bench/.
 REPO_PACKAGES="postfix procmail sasl2-bin libsasl2-modules libdb5.3 maildrop courier-base debconf-utils bsd-mailx python3 python3-apt python3-cryptography"
 BASE_VERSION=3 # bump when the recipe below changes, to rebuild the cache

@@ -55,8 +55,11 @@ describe('file plan', () => {
     assert.equal(commandsText(plan('file', { path: '/etc/x', state: 'absent' }, linked)), 'rm -f -- /etc/x');
   });
   it('validate needs %s; one of content, template or lines', () => {
-    assert.throws(() => plan('file', { path: '/etc/x', content: 'a', validate: 'true' }, stat('missing')));
-    assert.throws(() => plan('file', { path: '/etc/x', content: 'a', lines: [{ regexp: 'a', line: 'a' }] }, stat('missing')));
+    assert.throws(() => plan('file', { path: '/etc/x', content: 'a', validate: 'true' }, stat('missing')), { name: 'ZodError', message: /validate must contain %s/ });
+    assert.throws(() => plan('file', { path: '/etc/x', content: 'a', lines: [{ regexp: 'a', line: 'a' }] }, stat('missing')), {
+      name: 'ZodError',
+      message: /give one of content, template or lines/,
+    });
   });
 });
 

@@ -20,7 +20,7 @@ describe('quote', () => {
     assert.equal(quote('/etc/postfix/main.cf'), '/etc/postfix/main.cf');
   });
   it('refuses NUL, which no shell word can hold', () => {
-    assert.throws(() => quote('a\0b'));
+    assert.throws(() => quote('a\0b'), /a shell word cannot contain a NUL byte/);
   });
 });
 

@@ -1,0 +1,89 @@
+// become through sudo, as an unprivileged login user (fleet hosts 15 and 16): one host
+// lets `deploy` use sudo without a password, the other wants deploy's password. The seed
+// playbook converges on both; the password travels on stdin only when sudo asks, and is
+// never in a process list, the output or the JSON report.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { before, describe, it } from 'node:test';
+import { quote } from '../../src/shell.ts';
+import { FLEET_KEY, fleet, fleetIp, hostName, KNOWN_HOSTS, onHost, tend, writeTemp } from './helpers.ts';
+
+const NOPASSWD = 15;
+const WITH_PASSWORD = 16;
+const PASSWORD = "s3cret 'pw' $HOME `id`";
+const SEED = 'playbooks/postfix-sasl-tls.yml';
+
+/** An inventory that logs in as `deploy` on the given hosts. */
+function deployInventory(hosts: number[]): string {
+  const lines = ['all:', '  vars:', '    ansible_user: deploy', `    ansible_ssh_private_key_file: ${FLEET_KEY}`, '  hosts:'];
+  for (const i of hosts) lines.push(`    ${hostName(i)}:`, `      ansible_host: ${fleetIp(i)}`);
+  return writeTemp('deploy.yml', `${lines.join('\n')}\n`);
+}
+
+/** The seed playbook with `become: true` on its play. */
+function seedWithBecome(): string {
+  const text = readFileSync(SEED, 'utf8').replace(/^(- name: .*\n)(\s+hosts: .*\n)/m, '$1$2  become: true\n');
+  assert.match(text, /^ {2}become: true$/m);
+  return writeTemp('seed-become.yml', text);
+}
+
+describe('become: an unprivileged login user with sudo', () => {
+  before(() => {
+    fleet('reset', String(NOPASSWD));
+    fleet('reset', String(WITH_PASSWORD));
+    const setup = (sudoers: string) =>
+      // `*`: no password, but not locked (sshd refuses a locked account even with a key).
+      "useradd --create-home --shell /bin/bash --password '*' deploy && mkdir -p ~deploy/.ssh && cp /root/.ssh/authorized_keys ~deploy/.ssh/ && " +
+      `chown -R deploy:deploy ~deploy/.ssh && printf '%s\\n' '${sudoers}' > /etc/sudoers.d/deploy && chmod 0440 /etc/sudoers.d/deploy`;
+    onHost(NOPASSWD, setup('deploy ALL=(ALL) NOPASSWD: ALL'));
+    onHost(WITH_PASSWORD, setup('deploy ALL=(ALL) ALL'));
+    onHost(WITH_PASSWORD, `printf '%s\\n' ${quote(`deploy:${PASSWORD}`)} | chpasswd`);
+  });
+
+  it('without become, deploy cannot write what root owns (the hosts really are unprivileged)', async () => {
+    const playbook = writeTemp('plain.yml', '- hosts: all\n  tasks:\n    - file: { path: /etc/tend-become, content: "x\\n" }\n');
+    const r = await tend(['apply', playbook, '-i', deployInventory([NOPASSWD]), '--known-hosts', KNOWN_HOSTS]);
+    assert.equal(r.code, 1, r.stdout);
+    assert.match(r.stdout, /Permission denied/);
+  });
+
+  it('a wrong password fails that host with a clear message, and never shows the password', async () => {
+    const playbook = writeTemp('b.yml', '- hosts: all\n  become: true\n  tasks:\n    - file: { path: /etc/tend-become, content: "x\\n" }\n');
+    const json = writeTemp('wrong.json', '');
+    const r = await tend(['apply', playbook, '-i', deployInventory([WITH_PASSWORD]), '--known-hosts', KNOWN_HOSTS, '--become-pass-env', 'TEND_PW', '--json', json], {
+      TEND_PW: 'not the password',
+    });
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /sudo on deploy@tend-16 refused the become password/);
+    assert.doesNotMatch(r.stdout + r.stderr + readFileSync(json, 'utf8'), /not the password/);
+  });
+
+  it('the seed playbook converges through become on both hosts; a second run changes nothing', async () => {
+    const playbook = seedWithBecome();
+    const inventory = deployInventory([NOPASSWD, WITH_PASSWORD]);
+    const json = writeTemp('seed.json', '');
+    const env = { TEND_PW: PASSWORD };
+    const args = ['-i', inventory, '--known-hosts', KNOWN_HOSTS, '--become-pass-env', 'TEND_PW'];
+    // While it runs, the password must not be in any process's argv on the host.
+    const run = tend(['apply', playbook, ...args, '--json', json], env);
+    let seenInArgv = false;
+    const watch = setInterval(() => {
+      try {
+        if (onHost(WITH_PASSWORD, 'ps -eo args').includes('s3cret')) seenInArgv = true;
+      } catch {
+        // The host is busy; the next look will do.
+      }
+    }, 300);
+    const r = await run;
+    clearInterval(watch);
+    assert.equal(r.code, 0, r.stdout.slice(-3000) + r.stderr);
+    assert.equal(seenInArgv, false, 'the password was in a process list');
+    assert.doesNotMatch(r.stdout + r.stderr + readFileSync(json, 'utf8'), /s3cret/);
+    for (const host of [NOPASSWD, WITH_PASSWORD]) {
+      assert.match(onHost(host, 'postconf -h smtpd_sasl_auth_enable'), /^yes$/m);
+      assert.equal(onHost(host, 'stat -c %U:%a /etc/postfix/ssl/smtpd.key').trim(), 'root:600');
+    }
+    const again = await tend(['apply', playbook, ...args, '--detailed-exitcode'], env);
+    assert.equal(again.code, 0, again.stdout.slice(-3000));
+  });
+});
