@@ -114,3 +114,28 @@ describe('links and other users’ directories', () => {
     assert.equal(onHost(HOST, 'ls -A ~alice/.ssh | grep -c "^\\.tend" || true').trim(), '0');
   });
 });
+
+describe('removing things on a real host, twice', () => {
+  let inventory: string;
+  const args = () => ['-i', inventory, '--known-hosts', KNOWN_HOSTS];
+  before(() => {
+    inventory = inventoryOf([HOST]);
+    onHost(HOST, 'id gone >/dev/null 2>&1 || useradd gone; echo x > /srv/tend-absent; echo y > /srv/tend-remove-me');
+  });
+
+  it('user state: absent, file state: absent and command removes: act once, then are in sync', async () => {
+    const playbook = playbookOf([
+      { user: { name: 'gone', state: 'absent' } },
+      { file: { path: '/srv/tend-absent', state: 'absent' } },
+      { command: { cmd: 'rm /srv/tend-remove-me && echo ran >> /srv/tend-remove-log', removes: '/srv/tend-remove-me' } },
+    ]);
+    const first = await tend(['apply', playbook, ...args()]);
+    assert.equal(first.code, 0, first.stdout + first.stderr);
+    assert.equal(first.stdout.split('\n').filter((l) => /: changed: \[\d\]/.test(l)).length, 3, first.stdout);
+    assert.equal(onHost(HOST, 'id gone >/dev/null 2>&1 && echo there || echo gone').trim(), 'gone');
+    assert.equal(onHost(HOST, 'test -e /srv/tend-absent && echo there || echo gone').trim(), 'gone');
+    const second = await tend(['apply', playbook, ...args(), '--detailed-exitcode']);
+    assert.equal(second.code, 0, second.stdout);
+    assert.equal(onHost(HOST, 'cat /srv/tend-remove-log'), 'ran\n');
+  });
+});

@@ -1,6 +1,7 @@
 // Bad input exits 8 with file:line:col and contacts no host. The inventory points at a
 // listener on loopback that counts connections: it must see none.
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { createServer, type Server } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { corpus } from '../fixtures/invalid-corpus.ts';
@@ -74,6 +75,25 @@ describe('invalid playbooks are rejected before any host is contacted', () => {
     const r2 = await tend(['check', playbook, '-i', ini]);
     assert.equal(r2.code, 8, r2.stderr);
     assert.match(r2.stderr, /hosts:2:1: host 'web1': port must be a number/);
+    assert.equal(connections, 0);
+  });
+
+  it('an unreadable or missing inventory, a bad --limit and a bad --task-timeout: exit 8, one sentence, nothing contacted', async () => {
+    const playbook = writeTemp('ok.yml', '- hosts: all\n  tasks:\n    - apt: {name: postfix}\n');
+    const directory = join(playbook, '..'); // root reads any file: a directory is what stays unreadable
+    const cases: [string[], RegExp][] = [
+      [['-i', directory], /^tend: cannot read inventory .*: EISDIR$/m],
+      [['-i', '/nonexistent/hosts'], /^tend: cannot read inventory \/nonexistent\/hosts: ENOENT$/m],
+      [['-i', inventory, '--limit', 'web[,'], /^tend: --limit host pattern 'web\[,'.*brackets/m],
+      [['-i', inventory, '--limit', 'a,,b'], /^tend: --limit host pattern 'a,,b' has an empty term/m],
+      [['-i', inventory, '--task-timeout', 'soon'], /^tend: --task-timeout must be a whole number above 0, not 'soon'$/m],
+    ];
+    for (const [args, expected] of cases) {
+      const r = await tend(['check', playbook, ...args]);
+      assert.equal(r.code, 8, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, expected);
+      assert.doesNotMatch(r.stderr, /\n\s+at /, 'a stack trace');
+    }
     assert.equal(connections, 0);
   });
 
