@@ -7,7 +7,7 @@ import { commandFromArgs, isDestructive, renderAdhoc, runAdhoc } from './adhoc.t
 import { becomePassword, knownHostsFiles, knownVariables, parseExtraVars, positiveInt, useColour, type RunFlags } from './commands/options.ts';
 import { runPlaybook, type PlaybookFlags } from './commands/playbook.ts';
 import { InputError, InputErrors, throwIfAny } from './errors.ts';
-import { loadInventory, selectHosts } from './inventory/index.ts';
+import { checkKeyFiles, loadInventory, selectHosts } from './inventory/index.ts';
 import { loadPlaybook } from './playbook/load.ts';
 import { undefinedVariableErrors } from './playbook/variables.ts';
 import { closest } from './playbook/suggest.ts';
@@ -78,6 +78,7 @@ program
     const playbook = loadPlaybook(playbookFile, modules);
     if (flags.inventory) {
       const inventory = loadInventory(flags.inventory);
+      checkKeyFiles([...inventory.hosts.values()]);
       const known = knownVariables([...inventory.hosts.values()], parseExtraVars(flags.extraVars));
       throwIfAny(undefinedVariableErrors(playbook, known));
     }
@@ -96,6 +97,7 @@ addConnectionOptions(
   .action(async (words: string[], flags: RunFlags & { listHosts?: boolean; yes?: boolean; become?: boolean }) => {
     useColour(flags);
     const hosts = selectHosts(loadInventory(flags.inventory), flags.limit);
+    checkKeyFiles(hosts);
     if (flags.listHosts) {
       console.log(`${hosts.length} host(s):`);
       for (const h of hosts) console.log(`  ${h.name}  ${h.user}@${h.address}:${h.port}`);

@@ -21,5 +21,11 @@ status=${PIPESTATUS[0]}
 passed=$(sed -n 's/^ℹ pass \([0-9]*\)$/\1/p' "$log" | tail -1)
 failed=$(sed -n 's/^ℹ fail \([0-9]*\)$/\1/p' "$log" | tail -1)
 rm -f "$log"
-echo "${passed:-0} passed, ${failed:-0} failed"
+# A test file that fails outside any test (an error while loading it) counts no test
+# as failed: the line says so rather than look green.
+if [ "$status" != 0 ] && [ "${failed:-0}" = 0 ]; then
+  echo "${passed:-0} passed, 1 failed (a test file failed outside its tests: see ✖ above)"
+else
+  echo "${passed:-0} passed, ${failed:-0} failed"
+fi
 exit "$status"

@@ -11,7 +11,7 @@ import { RunControl } from '../engine/control.ts';
 import { exitCode } from '../engine/results.ts';
 import { runFleet, type RunEvents } from '../engine/run.ts';
 import { throwIfAny } from '../errors.ts';
-import { loadInventory, selectHosts, type Host } from '../inventory/index.ts';
+import { checkKeyFiles, loadInventory, selectHosts, type Host } from '../inventory/index.ts';
 import { loadPlaybook, type Play } from '../playbook/load.ts';
 import { undefinedVariableErrors } from '../playbook/variables.ts';
 import { jsonReport } from '../report/json.ts';
@@ -43,6 +43,7 @@ export async function runPlaybook(playbookFile: string, flags: PlaybookFlags, ch
     }
   }
   throwIfAny(undefinedVariableErrors(playbook, knownVariables([...work.keys()], extraVars)));
+  checkKeyFiles([...work.keys()]);
   if (work.size === 0) {
     console.error(`tend: no host of ${flags.inventory} matches the plays' hosts${flags.limit ? ` and --limit ${flags.limit}` : ''}`);
     return 0;

@@ -6,6 +6,7 @@ import { buildInventory, type Inventory } from './model.ts';
 import { parseYamlInventory } from './yaml.ts';
 
 export type { Host, Inventory, Vars } from './model.ts';
+export { checkKeyFiles } from './model.ts';
 export { selectHosts } from './limit.ts';
 
 export function loadInventory(file: string): Inventory {

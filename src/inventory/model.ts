@@ -1,8 +1,8 @@
 // What an inventory becomes, whatever file format it came from.
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { InputError, type SourceLocation } from '../errors.ts';
+import { InputError, throwIfAny, type SourceLocation } from '../errors.ts';
 import { emptyVars, mergeVars } from '../vars.ts';
 
 export type Vars = Record<string, unknown>;
@@ -19,6 +19,28 @@ export interface Host {
   groups: string[];
   /** Variables after precedence: all < parent groups < child groups < the host itself. */
   vars: Vars;
+  /** Where the inventory names the host, for errors found later. */
+  location?: SourceLocation;
+}
+
+/**
+ * Private key files of the hosts about to be contacted must be readable: a typo in a
+ * key path is an input error, found before any host is contacted.
+ */
+export function checkKeyFiles(hosts: readonly Host[]): void {
+  const errors: InputError[] = [];
+  for (const host of hosts) {
+    const key = host.privateKey;
+    if (key === undefined || key.includes('{{')) continue;
+    const file = key.startsWith('~/') ? join(homedir(), key.slice(2)) : key;
+    try {
+      accessSync(file, constants.R_OK);
+      if (statSync(file).isDirectory()) throw Object.assign(new Error(), { code: 'EISDIR' });
+    } catch (e) {
+      errors.push(new InputError(`host '${host.name}': private key ${key} cannot be read (${(e as NodeJS.ErrnoException).code ?? e})`, host.location));
+    }
+  }
+  throwIfAny(errors);
 }
 
 export interface Inventory {
@@ -162,15 +184,6 @@ function toHost(name: string, groups: string[], vars: Vars, location?: SourceLoc
     throw new InputError(`host '${name}': connection must be 'ssh' or 'local', not '${connectionValue}'`, location);
   }
   const key = pick(vars, CONNECTION_KEYS.privateKey);
-  if (key !== undefined && !String(key).includes('{{')) {
-    // Checked before any host is contacted: a typo in a key path is an input error.
-    const file = String(key).startsWith('~/') ? join(homedir(), String(key).slice(2)) : String(key);
-    try {
-      accessSync(file, constants.R_OK);
-    } catch (e) {
-      throw new InputError(`host '${name}': private key ${String(key)} cannot be read (${(e as NodeJS.ErrnoException).code ?? e})`, location);
-    }
-  }
   return {
     name,
     connection: connectionValue,
@@ -178,6 +191,7 @@ function toHost(name: string, groups: string[], vars: Vars, location?: SourceLoc
     port,
     user: String(pick(vars, CONNECTION_KEYS.user) ?? 'root'),
     ...(key === undefined ? {} : { privateKey: String(key) }),
+    ...(location === undefined ? {} : { location }),
     groups,
     vars: { ...vars, inventory_hostname: name, group_names: groups.filter((g) => g !== 'all') },
   };

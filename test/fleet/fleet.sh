@@ -253,12 +253,19 @@ cmd_status() {
 }
 
 # Run a command as root inside host I: enter its namespaces through its PID 1.
-cmd_exec() {
-  local i=$1; shift
-  local pid1
+# The first process (sshd) of host I's pid namespace, as the controller sees it.
+host_pid1() {
+  local i=$1 pid1
   pid1=$(for p in $(ip netns pids "$(host_name "$i")"); do
     if [ "$(awk '/^NSpid/{print $3}' /proc/"$p"/status 2>/dev/null)" = 1 ]; then echo "$p"; fi; done | head -1)
   [ -n "$pid1" ] || die "$(host_name "$i") is not running"
+  echo "$pid1"
+}
+
+cmd_exec() {
+  local i=$1; shift
+  local pid1
+  pid1=$(host_pid1 "$i")
   nsenter --target "$pid1" --pid --mount --uts --ipc --net chroot "$(host_dir "$i")/root" \
     env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root "$@"
 }
@@ -268,9 +275,7 @@ cmd_exec() {
 # unmounts it.
 cmd_tmpfs() {
   local i=$1 path=$2 size=$3 pid1 target
-  pid1=$(for p in $(ip netns pids "$(host_name "$i")"); do
-    if [ "$(awk '/^NSpid/{print $3}' /proc/"$p"/status 2>/dev/null)" = 1 ]; then echo "$p"; fi; done | head -1)
-  [ -n "$pid1" ] || die "$(host_name "$i") is not running"
+  pid1=$(host_pid1 "$i")
   target="$(host_dir "$i")/root$path"
   if [ "$size" = off ]; then
     nsenter --target "$pid1" --mount umount "$target"
