@@ -3,10 +3,12 @@
 // playbook converges on both; the password travels on stdin only when sudo asks, and is
 // never in a process list, the output or the JSON report.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { quote } from '../../src/shell.ts';
-import { FLEET_KEY, fleet, fleetIp, hostName, KNOWN_HOSTS, onHost, tend, writeTemp } from './helpers.ts';
+import { FLEET_KEY, fleet, fleetIp, hostName, KNOWN_HOSTS, onHost, ROOT, tend, writeTemp } from './helpers.ts';
 
 const NOPASSWD = 15;
 const WITH_PASSWORD = 16;
@@ -86,4 +88,20 @@ describe('become: an unprivileged login user with sudo', () => {
     const again = await tend(['apply', playbook, ...args, '--detailed-exitcode'], env);
     assert.equal(again.code, 0, again.stdout.slice(-3000));
   });
+
+  it('--ask-become-pass asks once on the terminal, without echo, and tend run becomes root with it', async () => {
+    const command = [process.execPath, join(ROOT, 'bin/tend.js'), 'run', '-i', deployInventory([WITH_PASSWORD]), '--known-hosts', KNOWN_HOSTS]
+      .concat(['--become', '--ask-become-pass', '--', 'id -u'])
+      .map((a) => quote(a))
+      .join(' ');
+    // script(1) gives tend a terminal; what is typed at it comes from this pipe.
+    const out = await new Promise<string>((resolve) => {
+      const child = execFile('script', ['-qec', command, '/dev/null'], { env: { ...process.env, NO_COLOR: '1' } }, (_e, stdout) => resolve(stdout));
+      setTimeout(() => child.stdin!.end(`${PASSWORD}\r`), 1500);
+    });
+    assert.match(out, /BECOME password:/);
+    assert.match(out, /^\s+0\r?$/m, out);
+    assert.doesNotMatch(out, /s3cret/, 'the password was echoed');
+  });
 });
+
