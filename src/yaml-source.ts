@@ -17,11 +17,12 @@ export class YamlSource {
   ) {}
 
   /** Parses `text` (read from `file` when not given); syntax errors become InputErrors. */
-  static load(file: string, text?: string): YamlSource {
+  /** With `yaml11`, scalars are read by YAML 1.1 rules, as PyYAML (and so Ansible) reads them. */
+  static load(file: string, text?: string, options: { yaml11?: boolean } = {}): YamlSource {
     const source = text === undefined ? readInputFile(file, 'file') : text.replace(/^\uFEFF/, '');
     if (source.length > MAX_INPUT_BYTES) throw new InputError(`larger than ${MAX_INPUT_BYTES / 1048576} MB`, { file, line: 1, col: 1 });
     const lineCounter = new LineCounter();
-    const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
+    const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true, ...(options.yaml11 ? { version: '1.1' as const } : {}) });
     const first = doc.errors[0];
     if (first) {
       // An unclosed quote is reported where it opens, not where the file ends.

@@ -1,6 +1,8 @@
-// Loads an inventory file: YAML (tend's or Ansible's) by extension, else Ansible INI.
+// Loads an inventory file: YAML (Ansible's shape, YAML 1.1 scalars) by extension, else
+// Ansible INI.
 import { readInputFile } from '../input-file.ts';
 import { YamlSource } from '../yaml-source.ts';
+import { InventoryData } from './data.ts';
 import { parseIniInventory } from './ini.ts';
 import { buildInventory, type Inventory } from './model.ts';
 import { parseYamlInventory } from './yaml.ts';
@@ -11,11 +13,13 @@ export { selectHosts } from './limit.ts';
 
 export function loadInventory(file: string): Inventory {
   const text = readInputFile(file, 'inventory');
-  const parsed = /\.(ya?ml|json)$/i.test(file) ? parseYamlInventory(YamlSource.load(file, text)) : parseIniInventory(file, text);
-  return buildInventory(file, parsed.groups, parsed.hosts);
+  const data = /\.(ya?ml|json)$/i.test(file) ? parseYamlInventory(YamlSource.load(file, text, { yaml11: true })) : parseIniInventory(file, text);
+  return buildInventory(data);
 }
 
 /** The implicit inventory when none is given: this machine, without SSH. */
 export function localInventory(): Inventory {
-  return buildInventory('(implicit localhost)', [], [{ name: 'localhost', vars: {} }]);
+  const data = new InventoryData('(implicit localhost)');
+  data.addHost('localhost').vars.ansible_connection = 'local';
+  return buildInventory(data);
 }

@@ -1,139 +1,116 @@
-// Ansible INI inventories, read unchanged:
-//   host1 ansible_host=10.0.0.1 ansible_port=2222
-//   [web]            hosts, one a line, with key=value variables
-//   web[01:03].lab   numeric and alphabetic ranges
-//   [web:vars]       variables of a group
-//   [prod:children]  groups inside a group
-import { InputError } from '../errors.ts';
-import type { RawGroup, RawHost, Vars } from './model.ts';
-import { emptyVars } from '../vars.ts';
+// Ansible INI inventories, read as Ansible's INI plugin reads them:
+//   host1 ansible_host=10.0.0.1 ansible_port=2222   before any section: ungrouped
+//   [web]                 hosts, one a line: NAME[:PORT] key=value …, split like a shell
+//   web[01:10:2].lab      numeric (with step, leading zeros) and alphabetic ranges
+//   [web:vars]            key = value, the value read as a Python literal
+//   [prod:children]       groups inside a group; naming an undefined group is an error
+// Values are Python literals where they parse as one (`8080` a number, `'x'` text
+// without its quotes, `[1, 2]` a list, `True`, `None`) and text otherwise. Lines
+// starting with `#` or `;` are comments; on host lines `#` starts one anywhere outside
+// quotes.
+import { InputError, type SourceLocation } from '../errors.ts';
+import { expandHostEntry } from './address.ts';
+import { InventoryData } from './data.ts';
+import { pythonValue } from './python-literal.ts';
+import { shlexSplit, ShlexError } from './shlex.ts';
 
-type SectionKind = 'hosts' | 'vars' | 'children';
+const SECTION = /^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:#.*)?$/;
+const GROUP_NAME = /^([^:\]\s]+)\s*(?:#.*)?$/;
 
-export function parseIniInventory(file: string, text: string): { groups: RawGroup[]; hosts: RawHost[] } {
-  const groups: RawGroup[] = [];
-  const hosts: RawHost[] = [];
-  let group: RawGroup = { name: 'ungrouped', vars: {}, hosts: [], children: [] };
-  let kind: SectionKind = 'hosts';
-  groups.push(group);
+interface Pending {
+  state: 'vars' | 'children';
+  location: SourceLocation;
+  /** For `children`: the groups that named this one as a child. */
+  parents: string[];
+}
+
+export function parseIniInventory(file: string, text: string): InventoryData {
+  const data = new InventoryData(file);
+  const pending = new Map<string, Pending>();
+  let group = 'ungrouped';
+  let state: 'hosts' | 'vars' | 'children' = 'hosts';
 
   text.split(/\r?\n/).forEach((raw, index) => {
-    const line = index + 1;
-    const indent = raw.length - raw.trimStart().length;
-    const content = stripComment(raw).trim();
-    if (content === '') return;
-    const at = (col: number) => ({ file, line, col });
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#') || line.startsWith(';')) return;
+    const at: SourceLocation = { file, line: index + 1, col: raw.length - raw.trimStart().length + 1 };
 
-    if (content.startsWith('[')) {
-      const m = /^\[([^\]:\s]+)(?::(vars|children))?\]$/.exec(content);
-      if (!m) {
-        throw new InputError(
-          `section header '${content}' is not [group], [group:vars] or [group:children]`,
-          at(indent + 1),
-        );
+    const section = SECTION.exec(line);
+    if (section) {
+      group = section[1]!;
+      const kind = section[2] ?? 'hosts';
+      if (kind !== 'hosts' && kind !== 'vars' && kind !== 'children') {
+        throw new InputError(`section [${group}:${kind}] has an unknown type '${kind}' (expected vars or children)`, at);
       }
-      kind = (m[2] as SectionKind | undefined) ?? 'hosts';
-      group = { name: m[1]!, vars: {}, hosts: [], children: [], location: at(indent + 1) };
-      groups.push(group);
+      state = kind;
+      if (!data.groups.has(group)) {
+        if (state === 'vars' && !pending.has(group)) pending.set(group, { state: 'vars', location: at, parents: [] });
+        data.addGroup(group, at);
+      }
+      const waiting = pending.get(group);
+      if (waiting && state !== 'vars') {
+        if (waiting.state === 'children') addPendingChildren(data, group, pending);
+        else pending.delete(group);
+      }
       return;
+    }
+    if (line.startsWith('[') && !line.includes(']')) {
+      throw new InputError(`section header '${line}' is not [group], [group:vars] or [group:children] (no closing ']')`, at);
+    }
+    if (line.startsWith('[') && line.endsWith(']')) {
+      throw new InputError(`section header '${line}' is not [group], [group:vars] or [group:children] (no spaces inside)`, at);
     }
 
-    if (kind === 'vars') {
-      const eq = content.indexOf('=');
-      if (eq <= 0) throw new InputError(`expected 'name=value' in [${group.name}:vars]`, at(indent + 1));
-      group.vars[content.slice(0, eq).trim()] = parseValue(content.slice(eq + 1).trim());
-      return;
-    }
-    if (kind === 'children') {
-      if (/\s/.test(content)) throw new InputError(`expected one group name a line in [${group.name}:children]`, at(indent + 1));
-      group.children.push(content);
-      return;
-    }
-
-    const words = splitWords(content);
-    const pattern = words.shift()!;
-    const vars: Vars = emptyVars();
-    let col = indent + 1 + pattern.length + 1;
-    for (const w of words) {
-      const col0 = raw.indexOf(w, col - 1) + 1;
-      const eq = w.indexOf('=');
-      if (eq <= 0) throw new InputError(`expected 'name=value' after host '${pattern}', found '${w}'`, at(col0));
-      vars[w.slice(0, eq)] = parseValue(w.slice(eq + 1));
-      col = col0 + w.length;
-    }
-    for (const name of expandRange(pattern, at(indent + 1))) {
-      group.hosts.push(name);
-      hosts.push({ name, vars: { ...vars }, location: at(indent + 1) });
+    if (state === 'hosts') {
+      let words: string[];
+      try {
+        words = shlexSplit(line);
+      } catch (e) {
+        throw new InputError(`host line: ${(e as ShlexError).message}`, at);
+      }
+      if (words.length === 0) return;
+      const [entry, ...assignments] = words as [string, ...string[]];
+      if (entry === '---') throw new InputError(`'---' is not a host: is this a YAML file? (name it .yml)`, at);
+      const { names, port } = expandHostEntry(entry, at);
+      const vars: Record<string, unknown> = Object.create(null);
+      for (const word of assignments) {
+        const eq = word.indexOf('=');
+        if (eq <= 0) throw new InputError(`expected 'name=value' after host '${entry}', found '${word}'`, { ...at, col: raw.indexOf(word) + 1 || at.col });
+        vars[word.slice(0, eq)] = pythonValue(word.slice(eq + 1));
+      }
+      for (const name of names) {
+        const host = data.addHost(name, group, port, at);
+        for (const [k, v] of Object.entries(vars)) host.vars[k] = v;
+      }
+    } else if (state === 'vars') {
+      const eq = line.indexOf('=');
+      if (eq < 0) throw new InputError(`expected 'name=value' in [${group}:vars], found '${line}'`, at);
+      data.setGroupVariable(group, line.slice(0, eq).trim(), pythonValue(line.slice(eq + 1).trim()), at);
+    } else {
+      const m = GROUP_NAME.exec(line);
+      if (!m) throw new InputError(`expected one group name a line in [${group}:children], found '${line}'`, at);
+      const child = m[1]!;
+      if (data.groups.has(child)) data.addChild(group, child, at);
+      else {
+        const waiting = pending.get(child);
+        if (waiting) waiting.parents.push(group);
+        else pending.set(child, { state: 'children', location: at, parents: [group] });
+      }
     }
   });
-  return { groups: groups.filter((g) => g.name !== 'ungrouped' || g.hosts.length > 0), hosts };
-}
 
-function stripComment(line: string): string {
-  const t = line.trimStart();
-  if (t.startsWith('#') || t.startsWith(';')) return '';
-  // ' #' starts a trailing comment outside quotes.
-  let quote: string | null = null;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quote) {
-      if (c === quote) quote = null;
-    } else if (c === '"' || c === "'") quote = c;
-    else if (c === '#' && i > 0 && /\s/.test(line[i - 1]!)) return line.slice(0, i);
+  for (const [name, p] of pending) {
+    if (p.state === 'vars') throw new InputError(`section [${name}:vars] is for a group that is not defined`, p.location);
+    throw new InputError(`section [${p.parents.at(-1)}:children] names group '${name}', which is not defined`, p.location);
   }
-  return line;
+  return data;
 }
 
-function splitWords(s: string): string[] {
-  const words: string[] = [];
-  let current = '';
-  let quote: string | null = null;
-  for (const c of s) {
-    if (quote) {
-      current += c;
-      if (c === quote) quote = null;
-    } else if (c === '"' || c === "'") {
-      quote = c;
-      current += c;
-    } else if (/\s/.test(c)) {
-      if (current) words.push(current);
-      current = '';
-    } else current += c;
+function addPendingChildren(data: InventoryData, group: string, pending: Map<string, Pending>): void {
+  for (const parent of pending.get(group)!.parents) {
+    data.addChild(parent, group);
+    const up = pending.get(parent);
+    if (up && up.state === 'children') addPendingChildren(data, parent, pending);
   }
-  if (current) words.push(current);
-  return words;
-}
-
-function parseValue(v: string): unknown {
-  if (v.length >= 2 && (v[0] === '"' || v[0] === "'") && v[v.length - 1] === v[0]) return v.slice(1, -1);
-  if (/^-?\d+$/.test(v)) return Number(v);
-  if (v === 'True' || v === 'true') return true;
-  if (v === 'False' || v === 'false') return false;
-  return v;
-}
-
-/** More hosts than this from one line is a typo, not a fleet. */
-const MAX_RANGE_HOSTS = 100_000;
-
-function expandRange(pattern: string, location: { file: string; line: number; col: number }): string[] {
-  const m = /^(.*)\[([^:\]]+):([^:\]]+)(?::(\d+))?\](.*)$/.exec(pattern);
-  if (!m) return [pattern];
-  const [, head, from, to, stepText, tail] = m as unknown as [string, string, string, string, string | undefined, string];
-  const step = stepText ? Number(stepText) : 1;
-  if (!(step >= 1)) throw new InputError(`host range '${pattern}': the step must be 1 or more`, location);
-  const numeric = /^\d+$/.test(from) && /^\d+$/.test(to);
-  const span = numeric ? Number(to) - Number(from) : to.charCodeAt(0) - from.charCodeAt(0);
-  if (Math.floor(span / step) + 1 > MAX_RANGE_HOSTS) throw new InputError(`host range '${pattern}' makes more than ${MAX_RANGE_HOSTS} hosts`, location);
-  const out: string[] = [];
-  if (numeric) {
-    const width = from.length;
-    for (let n = Number(from); n <= Number(to); n += step) out.push(`${head}${String(n).padStart(width, '0')}${tail}`);
-  } else if (/^[a-z]$/i.test(from) && /^[a-z]$/i.test(to)) {
-    for (let c = from.charCodeAt(0); c <= to.charCodeAt(0); c += step) out.push(`${head}${String.fromCharCode(c)}${tail}`);
-  } else throw new InputError(`host range '[${from}:${to}]' must be numbers or single letters`, location);
-  if (out.length === 0) throw new InputError(`host range '${pattern}' is empty`, location);
-  // Every name has the same ranges left: the first one tells how many each makes.
-  const inner = expandRange(out[0]!, location).length;
-  if (out.length * inner > MAX_RANGE_HOSTS) throw new InputError(`host range '${pattern}' makes more than ${MAX_RANGE_HOSTS} hosts`, location);
-  return out.flatMap((name) => expandRange(name, location));
+  pending.delete(group);
 }

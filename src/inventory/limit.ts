@@ -1,65 +1,183 @@
-// --limit: host and group names, comma (or colon) separated; `!name` excludes,
-// `&name` intersects, `*` globs — the way Ansible reads its host patterns.
+// Host patterns (a play's `hosts:`, --limit) resolved as Ansible 2.14 resolves them:
+//   a,b  or  a:b        union (a comma anywhere makes commas the only separator)
+//   &a   !a             intersection, exclusion — applied after every union term
+//   web*  db?  w[12]*   shell globs on group and host names
+//   ~web0[1-3]          a regular expression (matched from the name's start)
+//   web[0]  web[-1]  web[1:3]  web[2:]   a group's hosts by position
+//   @file               the patterns listed in a file, one a line (--limit only)
+// A host named exactly wins over a pattern; `all` is every host; an unknown name in a
+// union is skipped with a warning. localhost, 127.0.0.1 and ::1 are this machine when
+// the inventory does not name them.
+import { readFileSync, statSync } from 'node:fs';
 import { InputError } from '../errors.ts';
-import { globToRegExp } from '../glob.ts';
+import { parseAddress } from './address.ts';
 import type { Host, Inventory } from './model.ts';
 
-export function selectHosts(inventory: Inventory, pattern: string | undefined, playHosts = 'all'): Host[] {
-  const inPlay = resolve(inventory, playHosts, 'hosts:');
-  const limited = pattern === undefined || pattern.trim() === '' ? inPlay : resolve(inventory, pattern, '--limit');
-  const allowed = new Set(limited);
-  return inPlay.filter((name) => allowed.has(name)).map((name) => inventory.hosts.get(name)!);
+const LOCALHOST = new Set(['localhost', '127.0.0.1', '::1']);
+const SUBSCRIPT = /^(.+)\[(?:(-?[0-9]+)|([0-9]+)([:-])([0-9]*))\]$/;
+
+export interface Selection {
+  hosts: Host[];
+  /** Union terms that matched nothing: Ansible warns about them and goes on. */
+  warnings: string[];
 }
 
-/** Host names matched by a pattern, in inventory order. Unknown names are an error. */
-export function resolve(inventory: Inventory, pattern: string, what: string): string[] {
-  const syntax = patternSyntaxError(pattern);
-  if (syntax) throw new InputError(`${what} ${syntax}`);
-  const terms = pattern
-    .split(/[,:]/)
-    .map((t) => t.trim())
-    .filter(Boolean);
-  if (terms.length === 0) throw new InputError(`${what} '${pattern}' names no host or group`);
-  let selected = new Set<string>();
-  const positive = terms.filter((t) => !t.startsWith('!') && !t.startsWith('&'));
-  if (positive.length === 0) selected = new Set(inventory.hosts.keys());
-  for (const t of positive) for (const h of match(inventory, t, what)) selected.add(h);
-  for (const t of terms.filter((t) => t.startsWith('&'))) {
-    const keep = new Set(match(inventory, t.slice(1), what));
-    selected = new Set([...selected].filter((h) => keep.has(h)));
+/** The hosts of a play (`hosts:`) narrowed by --limit, in the play pattern's order. */
+export function selectHosts(inventory: Inventory, limit: string | undefined, playHosts = 'all', warn = defaultWarn): Host[] {
+  const play = resolveHosts(inventory, splitPattern(playHosts), 'hosts:');
+  let hosts = play.hosts;
+  const warnings = [...play.warnings];
+  if (limit !== undefined && limit.trim() !== '') {
+    const limited = resolveHosts(inventory, limitPatterns(limit), '--limit');
+    warnings.push(...limited.warnings);
+    const allowed = new Set(limited.hosts.map((h) => h.name));
+    hosts = hosts.filter((h) => allowed.has(h.name));
   }
-  for (const t of terms.filter((t) => t.startsWith('!'))) for (const h of match(inventory, t.slice(1), what)) selected.delete(h);
-  return [...inventory.hosts.keys()].filter((h) => selected.has(h));
+  for (const w of new Set(warnings)) warn(w);
+  return hosts;
 }
 
-/**
- * What is wrong with a pattern's syntax, found before any inventory is read: an empty
- * term, a lone `!` or `&`, brackets (Ansible's slices, not supported yet), a `~regex`
- * (not supported yet) or an `@file`.
- */
+function defaultWarn(message: string): void {
+  process.stderr.write(`tend: warning: ${message}\n`);
+}
+
+/** A pattern → its terms, the way Ansible's split_host_pattern splits it. */
+export function splitPattern(pattern: string): string[] {
+  let terms: string[];
+  if (pattern.includes(',')) terms = pattern.split(',');
+  else if (parseAddress(pattern)) terms = [pattern];
+  else terms = pattern.match(/(?:[^\s:[\]]|\[[^\]]*\])+/g) ?? [];
+  return terms.map((t) => t.trim()).filter(Boolean);
+}
+
+/** --limit terms, with `@file` replaced by the file's lines. */
+function limitPatterns(limit: string): string[] {
+  return splitPattern(limit).flatMap((term) => {
+    if (!term.startsWith('@')) return [term];
+    const file = term.slice(1);
+    try {
+      if (!statSync(file).isFile()) throw new InputError(`--limit ${term}: not a file`);
+      return readFileSync(file, 'utf8')
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean);
+    } catch (e) {
+      if (e instanceof InputError) throw e;
+      throw new InputError(`--limit ${term}: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? e})`);
+    }
+  });
+}
+
+/** What is wrong with a pattern's syntax, found before any inventory is read. */
 export function patternSyntaxError(pattern: string): string | undefined {
-  const terms = pattern.split(/[,:]/).map((t) => t.trim());
-  if (terms.every((t) => t === '')) return `host pattern '${pattern}' names no host or group`;
+  const terms = splitPattern(pattern);
+  if (terms.length === 0) return `host pattern '${pattern}' names no host or group`;
   for (const term of terms) {
-    const name = term.replace(/^[!&]/, '');
-    if (term === '' && pattern.trim() !== '') return `host pattern '${pattern}' has an empty term (two separators in a row)`;
-    if (term !== '' && name === '') return `host pattern '${pattern}': '${term}' needs a host or group name after it`;
-    if (/[[\]]/.test(name)) return `host pattern '${pattern}': '${term}' uses brackets; slices like web[0:2] are not supported yet`;
-    if (name.startsWith('~')) return `host pattern '${pattern}': regular expressions (~…) are not supported yet`;
-    if (name.startsWith('@')) return `host pattern '${pattern}': @files are not supported yet`;
+    const body = term.replace(/^[!&]/, '');
+    if (body === '') return `host pattern '${pattern}': '${term}' needs a host or group name after it`;
+    if (body.startsWith('~')) {
+      try {
+        pythonRegex(body.slice(1));
+      } catch {
+        return `host pattern '${pattern}': '${body}' is not a regular expression tend can read`;
+      }
+    }
   }
   return undefined;
 }
 
-function match(inventory: Inventory, term: string, what: string): string[] {
-  if (term.includes('*') || term.includes('?')) {
-    const re = globToRegExp(term);
-    const groups = [...inventory.groups.keys()].filter((g) => re.test(g)).flatMap((g) => inventory.groups.get(g)!);
-    const hosts = [...inventory.hosts.keys()].filter((h) => re.test(h));
-    return [...new Set([...groups, ...hosts])];
+/** Host names a list of terms selects: unions first, then intersections, then exclusions. */
+export function resolveHosts(inventory: Inventory, terms: readonly string[], what: string): Selection {
+  const union = terms.filter((t) => !t.startsWith('&') && !t.startsWith('!'));
+  const ordered = [...(union.length > 0 ? union : ['all']), ...terms.filter((t) => t.startsWith('&')), ...terms.filter((t) => t.startsWith('!'))];
+  const warnings: string[] = [];
+  let names: string[] = [];
+  for (const term of ordered) {
+    if (inventory.hosts.has(term)) {
+      if (!names.includes(term)) names.push(term);
+      continue;
+    }
+    const matched = matchOne(inventory, term.replace(/^[!&]/, ''), what, warnings);
+    if (term.startsWith('!')) names = names.filter((n) => !matched.includes(n));
+    else if (term.startsWith('&')) names = names.filter((n) => matched.includes(n));
+    else for (const n of matched) if (!names.includes(n)) names.push(n);
   }
-  const group = inventory.groups.get(term);
-  if (group) return group;
-  if (inventory.hosts.has(term)) return [term];
-  throw new InputError(`${what} '${term}' is neither a host nor a group of ${inventory.file}`);
+  return { hosts: names.map((n) => inventory.hosts.get(n) ?? implicitLocalhost(n)), warnings };
+}
+
+function matchOne(inventory: Inventory, term: string, what: string, warnings: string[]): string[] {
+  let expr = term;
+  let subscript: [number, number | undefined] | undefined;
+  if (!term.startsWith('~')) {
+    const m = SUBSCRIPT.exec(term);
+    if (m) {
+      expr = m[1]!;
+      subscript = m[2] !== undefined ? [Number(m[2]), undefined] : [Number(m[3]), m[5] ? Number(m[5]) : -1];
+    }
+  }
+  const re = expr.startsWith('~') ? compile(() => pythonRegex(expr.slice(1)), what, term) : compile(() => globRegex(expr), what, term);
+  const groups = [...inventory.groups.keys()].filter((g) => re.test(g));
+  let results: string[] = groups.flatMap((g) => inventory.groups.get(g)!);
+  if (groups.length === 0 || expr.startsWith('~') || /[.?*[]/.test(expr)) {
+    results.push(...[...inventory.hosts.keys()].filter((h) => re.test(h)));
+  }
+  if (results.length === 0 && LOCALHOST.has(expr)) results = [expr];
+  if (results.length === 0 && groups.length === 0 && expr !== 'all') warnings.push(`${what} '${expr}' matches no host or group of ${inventory.file}; ignored`);
+  results = [...new Set(results)];
+  if (subscript === undefined || results.length === 0) return results;
+  const [start, end] = subscript;
+  if (end === undefined) {
+    const one = results.at(start);
+    if (one === undefined) throw new InputError(`${what} '${term}': no host at position ${start} (the pattern matches ${results.length})`);
+    return [one];
+  }
+  if (start >= results.length) throw new InputError(`${what} '${term}': no host at position ${start} (the pattern matches ${results.length})`);
+  return results.slice(start, (end === -1 ? results.length - 1 : end) + 1);
+}
+
+function compile(make: () => RegExp, what: string, term: string): RegExp {
+  try {
+    return make();
+  } catch {
+    throw new InputError(`${what} '${term}' is not a valid pattern`);
+  }
+}
+
+/** fnmatch: `*`, `?`, `[seq]`, `[!seq]`, matching the whole name, case-sensitive. */
+function globRegex(glob: string): RegExp {
+  let out = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === '*') out += '.*';
+    else if (c === '?') out += '.';
+    else if (c === '[') {
+      const close = glob.indexOf(']', i + 2);
+      if (close < 0) out += '\\[';
+      else {
+        let set = glob.slice(i + 1, close);
+        if (set.startsWith('!')) set = `^${set.slice(1)}`;
+        out += `[${set.replace(/\\/g, '\\\\')}]`;
+        i = close;
+      }
+    } else out += c.replace(/[.+^${}()|\\]/g, '\\$&');
+  }
+  return new RegExp(`^(?:${out})$`, 's');
+}
+
+/** A Python regular expression, as re.match applies it: anchored at the start only. */
+function pythonRegex(source: string): RegExp {
+  const js = source.replace(/\(\?P<(\w+)>/g, '(?<$1>').replace(/\(\?P=(\w+)\)/g, '\\k<$1>');
+  return new RegExp(`^(?:${js})`);
+}
+
+function implicitLocalhost(name: string): Host {
+  return {
+    name,
+    connection: 'local',
+    address: name,
+    port: 22,
+    user: 'root',
+    groups: ['all'],
+    vars: { inventory_hostname: name, group_names: [] },
+  };
 }

@@ -52,8 +52,8 @@ export function fleet(...args: string[]): string {
 
 /** An inventory of the given fleet hosts, written to a temp file. */
 export function inventoryOf(hosts: number[], extra = ''): string {
-  const lines = ['all:', '  vars:', '    user: root', `    private_key: ${FLEET_KEY}`, '  hosts:'];
-  for (const i of hosts) lines.push(`    ${hostName(i)}:`, `      host: ${fleetIp(i)}`);
+  const lines = ['all:', '  vars:', '    ansible_user: root', `    ansible_ssh_private_key_file: ${FLEET_KEY}`, '  hosts:'];
+  for (const i of hosts) lines.push(`    ${hostName(i)}:`, `      ansible_host: ${fleetIp(i)}`);
   return writeTemp('inventory.yml', `${lines.join('\n')}\n${extra}`);
 }
 

@@ -19,7 +19,7 @@ describe('invalid playbooks are rejected before any host is contacted', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as { port: number }).port;
-    inventory = writeTemp('inventory.yml', `all:\n  hosts:\n    watched:\n      host: 127.0.0.1\n      port: ${port}\n`);
+    inventory = writeTemp('inventory.yml', `all:\n  hosts:\n    watched:\n      ansible_host: 127.0.0.1\n      ansible_port: ${port}\n`);
   });
   after(() => server.close());
 
@@ -67,7 +67,7 @@ describe('invalid playbooks are rejected before any host is contacted', () => {
 
   it('a malformed inventory is rejected with its location too', async () => {
     const playbook = writeTemp('ok.yml', '- hosts: all\n  tasks:\n    - apt: {name: postfix}\n');
-    const bad = writeTemp('inventory.yml', 'all:\n  hosts:\n    a:\n      host: 127.0.0.1\n  hostz:\n    b: {}\n');
+    const bad = writeTemp('inventory.yml', 'all:\n  hosts:\n    a:\n      ansible_host: 127.0.0.1\n  hostz:\n    b: {}\n');
     const r = await tend(['check', playbook, '-i', bad]);
     assert.equal(r.code, 8, r.stderr);
     assert.match(r.stderr, /inventory\.yml:5:3: group 'all' has an unknown key 'hostz'/);

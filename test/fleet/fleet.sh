@@ -210,12 +210,12 @@ write_inventory() {
     echo "# Written by test/fleet/fleet.sh: the hosts of the local container fleet."
     echo "all:"
     echo "  vars:"
-    echo "    user: root"
-    echo "    private_key: $FLEET_DIR/id_ed25519"
+    echo "    ansible_user: root"
+    echo "    ansible_ssh_private_key_file: $FLEET_DIR/id_ed25519"
     echo "  hosts:"
     for i in "${all[@]}"; do
       echo "    $(host_name "$i"):"
-      echo "      host: $(host_ip "$i")"
+      echo "      ansible_host: $(host_ip "$i")"
     done
   } > "$FLEET_DIR/inventory.yml"
   : > "$FLEET_DIR/known_hosts.tmp"

@@ -1,143 +1,141 @@
+// Inventories read with Ansible's semantics; test/unit/inventory-conformance.test.ts
+// compares whole inventories with what ansible-inventory recorded.
 import assert from 'node:assert/strict';
+import { userInfo } from 'node:os';
 import { describe, it } from 'node:test';
-import { buildInventory } from '../../src/inventory/model.ts';
 import { parseIniInventory } from '../../src/inventory/ini.ts';
+import { selectHosts } from '../../src/inventory/limit.ts';
+import { buildInventory } from '../../src/inventory/model.ts';
+import { pythonValue } from '../../src/inventory/python-literal.ts';
+import { shlexSplit } from '../../src/inventory/shlex.ts';
 import { parseYamlInventory } from '../../src/inventory/yaml.ts';
-import { resolve, selectHosts } from '../../src/inventory/limit.ts';
 import { YamlSource } from '../../src/yaml-source.ts';
 
-function yamlInventory(text: string) {
-  const parsed = parseYamlInventory(YamlSource.load('inv.yml', text));
-  return buildInventory('inv.yml', parsed.groups, parsed.hosts);
-}
-function iniInventory(text: string) {
-  const parsed = parseIniInventory('hosts', text);
-  return buildInventory('hosts', parsed.groups, parsed.hosts);
-}
+const yamlInventory = (text: string) => buildInventory(parseYamlInventory(YamlSource.load('inv.yml', text, { yaml11: true })));
+const iniInventory = (text: string) => buildInventory(parseIniInventory('hosts', text));
+const formatted = (e: unknown) => (e as { format(): string }).format();
 
-const YAML = `
-all:
-  vars: { user: admin, relay: none }
-  hosts:
-    lone: { host: 192.0.2.9 }
-  children:
-    mail:
-      vars: { relay: "[smtp.example.net]:587" }
-      hosts:
-        mx1: { host: 192.0.2.1, port: 2222 }
-        mx2: { ansible_host: 192.0.2.2, ansible_user: deploy, ansible_ssh_private_key_file: /k }
-      children:
-        eu:
-          vars: { relay: eu-relay }
-          hosts:
-            mx2:
-`;
+describe('connection settings are ansible_* names only', () => {
+  it('application variables named host, port, user or address stay the application’s', () => {
+    const inv = iniInventory('[db]\ndb1 ansible_host=192.0.2.20 host=db.internal port=5432 user=postgres address=0.0.0.0\n');
+    const db1 = inv.hosts.get('db1')!;
+    assert.deepEqual([db1.address, db1.port, db1.user], ['192.0.2.20', 22, userInfo().username]);
+    assert.deepEqual([db1.vars.host, db1.vars.port, db1.vars.user, db1.vars.address], ['db.internal', 5432, 'postgres', '0.0.0.0']);
+  });
+  it('the ssh-specific names win, as in Ansible’s ssh plugin', () => {
+    const inv = iniInventory('h ansible_host=a ansible_ssh_host=b ansible_port=1 ansible_ssh_port=2 ansible_user=u ansible_ssh_user=v\n');
+    const h = inv.hosts.get('h')!;
+    assert.deepEqual([h.address, h.port, h.user], ['b', 2, 'v']);
+  });
+  it('templates in connection variables are filled in per host', () => {
+    const inv = yamlInventory('all:\n  vars:\n    deploy_user: ops\n    ansible_user: "{{ deploy_user }}"\n    ansible_host: "{{ inventory_hostname }}.example.org"\n  hosts:\n    web1:\n');
+    const web1 = inv.hosts.get('web1')!;
+    assert.deepEqual([web1.address, web1.user], ['web1.example.org', 'ops']);
+  });
+  it('host:port and [v6]:port set the port', () => {
+    const inv = iniInventory('badwolf.example.com:5309\n[v6]\n[2001:db8::1]:2222\n');
+    assert.equal(inv.hosts.get('badwolf.example.com')!.port, 5309);
+    assert.equal(inv.hosts.get('2001:db8::1')!.port, 2222);
+  });
+});
 
-describe('YAML inventory (tend and Ansible keys)', () => {
-  const inv = yamlInventory(YAML);
-  it('reads hosts with their connection settings in either spelling', () => {
-    const mx1 = inv.hosts.get('mx1')!;
-    assert.deepEqual([mx1.address, mx1.port, mx1.user], ['192.0.2.1', 2222, 'admin']);
-    const mx2 = inv.hosts.get('mx2')!;
-    assert.deepEqual([mx2.address, mx2.port, mx2.user, mx2.privateKey], ['192.0.2.2', 22, 'deploy', '/k']);
+describe('groups: all, ungrouped, children, precedence', () => {
+  it('hosts under all or before any section are ungrouped, unless a group lists them too', () => {
+    const ini = iniInventory('a\nb\n[web]\nb\n');
+    assert.deepEqual(ini.groups.get('ungrouped'), ['a']);
+    const yaml = yamlInventory('all:\n  hosts:\n    x:\n  children:\n    web:\n      hosts:\n        y:\n');
+    assert.deepEqual(yaml.groups.get('ungrouped'), ['x']);
   });
-  it('deeper groups override their parents, hosts override groups', () => {
-    assert.equal(inv.hosts.get('lone')!.vars.relay, 'none');
-    assert.equal(inv.hosts.get('mx1')!.vars.relay, '[smtp.example.net]:587');
-    assert.equal(inv.hosts.get('mx2')!.vars.relay, 'eu-relay');
+  it('deeper groups win, then ansible_group_priority, then the name in code-point order', () => {
+    const inv = iniInventory('[a]\nh\n[B]\nh\n[a:vars]\nv=a\n[B:vars]\nv=B\n');
+    assert.equal(inv.hosts.get('h')!.vars.v, 'a'); // 'B' < 'a': a is merged later
+    const prio = iniInventory('[a]\nh\n[b]\nh\n[a:vars]\nv=a\nansible_group_priority=10\n[b:vars]\nv=b\n');
+    assert.equal(prio.hosts.get('h')!.vars.v, 'a');
+    const deep = iniInventory('[parent:children]\nchild\n[child]\nh\n[parent:vars]\nv=parent\n[child:vars]\nv=child\n[zzz]\nh\n[zzz:vars]\nv=zzz\n');
+    assert.equal(deep.hosts.get('h')!.vars.v, 'child');
   });
-  it('groups include their children’s hosts', () => {
-    assert.deepEqual(inv.groups.get('mail')!.sort(), ['mx1', 'mx2']);
-    assert.deepEqual(inv.hosts.get('mx2')!.groups.sort(), ['all', 'eu', 'mail']);
-    assert.deepEqual(inv.hosts.get('mx2')!.vars.group_names, ['mail', 'eu']);
+  it('[x:children] naming a group never defined is an error where it is named', () => {
+    assert.throws(() => iniInventory('[prod:children]\nweb\n'), (e) => formatted(e) === "hosts:2:1: section [prod:children] names group 'web', which is not defined");
+    assert.throws(() => iniInventory('[web:vars]\na=1\n'), (e) => formatted(e) === 'hosts:1:1: section [web:vars] is for a group that is not defined');
+    assert.equal(iniInventory('[prod:children]\nweb\n[web]\nw1\n').groups.get('prod')!.join(), 'w1');
   });
-  it('errors point at the offending key', () => {
-    assert.throws(
-      () => yamlInventory('all:\n  hosts:\n    a:\n      host: x\n  host:\n    b: {}\n'),
-      (e: Error & { format(): string }) => e.format() === "inv.yml:5:3: group 'all' has an unknown key 'host' (expected hosts, vars or children; host settings go under hosts: NAME:)",
-    );
-    assert.throws(() => yamlInventory('all:\n  hosts:\n    a:\n      port: 70000\n'), /port must be a number from 1 to 65535/);
+  it('a group that is its own ancestor is an error', () => {
     assert.throws(() => yamlInventory('a:\n  children:\n    b:\n      children:\n        a: {}\n'), /its own child/);
   });
 });
 
-const INI = `
-# Ansible INI
-lone ansible_host=192.0.2.9
-
-[web]
-web[01:03].example.org ansible_user=www
-[db]
-db1 ansible_host=192.0.2.20 ansible_port=2200 note="a b # not a comment"  # a comment
-
-[db:vars]
-relay=[smtp.example.net]:587
-
-[prod:children]
-web
-db
-
-[prod:vars]
-env=production
-`;
-
-describe('Ansible INI inventory', () => {
-  const inv = iniInventory(INI);
-  it('expands ranges and reads host variables', () => {
-    assert.deepEqual([...inv.hosts.keys()].sort(), ['db1', 'lone', 'web01.example.org', 'web02.example.org', 'web03.example.org']);
-    assert.equal(inv.hosts.get('web02.example.org')!.user, 'www');
-    const db1 = inv.hosts.get('db1')!;
-    assert.deepEqual([db1.address, db1.port, db1.vars.note], ['192.0.2.20', 2200, 'a b # not a comment']);
+describe('values, as Ansible’s readers give them', () => {
+  it('INI values are Python literals when they parse as one', () => {
+    const cases: [string, unknown][] = [
+      ['42', 42],
+      ['010', '010'],
+      ['0x1F', 31],
+      ['1_000', 1000],
+      ['-3.5', -3.5],
+      ['True', true],
+      ['None', null],
+      ["'it''s'", 'its'],
+      ['"a\\tb"', 'a\tb'],
+      ['[1, "two"]', [1, 'two']],
+      ["{'a': 1}", { a: 1 }],
+      ['yes', 'yes'],
+      ['a b', 'a b'],
+      ['1 # trailing comment', 1],
+    ];
+    for (const [text, value] of cases) assert.deepEqual(JSON.parse(JSON.stringify(pythonValue(text))), value, text);
   });
-  it('applies :vars and :children', () => {
-    assert.equal(inv.hosts.get('db1')!.vars.relay, '[smtp.example.net]:587');
-    assert.equal(inv.hosts.get('web01.example.org')!.vars.env, 'production');
-    assert.equal(inv.hosts.get('lone')!.vars.env, undefined);
-    assert.deepEqual(inv.groups.get('prod')!.length, 4);
+  it('host lines split like a shell, # starting a comment outside quotes', () => {
+    assert.deepEqual(shlexSplit(`h a="'03#pa33w0rd'" b='x y' c=d#comment`), ['h', "a='03#pa33w0rd'", 'b=x y', 'c=d']);
+    const inv = iniInventory(`h password="'03#pa33w0rd'"\n`);
+    assert.equal(inv.hosts.get('h')!.vars.password, '03#pa33w0rd');
   });
-  it('bad lines say where', () => {
-    assert.throws(() => iniInventory('[web\nx\n'), (e: Error & { format(): string }) => e.format().startsWith('hosts:1:1: section header'));
-    assert.throws(
-      () => iniInventory('[web]\nhost1 ansible_port\n'),
-      (e: Error & { format(): string }) => e.format() === "hosts:2:7: expected 'name=value' after host 'host1', found 'ansible_port'",
+  it('YAML inventories read YAML 1.1 scalars', () => {
+    const inv = yamlInventory('all:\n  hosts:\n    h:\n      a: yes\n      b: off\n      c: 0644\n      d: 1_000\n      e: 1:30\n      f: "yes"\n');
+    assert.deepEqual(
+      ['a', 'b', 'c', 'd', 'e', 'f'].map((k) => inv.hosts.get('h')!.vars[k]),
+      [true, false, 420, 1000, 90, 'yes'],
     );
   });
+  it('ranges: step, leading zeros, letters, several in one name, in INI and YAML', () => {
+    assert.deepEqual([...iniInventory('web[01:07:3].lab\n').hosts.keys()], ['web01.lab', 'web04.lab', 'web07.lab']);
+    assert.deepEqual([...yamlInventory('all:\n  hosts:\n    db-[a:c]-[1:2]:\n').hosts.keys()], ['db-a-1', 'db-a-2', 'db-b-1', 'db-b-2', 'db-c-1', 'db-c-2']);
+    assert.throws(() => iniInventory('web[01:7]\n'), /same width/);
+  });
+  it('__proto__ is a plain key: it cannot redirect a host', () => {
+    const inv = yamlInventory('all:\n  vars:\n    __proto__:\n      ansible_host: 203.0.113.66\n  hosts:\n    web1:\n      __proto__: { ansible_user: evil, ansible_host: 203.0.113.67 }\n');
+    const host = inv.hosts.get('web1')!;
+    assert.equal(host.address, 'web1');
+    assert.notEqual(host.user, 'evil');
+    assert.equal(iniInventory('[web]\nweb1 __proto__=x\n').hosts.get('web1')!.vars['__proto__'], 'x');
+  });
 });
 
-describe('--limit', () => {
-  const inv = iniInventory(INI);
-  const names = (pattern: string) => resolve(inv, pattern, '--limit');
-  it('takes hosts and groups, comma separated', () => {
-    assert.deepEqual(names('db,lone'), ['lone', 'db1']);
-  });
-  it('excludes with ! and intersects with &', () => {
-    assert.deepEqual(names('prod,!web'), ['db1']);
-    assert.deepEqual(names('prod,&db'), ['db1']);
+describe('host patterns', () => {
+  const inv = iniInventory('lone\n[web]\nweb[1:4]\n[db]\ndb1\ndb2\n[prod:children]\nweb\ndb\n');
+  const names = (pattern: string, limit?: string) => selectHosts(inv, limit, pattern, () => {}).map((h) => h.name);
+  it('unions, intersections and exclusions, with , or :', () => {
+    assert.deepEqual(names('db,lone'), ['db1', 'db2', 'lone']);
+    assert.deepEqual(names('prod:!web'), ['db1', 'db2']);
+    assert.deepEqual(names('prod:&db'), ['db1', 'db2']);
     assert.deepEqual(names('!prod'), ['lone']);
   });
-  it('globs', () => {
-    assert.deepEqual(names('web0[12]*'.replace('[12]', '*')), ['web01.example.org', 'web02.example.org', 'web03.example.org']);
+  it('globs, regular expressions and subscripts', () => {
+    assert.deepEqual(names('web[13]*'), ['web1', 'web3']);
+    assert.throws(() => names('web[13]'), /no host at position 13/); // a subscript, as in Ansible
+    assert.deepEqual(names('~web[2-3]'), ['web2', 'web3']);
+    assert.deepEqual(names('web[0]'), ['web1']);
+    assert.deepEqual(names('web[-1]'), ['web4']);
+    assert.deepEqual(names('web[1:2]'), ['web2', 'web3']);
+    assert.deepEqual(names('web[2:]'), ['web3', 'web4']);
   });
-  it('an unknown name is an error, never an empty run', () => {
-    assert.throws(() => names('dbb'), /--limit 'dbb' is neither a host nor a group/);
+  it('an unknown name in a union is skipped with a warning', () => {
+    const warnings: string[] = [];
+    assert.deepEqual(selectHosts(inv, 'db,nosuch', 'all', (w) => warnings.push(w)).map((h) => h.name), ['db1', 'db2']);
+    assert.match(warnings.join(), /'nosuch' matches no host or group/);
   });
-  it('narrows the play’s own hosts', () => {
-    assert.deepEqual(selectHosts(inv, 'prod', 'web').map((h) => h.name), ['web01.example.org', 'web02.example.org', 'web03.example.org']);
-  });
-});
-
-describe('variable names an attacker may write', () => {
-  it('__proto__ in inventory vars is a plain key: it cannot redirect a host', () => {
-    const text = 'all:\n  vars:\n    __proto__:\n      ansible_host: 203.0.113.66\n  hosts:\n    web1:\n      __proto__: { ansible_user: evil, host: 203.0.113.67 }\n';
-    const parsed = parseYamlInventory(YamlSource.load('proto.yml', text));
-    const host = buildInventory('proto.yml', parsed.groups, parsed.hosts).hosts.get('web1')!;
-    assert.deepEqual([host.address, host.user], ['web1', 'root']);
-    assert.deepEqual(Object.keys(host.vars['__proto__'] as object), ['ansible_user', 'host']);
-  });
-  it('__proto__ in an INI host line is a plain key', () => {
-    const parsed = parseIniInventory('proto.ini', '[web]\nweb1 __proto__=x\n');
-    const host = buildInventory('proto.ini', parsed.groups, parsed.hosts).hosts.get('web1')!;
-    assert.equal(host.vars['__proto__'], 'x');
-    assert.equal(host.address, 'web1');
+  it('--limit narrows the play’s hosts; localhost is this machine when not in the inventory', () => {
+    assert.deepEqual(names('prod', 'web*'), ['web1', 'web2', 'web3', 'web4']);
+    const local = selectHosts(inv, undefined, 'localhost', () => {});
+    assert.deepEqual([local[0]!.name, local[0]!.connection], ['localhost', 'local']);
   });
 });
