@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline/promises';
 import { modules } from '../tasks/index.ts';
 import { commandFromArgs, isDestructive, renderAdhoc, runAdhoc } from './adhoc.ts';
 import { becomePassword, knownHostsFiles, knownVariables, parseExtraVars, positiveInt, useColour, type RunFlags } from './commands/options.ts';
+import { runInventory } from './commands/inventory.ts';
 import { runPlaybook, type PlaybookFlags } from './commands/playbook.ts';
 import { InputError, InputErrors, throwIfAny } from './errors.ts';
 import { checkKeyFiles, loadInventory, selectHosts } from './inventory/index.ts';
@@ -129,6 +130,17 @@ async function confirm(question: string): Promise<boolean> {
   rl.close();
   return /^y(es)?$/i.test(answer.trim());
 }
+
+program
+  .command('inventory')
+  .description("print what tend made of an inventory, in ansible-inventory's shapes")
+  .requiredOption('-i, --inventory <file>', 'inventory: Ansible YAML or INI')
+  .option('--list', 'groups and every host’s variables as JSON (the default)')
+  .option('--graph [group]', 'the group tree, from all or the given group')
+  .option('--host <name>', "one host's variables as JSON")
+  .action((flags: { inventory: string; list?: boolean; graph?: boolean | string; host?: string }) => {
+    console.log(runInventory(flags));
+  });
 
 program
   .command('schema')

@@ -15,6 +15,8 @@ const LABEL = String.raw`(?:[\p{L}\p{N}_]|${ALNUM_RANGE})(?:[\p{L}\p{N}_-]|${ALN
 const BRACKETED_HOSTPORT = /^\[(.+)\]:([0-9]+)$/;
 const HOSTPORT = /^((?:[^:[\]]|\[[^\]]*\])*):([0-9]+)$/;
 const IPV4 = new RegExp(String.raw`^(?:${V4}\.){3}${V4}$`, 'i');
+// As in Ansible, only the first alternative is anchored at the end by nothing and only
+// the last one by `$`: a name that starts like an IPv6 address (`fe80::1%eth0`) is one.
 const IPV6 = new RegExp(
   '^(?:' +
     [
@@ -30,9 +32,9 @@ const IPV6 = new RegExp(
       String.raw`${V6}?::`,
       String.raw`(?:0:){6}(?:${V6}\.){3}${V6}`,
       String.raw`::(?:ffff:)?(?:${V6}\.){3}${V6}`,
-      String.raw`(?:0:){5}ffff:(?:${V6}\.){3}${V6}`,
+      String.raw`(?:0:){5}ffff:(?:${V6}\.){3}${V6}$`,
     ].join('|') +
-    ')$',
+    ')',
   'i',
 );
 const HOSTNAME = new RegExp(String.raw`^${LABEL}(?:\.${LABEL})*$`, 'iu');

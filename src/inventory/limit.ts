@@ -126,12 +126,11 @@ function matchOne(inventory: Inventory, term: string, what: string, warnings: st
   results = [...new Set(results)];
   if (subscript === undefined || results.length === 0) return results;
   const [start, end] = subscript;
+  // A position past the end selects nothing, as in Ansible (which then says no host matched).
   if (end === undefined) {
     const one = results.at(start);
-    if (one === undefined) throw new InputError(`${what} '${term}': no host at position ${start} (the pattern matches ${results.length})`);
-    return [one];
+    return one === undefined ? [] : [one];
   }
-  if (start >= results.length) throw new InputError(`${what} '${term}': no host at position ${start} (the pattern matches ${results.length})`);
   return results.slice(start, (end === -1 ? results.length - 1 : end) + 1);
 }
 
