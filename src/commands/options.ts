@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../errors.ts';
 import type { Host } from '../inventory/index.ts';
+import { CONNECTION_VARIABLES } from '../inventory/model.ts';
 import { emptyVars, mergeVars } from '../vars.ts';
 import { YamlSource } from '../yaml-source.ts';
 
@@ -104,6 +105,17 @@ function askHidden(question: string): Promise<string> {
     };
     stdin.on('data', onData);
   });
+}
+
+/**
+ * Ansible lets -e override connection settings; tend reads them from the inventory
+ * only, and says so rather than connect somewhere the user did not mean.
+ */
+export function refuseConnectionExtraVars(extraVars: Record<string, unknown>): void {
+  const given = Object.keys(extraVars).filter((k) => CONNECTION_VARIABLES.includes(k));
+  if (given.length > 0) {
+    throw new InputError(`-e ${given.join(', ')}: connection settings are read from the inventory only; set them there (all: vars: or a group's vars)`);
+  }
 }
 
 export function knownHostsFiles(flags: { knownHosts: string[] }): string[] {

@@ -3,14 +3,14 @@
 // recap and the JSON report are written with the hosts marked interrupted, exit 130.
 // Twice: running scripts are interrupted at once (their traps remove what they staged).
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { closeSync, existsSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import chalk from 'chalk';
 import { modules } from '../../tasks/index.ts';
 import { RunControl } from '../engine/control.ts';
 import { exitCode } from '../engine/results.ts';
 import { runFleet, type RunEvents } from '../engine/run.ts';
-import { throwIfAny } from '../errors.ts';
+import { InputError, throwIfAny } from '../errors.ts';
 import { checkKeyFiles, loadInventory, selectHosts, type Host } from '../inventory/index.ts';
 import { loadPlaybook, type Play } from '../playbook/load.ts';
 import { undefinedVariableErrors } from '../playbook/variables.ts';
@@ -18,7 +18,7 @@ import { jsonReport } from '../report/json.ts';
 import { liveReporter } from '../report/live.ts';
 import { plainReporter } from '../report/plain.ts';
 import { renderChanges, renderRecap, renderStats } from '../report/recap.ts';
-import { becomePassword, knownHostsFiles, knownVariables, parseExtraVars, positiveInt, useColour, type RunFlags } from './options.ts';
+import { becomePassword, knownHostsFiles, knownVariables, refuseConnectionExtraVars, parseExtraVars, positiveInt, useColour, type RunFlags } from './options.ts';
 
 export interface PlaybookFlags extends RunFlags {
   detailedExitcode?: boolean;
@@ -32,6 +32,8 @@ export async function runPlaybook(playbookFile: string, flags: PlaybookFlags, ch
   const inventory = loadInventory(flags.inventory);
   const playbook = loadPlaybook(playbookFile, modules);
   const extraVars = parseExtraVars(flags.extraVars);
+  refuseConnectionExtraVars(extraVars);
+  refusePlaybookVarsDirs(playbookFile, flags.inventory);
   const forks = positiveInt(flags.forks, '--forks');
   const timeout = positiveInt(flags.timeout, '--timeout');
   const taskTimeoutS = flags.taskTimeout === '0' ? 0 : positiveInt(flags.taskTimeout, '--task-timeout');
@@ -107,6 +109,22 @@ export async function runPlaybook(playbookFile: string, flags: PlaybookFlags, ch
     else writeReportFile(flags.json, report);
   }
   return exitCode(result, flags.detailedExitcode === true);
+}
+
+/**
+ * Ansible also reads group_vars/ and host_vars/ beside the playbook; tend reads those
+ * beside the inventory only, and refuses to run past ones it would ignore.
+ */
+function refusePlaybookVarsDirs(playbookFile: string, inventoryFile: string): void {
+  const playbookDir = dirname(resolve(playbookFile));
+  if (playbookDir === dirname(resolve(inventoryFile))) return;
+  for (const kind of ['group_vars', 'host_vars']) {
+    if (existsSync(join(playbookDir, kind))) {
+      throw new InputError(
+        `${join(playbookDir, kind)}: tend reads ${kind}/ beside the inventory only, not beside the playbook; move it next to ${inventoryFile}`,
+      );
+    }
+  }
 }
 
 /**

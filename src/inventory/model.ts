@@ -19,6 +19,7 @@ import { InputError, throwIfAny, type SourceLocation } from '../errors.ts';
 import { hasTemplate, render, TemplateError, variableLookup } from '../playbook/template.ts';
 import { emptyVars, mergeVars } from '../vars.ts';
 import { sortGroups, type InventoryData } from './data.ts';
+import type { VarsDirs } from './vars-dirs.ts';
 
 export type Vars = Record<string, unknown>;
 
@@ -55,18 +56,32 @@ const CONNECTION = {
   connection: ['ansible_connection'],
 } as const;
 
+/** Every variable name that is a connection setting. */
+export const CONNECTION_VARIABLES: readonly string[] = Object.values(CONNECTION).flat();
+
 /** Connection types tend has, by the names Ansible gives them. */
 const CONNECTION_TYPES: Record<string, 'ssh' | 'local'> = { ssh: 'ssh', smart: 'ssh', paramiko: 'ssh', 'ansible.builtin.ssh': 'ssh', local: 'local', 'ansible.builtin.local': 'local' };
 
-/** Resolves group variables and connections into Host records. */
-export function buildInventory(data: InventoryData): Inventory {
+/**
+ * Resolves group variables and connections into Host records. With `varsDirs`
+ * (group_vars/ and host_vars/ beside the inventory), Ansible's precedence: the file's
+ * group variables < group_vars/all < group_vars/GROUP < the file's host variables <
+ * host_vars/HOST.
+ */
+export function buildInventory(data: InventoryData, varsDirs?: VarsDirs): Inventory {
   data.reconcile();
   const hosts = new Map<string, Host>();
   for (const host of data.hosts.values()) {
     const memberOf = data.groupsOf(host.name);
+    const sorted = sortGroups([...memberOf].map((name) => data.groups.get(name)!));
     const vars = emptyVars();
-    for (const g of sortGroups([...memberOf].map((name) => data.groups.get(name)!))) mergeVars(vars, g.vars);
+    for (const g of sorted) mergeVars(vars, g.vars);
+    if (varsDirs) {
+      mergeVars(vars, varsDirs.group('all') ?? {});
+      for (const g of sorted) if (g.name !== 'all') mergeVars(vars, varsDirs.group(g.name) ?? {});
+    }
     mergeVars(vars, host.vars);
+    if (varsDirs) mergeVars(vars, varsDirs.host(host.name) ?? {});
     const groupNames = [...memberOf].filter((g) => g !== 'all').sort();
     vars.inventory_hostname = host.name;
     vars.group_names = groupNames;

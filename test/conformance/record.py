@@ -75,7 +75,9 @@ def main():
     version = ansible_version()
     names = sorted(f for f in os.listdir(INVENTORIES) if not f.startswith('.') and not f.endswith('.limit'))
     for name in names:
-        listed = run(['ansible-inventory', '-i', name, '--list'])
+        # A directory holds an inventory `hosts` with its group_vars/ and host_vars/.
+        path = os.path.join(name, 'hosts') if os.path.isdir(os.path.join(INVENTORIES, name)) else name
+        listed = run(['ansible-inventory', '-i', path, '--list'])
         record = {'ansible': version}
         if listed.returncode != 0 or 'Unable to parse' in listed.stderr:
             # The reason, with Ansible's line breaks and warning prefixes taken out.
@@ -86,7 +88,7 @@ def main():
             record['list'] = data
             hosts = sorted(data.get('_meta', {}).get('hostvars', {}).keys() | {h for g in data.values() if isinstance(g, dict) for h in g.get('hosts', [])})
             if len(hosts) <= 12:
-                record['connection'] = connections(name, hosts)
+                record['connection'] = connections(path, hosts)
         with open(os.path.join(EXPECTED, name + '.json'), 'w') as f:
             json.dump(record, f, indent=2, sort_keys=True)
             f.write('\n')

@@ -87,6 +87,7 @@ describe('invalid playbooks are rejected before any host is contacted', () => {
       [['-i', inventory, '--limit', 'web[,'], /^tend: --limit host pattern 'web\[,'.*brackets/m],
       [['-i', inventory, '--limit', 'a,,b'], /^tend: --limit host pattern 'a,,b' has an empty term/m],
       [['-i', inventory, '--task-timeout', 'soon'], /^tend: --task-timeout must be a whole number above 0, not 'soon'$/m],
+      [['-i', inventory, '-e', 'ansible_user=someone'], /^tend: -e ansible_user: connection settings are read from the inventory only/m],
     ];
     for (const [args, expected] of cases) {
       const r = await tend(['check', playbook, ...args]);

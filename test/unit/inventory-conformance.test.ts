@@ -5,7 +5,7 @@
 // test/conformance/record.py; where Ansible refused an inventory or a pattern, tend must
 // refuse it too, with a located error.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -34,7 +34,8 @@ describe('inventories as ansible-inventory reads them', () => {
   });
   for (const name of names) {
     const want = expected(name);
-    const file = join(INVENTORIES, name);
+    // A directory holds an inventory `hosts` with its group_vars/ and host_vars/.
+    const file = statSync(join(INVENTORIES, name)).isDirectory() ? join(INVENTORIES, name, 'hosts') : join(INVENTORIES, name);
     if (want.error !== undefined) {
       it(`${name}: refused, as Ansible refuses it`, () => {
         assert.throws(() => loadInventory(file), (e: unknown) => e instanceof InputError && e.location?.file === file);
