@@ -13,6 +13,7 @@ import { loadPlaybook } from './playbook/load.ts';
 import { undefinedVariableErrors } from './playbook/variables.ts';
 import { closest } from './playbook/suggest.ts';
 import { describeModule, playbookJsonSchema } from './schema.ts';
+import { applySshConfig } from './transport/ssh-config.ts';
 
 const EXIT_CODES = `
 Exit status (a bitmask; codes combine by OR):
@@ -97,7 +98,7 @@ addConnectionOptions(
   .addHelpText('after', '\nExit status: 0 every host exited 0 · 1 some command failed · 4 some host unreachable · 8 bad input')
   .action(async (words: string[], flags: RunFlags & { listHosts?: boolean; yes?: boolean; become?: boolean }) => {
     useColour(flags);
-    const hosts = selectHosts(loadInventory(flags.inventory), flags.limit);
+    const hosts = applySshConfig(selectHosts(loadInventory(flags.inventory), flags.limit));
     checkKeyFiles(hosts);
     if (flags.listHosts) {
       console.log(`${hosts.length} host(s):`);

@@ -10,6 +10,7 @@ import { modules } from '../../tasks/index.ts';
 import { RunControl } from '../engine/control.ts';
 import { exitCode } from '../engine/results.ts';
 import { runFleet, type RunEvents } from '../engine/run.ts';
+import { applySshConfig } from '../transport/ssh-config.ts';
 import { InputError, throwIfAny } from '../errors.ts';
 import { checkKeyFiles, loadInventory, selectHosts, type Host } from '../inventory/index.ts';
 import { loadPlaybook, type Play } from '../playbook/load.ts';
@@ -45,6 +46,11 @@ export async function runPlaybook(playbookFile: string, flags: PlaybookFlags, ch
     }
   }
   throwIfAny(undefinedVariableErrors(playbook, knownVariables([...work.keys()], extraVars)));
+  // What ~/.ssh/config adds (alias host names, users, ports, keys), as ssh would.
+  const configured = applySshConfig([...work.keys()]);
+  const reachable = new Map<Host, Play[]>([...work.values()].map((plays, i) => [configured[i]!, plays]));
+  work.clear();
+  for (const [host, plays] of reachable) work.set(host, plays);
   checkKeyFiles([...work.keys()]);
   if (work.size === 0) {
     console.error(`tend: no host of ${flags.inventory} matches the plays' hosts${flags.limit ? ` and --limit ${flags.limit}` : ''}`);

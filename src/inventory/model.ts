@@ -37,6 +37,8 @@ export interface Host {
   vars: Vars;
   /** Where the inventory names the host, for errors found later. */
   location?: SourceLocation;
+  /** Which settings the inventory gave (ssh's own config may fill in the others). */
+  explicit?: { user: boolean; port: boolean };
 }
 
 export interface Inventory {
@@ -120,12 +122,14 @@ function toHost(name: string, groups: string[], vars: Vars, location?: SourceLoc
   const connection = CONNECTION_TYPES[kind];
   if (!connection) throw new InputError(`host '${name}': ansible_connection '${kind}' is not supported (tend has ssh and local)`, location);
   const key = setting(vars, CONNECTION.privateKey, name, location);
+  const user = setting(vars, CONNECTION.user, name, location);
   return {
     name,
     connection,
     address: String(address),
     port,
-    user: String(setting(vars, CONNECTION.user, name, location) ?? localUser()),
+    user: String(user ?? localUser()),
+    explicit: { user: user !== undefined, port: setting(vars, CONNECTION.port, name, location) !== undefined },
     ...(key === undefined ? {} : { privateKey: String(key) }),
     groups,
     vars,

@@ -1,0 +1,39 @@
+// ~/.ssh/config applied as ssh applies it (through `ssh -G`): what the inventory leaves
+// open is filled in; what it says wins; bastions are refused clearly.
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { parseIniInventory } from '../../src/inventory/ini.ts';
+import { buildInventory } from '../../src/inventory/model.ts';
+import { applySshConfig } from '../../src/transport/ssh-config.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'tend-sshconfig-'));
+const config = join(dir, 'config');
+const key = join(dir, 'id_deploy');
+writeFileSync(key, 'not a real key\n');
+writeFileSync(
+  config,
+  `Host web*\n  HostName %h.example.org\n  User deploy\n  Port 2222\n  IdentityFile ${key}\n` +
+    `Host db1\n  ProxyJump bastion.example.org\n` +
+    `Host *\n  User fallback\n`,
+);
+
+const hostsOf = (ini: string) => [...buildInventory(parseIniInventory('hosts', ini)).hosts.values()];
+
+describe('~/.ssh/config, through ssh -G', () => {
+  it('fills in host name, user, port and key the inventory leaves open', () => {
+    const [web1] = applySshConfig(hostsOf('web1\n'), config);
+    assert.deepEqual([web1!.address, web1!.user, web1!.port, web1!.privateKey], ['web1.example.org', 'deploy', 2222, key]);
+  });
+  it('what the inventory says wins, as a command line wins over ssh’s config', () => {
+    const [web2] = applySshConfig(hostsOf('web2 ansible_user=ops ansible_port=22\n'), config);
+    assert.deepEqual([web2!.address, web2!.user, web2!.port], ['web2.example.org', 'ops', 22]);
+    const [other] = applySshConfig(hostsOf('other.example.net\n'), config);
+    assert.deepEqual([other!.address, other!.user, other!.port], ['other.example.net', 'fallback', 22]);
+  });
+  it('a host behind a ProxyJump is refused, not reached directly', () => {
+    assert.throws(() => applySshConfig(hostsOf('db1\n'), config), /host 'db1': .* sets ProxyJump bastion\.example\.org for it; tend does not go through bastions yet/);
+  });
+});
