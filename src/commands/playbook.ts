@@ -52,6 +52,10 @@ export async function runPlaybook(playbookFile: string, flags: PlaybookFlags, ch
   work.clear();
   for (const [host, plays] of reachable) work.set(host, plays);
   checkKeyFiles([...work.keys()]);
+  if (work.size === 0 && flags.limit !== undefined) {
+    // A --limit that selects nothing is a mistake to report, not a run that passes.
+    throw new InputError(`--limit ${flags.limit} matches none of the plays' hosts in ${flags.inventory}`);
+  }
   if (work.size === 0) {
     console.error(`tend: no host of ${flags.inventory} matches the plays' hosts${flags.limit ? ` and --limit ${flags.limit}` : ''}`);
     return 0;

@@ -204,8 +204,14 @@ fleet_indexes() {
 }
 
 write_inventory() {
-  local i all=()
+  # Several fleet.sh runs may reset hosts at once (tests in parallel): one writer at a
+  # time, each file written aside and renamed, so known_hosts is never seen half-made.
+  exec 9>"$FLEET_DIR/.write.lock"
+  flock 9
+  local i all=() inventory known
   while read -r i; do all+=("$i"); done < <(fleet_indexes | sort -nu)
+  inventory=$(mktemp "$FLEET_DIR/.inventory.XXXXXX")
+  known=$(mktemp "$FLEET_DIR/.known_hosts.XXXXXX")
   {
     echo "# Written by test/fleet/fleet.sh: the hosts of the local container fleet."
     echo "all:"
@@ -217,13 +223,15 @@ write_inventory() {
       echo "    $(host_name "$i"):"
       echo "      ansible_host: $(host_ip "$i")"
     done
-  } > "$FLEET_DIR/inventory.yml"
-  : > "$FLEET_DIR/known_hosts.tmp"
+  } > "$inventory"
   for i in "${all[@]}"; do
     local key; key="$(host_dir "$i")/root/etc/ssh/ssh_host_ed25519_key.pub"
-    [ -f "$key" ] && echo "$(host_ip "$i") $(cut -d' ' -f1,2 "$key")" >> "$FLEET_DIR/known_hosts.tmp"
+    [ -f "$key" ] && echo "$(host_ip "$i") $(cut -d' ' -f1,2 "$key")" >> "$known"
   done
-  mv "$FLEET_DIR/known_hosts.tmp" "$FLEET_DIR/known_hosts"
+  chmod 0644 "$inventory" "$known"
+  mv "$inventory" "$FLEET_DIR/inventory.yml"
+  mv "$known" "$FLEET_DIR/known_hosts"
+  flock -u 9
 }
 
 cmd_up() {
