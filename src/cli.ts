@@ -4,7 +4,7 @@ import chalk from 'chalk';
 import { createInterface } from 'node:readline/promises';
 import { modules } from '../tasks/index.ts';
 import { commandFromArgs, isDestructive, renderAdhoc, runAdhoc } from './adhoc.ts';
-import { becomePassword, knownHostsFiles, knownVariables, parseExtraVars, positiveInt, useColour, type RunFlags } from './commands/options.ts';
+import { becomePassword, knownHostsFiles, sshConfigFile, knownVariables, parseExtraVars, positiveInt, useColour, type RunFlags } from './commands/options.ts';
 import { runInventory } from './commands/inventory.ts';
 import { runPlaybook, type PlaybookFlags } from './commands/playbook.ts';
 import { InputError, InputErrors, throwIfAny } from './errors.ts';
@@ -40,6 +40,7 @@ function addConnectionOptions(cmd: Command): Command {
     .addOption(new Option('--known-hosts <file>', 'known_hosts file (repeatable; default ~/.ssh/known_hosts)').default([]).argParser(collect))
     .option('--accept-new-host-keys', 'trust unknown host keys on first use and record them (never a changed key)')
     .option('--timeout <seconds>', 'SSH connect timeout; a silent connection is given up after 3 times this (at most 45 s)', '10')
+    .option('-F, --ssh-config <file>', 'OpenSSH configuration to read instead of ~/.ssh/config and /etc/ssh/ssh_config')
     .option('--ask-become-pass', "ask once for sudo's password (for become)")
     .option('--become-pass-env <name>', "sudo's password (for become) from this environment variable")
     .option('--no-color', 'plain output without colours (NO_COLOR is honoured too)');
@@ -98,7 +99,7 @@ addConnectionOptions(
   .addHelpText('after', '\nExit status: 0 every host exited 0 · 1 some command failed · 4 some host unreachable · 8 bad input')
   .action(async (words: string[], flags: RunFlags & { listHosts?: boolean; yes?: boolean; become?: boolean }) => {
     useColour(flags);
-    const hosts = applySshConfig(selectHosts(loadInventory(flags.inventory), flags.limit));
+    const hosts = applySshConfig(selectHosts(loadInventory(flags.inventory), flags.limit), sshConfigFile(flags));
     checkKeyFiles(hosts);
     if (flags.listHosts) {
       console.log(`${hosts.length} host(s):`);

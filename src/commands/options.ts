@@ -1,14 +1,17 @@
 // What the commands that contact hosts share: their flags, and reading them.
 import chalk from 'chalk';
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../errors.ts';
 import type { Host } from '../inventory/index.ts';
 import { CONNECTION_VARIABLES } from '../inventory/model.ts';
+import { userSshConfig } from '../transport/ssh-config.ts';
 import { emptyVars, mergeVars } from '../vars.ts';
 import { YamlSource } from '../yaml-source.ts';
 
 export interface RunFlags {
+  sshConfig?: string;
   askBecomePass?: boolean;
   becomePassEnv?: string;
   inventory: string;
@@ -116,6 +119,17 @@ export function refuseConnectionExtraVars(extraVars: Record<string, unknown>): v
   if (given.length > 0) {
     throw new InputError(`-e ${given.join(', ')}: connection settings are read from the inventory only; set them there (all: vars: or a group's vars)`);
   }
+}
+
+/** --ssh-config, checked readable; else the user's own config, if any. */
+export function sshConfigFile(flags: { sshConfig?: string }): string | undefined {
+  if (flags.sshConfig === undefined) return userSshConfig();
+  try {
+    readFileSync(flags.sshConfig);
+  } catch (e) {
+    throw new InputError(`--ssh-config ${flags.sshConfig}: cannot read it (${(e as NodeJS.ErrnoException).code ?? e})`);
+  }
+  return flags.sshConfig;
 }
 
 export function knownHostsFiles(flags: { knownHosts: string[] }): string[] {

@@ -19,7 +19,7 @@ import { jsonReport } from '../report/json.ts';
 import { liveReporter } from '../report/live.ts';
 import { plainReporter } from '../report/plain.ts';
 import { renderChanges, renderRecap, renderStats } from '../report/recap.ts';
-import { becomePassword, knownHostsFiles, knownVariables, refuseConnectionExtraVars, parseExtraVars, positiveInt, useColour, type RunFlags } from './options.ts';
+import { becomePassword, knownHostsFiles, sshConfigFile, knownVariables, refuseConnectionExtraVars, parseExtraVars, positiveInt, useColour, type RunFlags } from './options.ts';
 
 export interface PlaybookFlags extends RunFlags {
   detailedExitcode?: boolean;
@@ -47,7 +47,7 @@ export async function runPlaybook(playbookFile: string, flags: PlaybookFlags, ch
   }
   throwIfAny(undefinedVariableErrors(playbook, knownVariables([...work.keys()], extraVars)));
   // What ~/.ssh/config adds (alias host names, users, ports, keys), as ssh would.
-  const configured = applySshConfig([...work.keys()]);
+  const configured = applySshConfig([...work.keys()], sshConfigFile(flags));
   const reachable = new Map<Host, Play[]>([...work.values()].map((plays, i) => [configured[i]!, plays]));
   work.clear();
   for (const [host, plays] of reachable) work.set(host, plays);

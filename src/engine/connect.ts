@@ -41,6 +41,14 @@ export async function forEachHost<T>(
   for (const warning of knownHosts.ignored) process.stderr.write(`tend: warning: ${warning}\n`);
   const hostSlots = pLimit(Math.max(1, options.forks));
   const handshakes = pLimit(MAX_CONCURRENT_HANDSHAKES);
+  // Bastions are loaded only when some host goes through one.
+  const jumps = hosts.some((h) => h.jump)
+    ? new (await import('../transport/jump.ts')).JumpPool({
+        knownHosts,
+        acceptNewHostKeys: options.acceptNewHostKeys,
+        connectTimeoutMs: options.connectTimeoutMs,
+      })
+    : undefined;
 
   const one = async (host: Host): Promise<HostOutcome<T>> => {
     const begin = Date.now();
@@ -64,7 +72,14 @@ export async function forEachHost<T>(
     const stats = () => ({ ...transport.stats, durationMs: Date.now() - begin });
     const unregister = options.control?.onAbort(() => transport.abort());
     try {
-      await handshakes(() => transport.connect());
+      await handshakes(async () => {
+        if (host.jump && jumps && transport instanceof SshTransport) {
+          const sock = await jumps.tunnel(host, host.jump).catch((e: Error) => {
+            throw new UnreachableError(`${host.name}: through ${host.jump!.map((h) => h.address).join(' → ')}: ${e.message}`);
+          });
+          await transport.connect(sock);
+        } else await transport.connect();
+      });
       const value = await work(host, transport);
       return { host, value, stats: stats() };
     } catch (e) {
@@ -76,5 +91,9 @@ export async function forEachHost<T>(
       await transport.close();
     }
   };
-  return Promise.all(hosts.map((h) => hostSlots(() => one(h))));
+  try {
+    return await Promise.all(hosts.map((h) => hostSlots(() => one(h))));
+  } finally {
+    await jumps?.closeAll();
+  }
 }

@@ -20,6 +20,7 @@ import { hasTemplate, render, TemplateError, variableLookup } from '../playbook/
 import { emptyVars, mergeVars } from '../vars.ts';
 import { sortGroups, type InventoryData } from './data.ts';
 import type { VarsDirs } from './vars-dirs.ts';
+import { jumpFromSshArgs, parseJumpSpec, type JumpHop } from '../transport/jump-spec.ts';
 
 export type Vars = Record<string, unknown>;
 
@@ -39,6 +40,8 @@ export interface Host {
   location?: SourceLocation;
   /** Which settings the inventory gave (ssh's own config may fill in the others). */
   explicit?: { user: boolean; port: boolean };
+  /** Bastions to go through, first to last (ProxyJump). */
+  jump?: JumpHop[];
 }
 
 export interface Inventory {
@@ -123,6 +126,18 @@ function toHost(name: string, groups: string[], vars: Vars, location?: SourceLoc
   if (!connection) throw new InputError(`host '${name}': ansible_connection '${kind}' is not supported (tend has ssh and local)`, location);
   const key = setting(vars, CONNECTION.privateKey, name, location);
   const user = setting(vars, CONNECTION.user, name, location);
+  const sshArgs = setting(vars, ['ansible_ssh_common_args', 'ansible_ssh_extra_args'], name, location);
+  let jump: JumpHop[] | undefined;
+  if (typeof sshArgs === 'string') {
+    const spec = jumpFromSshArgs(sshArgs);
+    if (spec !== undefined) {
+      try {
+        jump = parseJumpSpec(spec);
+      } catch (e) {
+        throw new InputError(`host '${name}': ${(e as Error).message}`, location);
+      }
+    }
+  }
   return {
     name,
     connection,
@@ -134,6 +149,7 @@ function toHost(name: string, groups: string[], vars: Vars, location?: SourceLoc
     groups,
     vars,
     ...(location === undefined ? {} : { location }),
+    ...(jump === undefined ? {} : { jump }),
   };
 }
 

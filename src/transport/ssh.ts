@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
 import ssh2 from 'ssh2';
 import pLimit from 'p-limit';
 import type { Host } from '../inventory/index.ts';
@@ -58,7 +59,8 @@ export class SshTransport implements Transport {
     private readonly options: SshOptions,
   ) {}
 
-  connect(): Promise<void> {
+  /** Connects directly, or over `sock` (a channel through a bastion). */
+  connect(sock?: Duplex): Promise<void> {
     const { host, options } = this;
     const name = knownHostsName(host.address, host.port);
     const known = options.knownHosts.keysFor(name).filter((k) => !k.revoked);
@@ -92,6 +94,7 @@ export class SshTransport implements Transport {
         this.client.connect({
           host: host.address,
           port: host.port,
+          ...(sock ? { sock } : {}),
           username: host.user,
           readyTimeout: options.connectTimeoutMs,
           // Three unanswered keepalives end the connection: a host whose link went down is
@@ -177,6 +180,17 @@ export class SshTransport implements Transport {
         let becomeFailed: Error | undefined;
         if (sudo) sudo.start(stream, body).catch((e: Error) => (becomeFailed = e));
         else stream.end(body);
+      });
+    });
+  }
+
+  /** A stream to `address:port` as seen from this host: how a bastion carries the next hop. */
+  forward(address: string, port: number): Promise<Duplex> {
+    return new Promise((resolve, reject) => {
+      if (this.closed) return reject(new UnreachableError(`${this.host.name}: the connection is closed`));
+      this.client.forwardOut('127.0.0.1', 0, address, port, (err, stream) => {
+        if (err) return reject(new UnreachableError(`${this.host.name} cannot reach ${address}:${port}: ${err.message}`));
+        resolve(stream);
       });
     });
   }

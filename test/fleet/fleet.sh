@@ -14,6 +14,7 @@
 #   fleet.sh status      list hosts and whether sshd answers
 #   fleet.sh exec I CMD  run a command inside host I (as its root), for tests
 #   fleet.sh tmpfs I PATH SIZE|off   a small filesystem at PATH in host I (tests)
+#   fleet.sh behind T B|-  host T reachable only through host B (a bastion), or again directly
 #   fleet.sh base        only build (or reuse) the cached base
 #   fleet.sh snapshot I NAME   keep host I's changes as a layer (for benchmarks)
 #   TEND_FLEET_LAYER=NAME fleet.sh up N   hosts start from base + that layer
@@ -295,6 +296,26 @@ cmd_tmpfs() {
   fi
 }
 
+# Host T reachable only through host B (a bastion): the controller's end of T's link
+# moves into B's network namespace, so B reaches T on that link and nothing else does.
+# With `-` as B, the link comes back to the controller.
+cmd_behind() {
+  local t=$1 b=$2 link="${PREFIX}$1" ns where=""
+  for ns in $(ip netns list | awk '{print $1}'); do
+    ip -n "$ns" link show "$link" >/dev/null 2>&1 && where=$ns
+  done
+  if [ "$b" = - ]; then
+    [ -n "$where" ] || return 0
+    ip -n "$where" link set "$link" netns 1
+  else
+    if [ -n "$where" ]; then ip -n "$where" link set "$link" netns "$(host_name "$b")"
+    else ip link set "$link" netns "$(host_name "$b")"; fi
+  fi
+  local run=(); [ "$b" = - ] || run=(ip netns exec "$(host_name "$b")")
+  "${run[@]}" ip addr replace "$(gw_ip "$t")/30" dev "$link"
+  "${run[@]}" ip link set "$link" up
+}
+
 # Host I's changes (its overlay's upper layer) kept as a layer other hosts start from:
 # a converged host cloned without converging each clone. Host keys and pid files stay out.
 cmd_snapshot() {
@@ -317,6 +338,7 @@ case "${1:-}" in
   status) cmd_status ;;
   exec) shift; cmd_exec "$@" ;;
   tmpfs) cmd_tmpfs "${2:?host index}" "${3:?path}" "${4:?size or off}" ;;
+  behind) cmd_behind "${2:?host index}" "${3:?bastion host index or -}" ;;
   base) build_base ;;
   ip) host_ip "${2:?host index}" ;;
   snapshot) cmd_snapshot "${2:?host index}" "${3:?snapshot name}" ;;

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseIniInventory } from '../../src/inventory/ini.ts';
 import { buildInventory } from '../../src/inventory/model.ts';
+import { jumpFromSshArgs, parseJumpSpec } from '../../src/transport/jump-spec.ts';
 import { applySshConfig } from '../../src/transport/ssh-config.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tend-sshconfig-'));
@@ -33,7 +34,28 @@ describe('~/.ssh/config, through ssh -G', () => {
     const [other] = applySshConfig(hostsOf('other.example.net\n'), config);
     assert.deepEqual([other!.address, other!.user, other!.port], ['other.example.net', 'fallback', 22]);
   });
-  it('a host behind a ProxyJump is refused, not reached directly', () => {
-    assert.throws(() => applySshConfig(hostsOf('db1\n'), config), /host 'db1': .* sets ProxyJump bastion\.example\.org for it; tend does not go through bastions yet/);
+  it('a ProxyJump becomes the host’s jump; a ProxyCommand is refused', () => {
+    const [db1] = applySshConfig(hostsOf('db1\n'), config);
+    assert.deepEqual(db1!.jump?.map((h) => h.address), ['bastion.example.org']);
+    writeFileSync(join(dir, 'proxycommand'), 'Host *\n  ProxyCommand nc %h %p\n');
+    assert.throws(() => applySshConfig(hostsOf('x\n'), join(dir, 'proxycommand')), /sets ProxyCommand nc %h %p for it; tend goes through bastions with ProxyJump only/);
+  });
+});
+
+describe('jump specs', () => {
+  it('reads ssh -J syntax, from ansible_ssh_common_args too', () => {
+    assert.deepEqual(parseJumpSpec('ops@b1.example.org:2222,b2,[2001:db8::1]:22'), [
+      { user: 'ops', address: 'b1.example.org', port: 2222 },
+      { address: 'b2', port: 22 },
+      { address: '2001:db8::1', port: 22 },
+    ]);
+    assert.equal(jumpFromSshArgs('-o StrictHostKeyChecking=no -J root@b1'), 'root@b1');
+    assert.equal(jumpFromSshArgs("-o 'ProxyJump=b1,b2'"), 'b1,b2');
+    assert.equal(jumpFromSshArgs('-o ServerAliveInterval=5'), undefined);
+    assert.throws(() => parseJumpSpec('a b'), /'a b' is not \[user@\]host\[:port\]/);
+  });
+  it('a jump in the inventory is the host’s', () => {
+    const [h] = hostsOf('h ansible_ssh_common_args="-J ops@b1:2222"\n');
+    assert.deepEqual(h!.jump, [{ user: 'ops', address: 'b1', port: 2222 }]);
   });
 });
