@@ -4,7 +4,7 @@ import chalk from 'chalk';
 import { createInterface } from 'node:readline/promises';
 import { modules } from '../tasks/index.ts';
 import { commandFromArgs, isDestructive, renderAdhoc, runAdhoc } from './adhoc.ts';
-import { becomePassword, knownHostsFiles, sshConfigFile, knownVariables, parseExtraVars, positiveInt, useColour, type RunFlags } from './commands/options.ts';
+import { becomePassword, knownHostsFiles, openKeys, sshConfigFile, knownVariables, parseExtraVars, positiveInt, useColour, type RunFlags } from './commands/options.ts';
 import { runInventory } from './commands/inventory.ts';
 import { runPlaybook, type PlaybookFlags } from './commands/playbook.ts';
 import { InputError, InputErrors, throwIfAny } from './errors.ts';
@@ -41,6 +41,7 @@ function addConnectionOptions(cmd: Command): Command {
     .option('--accept-new-host-keys', 'trust unknown host keys on first use and record them (never a changed key)')
     .option('--timeout <seconds>', 'SSH connect timeout; a silent connection is given up after 3 times this (at most 45 s)', '10')
     .option('-F, --ssh-config <file>', 'OpenSSH configuration to read instead of ~/.ssh/config and /etc/ssh/ssh_config')
+    .option('--key-passphrase-env <name>', 'passphrase of encrypted private keys, from this environment variable (at a terminal, asked once per key)')
     .option('--ask-become-pass', "ask once for sudo's password (for become)")
     .option('--become-pass-env <name>', "sudo's password (for become) from this environment variable")
     .option('--no-color', 'plain output without colours (NO_COLOR is honoured too)');
@@ -101,6 +102,7 @@ addConnectionOptions(
     useColour(flags);
     const hosts = applySshConfig(selectHosts(loadInventory(flags.inventory), flags.limit), sshConfigFile(flags));
     checkKeyFiles(hosts);
+    const keys = await openKeys(hosts, flags);
     if (flags.listHosts) {
       console.log(`${hosts.length} host(s):`);
       for (const h of hosts) console.log(`  ${h.name}  ${h.user}@${h.address}:${h.port}`);
@@ -117,6 +119,7 @@ addConnectionOptions(
       connectTimeoutMs: positiveInt(flags.timeout, '--timeout') * 1000,
       become: flags.become === true,
       becomePassword: await becomePassword(flags),
+      keys,
     });
     console.log(renderAdhoc(results).join('\n'));
     let code = 0;

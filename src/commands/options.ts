@@ -6,11 +6,13 @@ import { join } from 'node:path';
 import { InputError } from '../errors.ts';
 import type { Host } from '../inventory/index.ts';
 import { CONNECTION_VARIABLES } from '../inventory/model.ts';
+import { keyFilesFor, KeyRing } from '../transport/keys.ts';
 import { userSshConfig } from '../transport/ssh-config.ts';
 import { emptyVars, mergeVars } from '../vars.ts';
 import { YamlSource } from '../yaml-source.ts';
 
 export interface RunFlags {
+  keyPassphraseEnv?: string;
   sshConfig?: string;
   askBecomePass?: boolean;
   becomePassEnv?: string;
@@ -82,6 +84,22 @@ export async function becomePassword(flags: { askBecomePass?: boolean; becomePas
   if (!flags.askBecomePass) return undefined;
   if (!process.stdin.isTTY) throw new InputError('--ask-become-pass needs a terminal; use --become-pass-env NAME instead');
   return askHidden('BECOME password: ');
+}
+
+/**
+ * The key files the hosts will log in with, opened before any is contacted: a
+ * passphrase comes from --key-passphrase-env, or is asked once per file at a terminal.
+ */
+export async function openKeys(hosts: readonly Host[], flags: { keyPassphraseEnv?: string }): Promise<KeyRing> {
+  let passphrase: string | undefined;
+  if (flags.keyPassphraseEnv !== undefined) {
+    passphrase = process.env[flags.keyPassphraseEnv];
+    if (passphrase === undefined) throw new InputError(`--key-passphrase-env ${flags.keyPassphraseEnv}: no such environment variable`);
+  }
+  const ask = process.stdin.isTTY ? (file: string) => askHidden(`Passphrase for ${file}: `) : undefined;
+  const ring = new KeyRing({ ...(passphrase === undefined ? {} : { passphrase }), ...(ask ? { ask } : {}) });
+  await ring.open(new Set(hosts.filter((h) => h.connection === 'ssh').flatMap((h) => keyFilesFor(h.privateKey))));
+  return ring;
 }
 
 function askHidden(question: string): Promise<string> {

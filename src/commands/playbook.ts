@@ -19,7 +19,7 @@ import { jsonReport } from '../report/json.ts';
 import { liveReporter } from '../report/live.ts';
 import { plainReporter } from '../report/plain.ts';
 import { renderChanges, renderRecap, renderStats } from '../report/recap.ts';
-import { becomePassword, knownHostsFiles, sshConfigFile, knownVariables, refuseConnectionExtraVars, parseExtraVars, positiveInt, useColour, type RunFlags } from './options.ts';
+import { becomePassword, knownHostsFiles, openKeys, sshConfigFile, knownVariables, refuseConnectionExtraVars, parseExtraVars, positiveInt, useColour, type RunFlags } from './options.ts';
 
 export interface PlaybookFlags extends RunFlags {
   detailedExitcode?: boolean;
@@ -52,6 +52,7 @@ export async function runPlaybook(playbookFile: string, flags: PlaybookFlags, ch
   work.clear();
   for (const [host, plays] of reachable) work.set(host, plays);
   checkKeyFiles([...work.keys()]);
+  const keys = await openKeys([...work.keys()], flags);
   if (work.size === 0 && flags.limit !== undefined) {
     // A --limit that selects nothing is a mistake to report, not a run that passes.
     throw new InputError(`--limit ${flags.limit} matches none of the plays' hosts in ${flags.inventory}`);
@@ -100,6 +101,7 @@ export async function runPlaybook(playbookFile: string, flags: PlaybookFlags, ch
         control,
         knownHostsFiles: knownHostsFiles(flags),
         becomePassword: password,
+        keys,
         acceptNewHostKeys: flags.acceptNewHostKeys === true,
         connectTimeoutMs: timeout * 1000,
       },

@@ -4,6 +4,7 @@
 import pLimit from 'p-limit';
 import type { Host } from '../inventory/index.ts';
 import { KnownHosts } from '../transport/known-hosts.ts';
+import type { KeyRing } from '../transport/keys.ts';
 import type { RunControl } from './control.ts';
 import { LocalTransport } from '../transport/local.ts';
 import { SshTransport } from '../transport/ssh.ts';
@@ -18,6 +19,8 @@ export interface ConnectOptions {
   connectTimeoutMs: number;
   /** sudo's password for `become`, when sudo asks for one (never shown, never in argv). */
   becomePassword?: string;
+  /** Key files opened beforehand (passphrases asked once). */
+  keys?: KeyRing;
   /** How to reach a host, when not by its inventory connection (tests script one). */
   transportFor?: (host: Host) => Transport;
 }
@@ -47,6 +50,7 @@ export async function forEachHost<T>(
         knownHosts,
         acceptNewHostKeys: options.acceptNewHostKeys,
         connectTimeoutMs: options.connectTimeoutMs,
+        ...(options.keys ? { keys: options.keys } : {}),
       })
     : undefined;
 
@@ -68,6 +72,7 @@ export async function forEachHost<T>(
             connectTimeoutMs: options.connectTimeoutMs,
             become,
             becomePassword: options.becomePassword,
+            ...(options.keys ? { keys: options.keys } : {}),
           });
     const stats = () => ({ ...transport.stats, durationMs: Date.now() - begin });
     const unregister = options.control?.onAbort(() => transport.abort());

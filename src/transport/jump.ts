@@ -9,12 +9,14 @@ import type { Duplex } from 'node:stream';
 import type { Host } from '../inventory/index.ts';
 import type { KnownHosts } from './known-hosts.ts';
 import type { JumpHop } from './jump-spec.ts';
+import type { KeyRing } from './keys.ts';
 import { SshTransport } from './ssh.ts';
 
 export interface JumpOptions {
   knownHosts: KnownHosts;
   acceptNewHostKeys: boolean;
   connectTimeoutMs: number;
+  keys?: KeyRing;
 }
 
 /** Bastion connections, opened once per chain and closed when the run ends. */

@@ -1,9 +1,7 @@
 // SSH with ssh2: one connection per host for the whole run; every script is one exec
 // channel on it, fed through stdin to /bin/sh. Host keys are verified before any
 // authentication happens.
-import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import ssh2 from 'ssh2';
 import pLimit from 'p-limit';
@@ -12,6 +10,7 @@ import type { ShellText } from '../shell.ts';
 import { fingerprint, keyType, knownHostsName, type KnownHosts, type Verdict } from './known-hosts.ts';
 import { randomBytes } from 'node:crypto';
 import { sudoWithPassword, type SudoSession } from './become.ts';
+import { expandHome, keyFilesFor, type KeyRing } from './keys.ts';
 import {
   HostKeyError,
   interruptCommand,
@@ -31,6 +30,8 @@ export interface SshOptions {
   become: boolean;
   /** For sudo when it asks; without it, sudo must not ask (`sudo -n`). */
   becomePassword?: string;
+  /** Opened key files (passphrases asked once); without it, key files are read as they are. */
+  keys?: KeyRing;
 }
 
 // OpenSSH's sshd allows 10 sessions per connection (MaxSessions): stay under it.
@@ -76,7 +77,7 @@ export class SshTransport implements Transport {
         if (this.closed) return;
         this.closed = true;
         this.client.end();
-        reject(refusal ?? new UnreachableError(describeConnectError(e, host)));
+        reject(refusal ?? new UnreachableError(describeConnectError(e, host, options.keys)));
       };
       this.client.once('ready', () => {
         this.stats.connectMs = Date.now() - started;
@@ -103,7 +104,7 @@ export class SshTransport implements Transport {
           keepaliveInterval: Math.min(15_000, options.connectTimeoutMs),
           keepaliveCountMax: 3,
           algorithms: { serverHostKey: [...preferred, ...all.filter((a) => !preferred.includes(a))] as never },
-          ...authentication(host),
+          authHandler: authMethods(host, options.keys) as ssh2.AuthMethod[],
           hostVerifier: (key: Buffer) => {
             const verdict = options.knownHosts.verify(name, key);
             const offered = `${keyType(key)} ${fingerprint(key)}`;
@@ -248,31 +249,40 @@ function refusalMessage(verdict: Exclude<Verdict, { kind: 'known' }>, who: strin
   }
 }
 
-function authentication(host: Host): { privateKey?: Buffer; agent?: string } {
-  const auth: { privateKey?: Buffer; agent?: string } = {};
-  if (process.env.SSH_AUTH_SOCK) auth.agent = process.env.SSH_AUTH_SOCK;
-  const keyFile =
-    host.privateKey ?? ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((f) => join(homedir(), '.ssh', f)).find((f) => existsSync(f));
-  if (keyFile) {
-    try {
-      auth.privateKey = readFileSync(expandHome(keyFile));
-    } catch (e) {
-      throw new UnreachableError(`${host.name}: cannot read private key ${keyFile}: ${(e as NodeJS.ErrnoException).code ?? e}`);
+/**
+ * What to try, in ssh's order: the agent's identities, then the key files (the host's,
+ * else the default ones that exist). rsa-sha2-256/512 signatures are negotiated by ssh2.
+ */
+function authMethods(host: Host, keys?: KeyRing): object[] {
+  const methods: object[] = [];
+  if (process.env.SSH_AUTH_SOCK) methods.push({ type: 'agent', username: host.user, agent: process.env.SSH_AUTH_SOCK });
+  for (const file of keyFilesFor(host.privateKey)) {
+    const opened = keys?.get(file);
+    if (opened) methods.push({ type: 'publickey', username: host.user, key: opened.privateKey, passphrase: opened.passphrase });
+    else {
+      try {
+        methods.push({ type: 'publickey', username: host.user, key: readFileSync(expandHome(file)) });
+      } catch (e) {
+        throw new UnreachableError(`${host.name}: cannot read private key ${file}: ${(e as NodeJS.ErrnoException).code ?? e}`);
+      }
     }
   }
-  return auth;
+  return methods;
 }
 
-function expandHome(path: string): string {
-  return path.startsWith('~/') ? join(homedir(), path.slice(2)) : path;
+/** What was offered, for "permission denied" messages. */
+function offered(host: Host): string {
+  const files = keyFilesFor(host.privateKey);
+  const parts = [...(process.env.SSH_AUTH_SOCK ? ['the agent'] : []), ...files];
+  return parts.length > 0 ? parts.join(', ') : 'no key (none given, no agent, no ~/.ssh/id_* file)';
 }
 
-function describeConnectError(e: Error & { code?: string; level?: string }, host: Host): string {
+function describeConnectError(e: Error & { code?: string; level?: string }, host: Host, _keys?: KeyRing): string {
   const where = `${host.name} (${host.user}@${host.address}:${host.port})`;
   if (e.code === 'ECONNREFUSED') return `${where}: connection refused`;
   if (e.code === 'EHOSTUNREACH' || e.code === 'ENETUNREACH') return `${where}: no route to host`;
   if (e.code === 'ENOTFOUND') return `${where}: unknown host name`;
   if (e.level === 'client-timeout' || /Timed out/i.test(e.message)) return `${where}: timed out while connecting`;
-  if (e.level === 'client-authentication') return `${where}: authentication failed (no key or agent identity was accepted)`;
+  if (e.level === 'client-authentication') return `${where}: permission denied (publickey) for ${host.user}@${host.name} with ${offered(host)}`;
   return `${where}: ${e.message}`;
 }

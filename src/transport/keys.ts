@@ -1,0 +1,73 @@
+// The keys a run logs in with, as ssh picks them: the agent's identities (SSH_AUTH_SOCK),
+// then the host's key file, else the default ones that exist (~/.ssh/id_ed25519,
+// id_ecdsa, id_rsa). A passphrase-protected key is opened once per run with the
+// passphrase from --key-passphrase-env, or asked once per key file at a terminal.
+// Keys are read and opened before any host is contacted: a missing file, a wrong
+// passphrase or a key in an unknown format is an input error that names the file.
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import ssh2 from 'ssh2';
+import { InputError } from '../errors.ts';
+
+const DEFAULT_KEYS = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
+
+export interface KeyOptions {
+  /** The passphrase for encrypted keys (from --key-passphrase-env). */
+  passphrase?: string;
+  /** Asks for a key's passphrase at a terminal; undefined when there is none. */
+  ask?: (file: string) => Promise<string>;
+}
+
+export interface OpenedKey {
+  file: string;
+  /** The key as ssh2 takes it: the file's bytes, and its passphrase when it has one. */
+  privateKey: Buffer;
+  passphrase?: string;
+}
+
+export function expandHome(path: string): string {
+  return path.startsWith('~/') ? join(homedir(), path.slice(2)) : path;
+}
+
+/** The key files a host would use: its own, else the defaults that exist. */
+export function keyFilesFor(privateKey: string | undefined): string[] {
+  if (privateKey !== undefined) return [privateKey];
+  return DEFAULT_KEYS.map((f) => join(homedir(), '.ssh', f)).filter((f) => existsSync(f));
+}
+
+/** Opens each key file once (asking for passphrases as needed); keyed by file name. */
+export class KeyRing {
+  private readonly opened = new Map<string, OpenedKey>();
+
+  constructor(private readonly options: KeyOptions) {}
+
+  get(file: string): OpenedKey | undefined {
+    return this.opened.get(file);
+  }
+
+  async open(files: Iterable<string>): Promise<void> {
+    for (const file of files) {
+      if (this.opened.has(file)) continue;
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(expandHome(file));
+      } catch (e) {
+        throw new InputError(`private key ${file} cannot be read (${(e as NodeJS.ErrnoException).code ?? e})`);
+      }
+      let parsed = ssh2.utils.parseKey(bytes);
+      let passphrase: string | undefined;
+      if (parsed instanceof Error && /no passphrase/i.test(parsed.message)) {
+        passphrase = this.options.passphrase ?? (this.options.ask ? await this.options.ask(file) : undefined);
+        if (passphrase === undefined) {
+          throw new InputError(`private key ${file} is protected by a passphrase: give it with --key-passphrase-env NAME, or run at a terminal`);
+        }
+        parsed = ssh2.utils.parseKey(bytes, passphrase);
+        if (parsed instanceof Error) throw new InputError(`private key ${file}: the passphrase does not open it`);
+      } else if (parsed instanceof Error) {
+        throw new InputError(`private key ${file} is not a key tend can read (${parsed.message})`);
+      }
+      this.opened.set(file, { file, privateKey: bytes, ...(passphrase === undefined ? {} : { passphrase }) });
+    }
+  }
+}

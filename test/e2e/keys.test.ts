@@ -1,0 +1,79 @@
+// The keys people really have, against a real sshd (fleet host 12): RSA (signed with
+// rsa-sha2-*, since OpenSSH 9 refuses ssh-rsa), ECDSA, a passphrase-protected ed25519
+// key, ssh-agent; and a key the host does not accept, named in the error.
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fleetIp, KNOWN_HOSTS, onHost, tend, writeTemp } from './helpers.ts';
+
+const HOST = 12;
+const dir = mkdtempSync(join(tmpdir(), 'tend-keys-'));
+
+function newKey(name: string, type: string, passphrase = ''): string {
+  const file = join(dir, name);
+  execFileSync('ssh-keygen', ['-q', '-t', type, ...(type === 'rsa' ? ['-b', '3072'] : []), '-N', passphrase, '-C', name, '-f', file]);
+  return file;
+}
+
+function inventory(key?: string): string {
+  const keyLine = key ? `    ansible_ssh_private_key_file: ${key}\n` : '';
+  return writeTemp('inventory.yml', `all:\n  vars:\n    ansible_user: root\n${keyLine}  hosts:\n    tend-${HOST}:\n      ansible_host: ${fleetIp(HOST)}\n`);
+}
+
+const PLAYBOOK = () => writeTemp('whoami.yml', '- hosts: all\n  tasks:\n    - command: { cmd: "true", creates: /etc/hostname }\n');
+
+describe('keys people really have', () => {
+  const keys: Record<string, string> = {};
+  let agent: { pid: string; sock: string } | undefined;
+  before(() => {
+    keys.rsa = newKey('rsa', 'rsa');
+    keys.ecdsa = newKey('ecdsa', 'ecdsa');
+    keys.locked = newKey('locked', 'ed25519', 'correct horse');
+    keys.agent = newKey('agent', 'ed25519');
+    keys.stranger = newKey('stranger', 'ed25519');
+    const pubs = ['rsa', 'ecdsa', 'locked', 'agent'].map((k) => readFileSync(`${keys[k]}.pub`, 'utf8').trim()).join('\n');
+    onHost(HOST, `printf '%s\\n' '${pubs}' >> /root/.ssh/authorized_keys`);
+    const out = execFileSync('ssh-agent', ['-s', '-a', join(dir, 'agent.sock')], { encoding: 'utf8' });
+    agent = { pid: /SSH_AGENT_PID=(\d+)/.exec(out)![1]!, sock: join(dir, 'agent.sock') };
+    execFileSync('ssh-add', [keys.agent!], { env: { ...process.env, SSH_AUTH_SOCK: agent.sock }, stdio: 'ignore' });
+  });
+  after(() => {
+    if (agent) spawnSync('kill', [agent.pid]);
+  });
+
+  const run = (key: string | undefined, extra: string[] = [], env: Record<string, string> = {}) =>
+    tend(['check', PLAYBOOK(), '-i', inventory(key), '--known-hosts', KNOWN_HOSTS, ...extra], { SSH_AUTH_SOCK: '', HOME: dir, ...env });
+
+  it('RSA (rsa-sha2) and ECDSA keys log in', async () => {
+    for (const k of ['rsa', 'ecdsa']) {
+      const r = await run(keys[k]);
+      assert.equal(r.code, 0, `${k}: ${r.stdout}${r.stderr}`);
+    }
+  });
+
+  it('a passphrase-protected key opens with --key-passphrase-env, and is refused clearly without it', async () => {
+    const ok = await run(keys.locked, ['--key-passphrase-env', 'KEY_PASS'], { KEY_PASS: 'correct horse' });
+    assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+    const without = await run(keys.locked);
+    assert.equal(without.code, 8, without.stdout + without.stderr);
+    assert.match(without.stderr, /private key .*locked is protected by a passphrase: give it with --key-passphrase-env NAME/);
+    const wrong = await run(keys.locked, ['--key-passphrase-env', 'KEY_PASS'], { KEY_PASS: 'battery staple' });
+    assert.equal(wrong.code, 8);
+    assert.match(wrong.stderr, /the passphrase does not open it/);
+    assert.doesNotMatch(ok.stdout + ok.stderr + wrong.stderr, /correct horse|battery staple/);
+  });
+
+  it('ssh-agent identities are used when the inventory names no key', async () => {
+    const r = await run(undefined, [], { SSH_AUTH_SOCK: agent!.sock });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+  });
+
+  it('a key the host does not accept: permission denied, naming the user, the host and the key', async () => {
+    const r = await run(keys.stranger);
+    assert.equal(r.code, 4, r.stdout);
+    assert.match(r.stdout, new RegExp(`permission denied \\(publickey\\) for root@tend-${HOST} with ${keys.stranger!.replaceAll('/', '\\/')}`));
+  });
+});
