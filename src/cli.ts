@@ -7,6 +7,7 @@ import { commandFromArgs, isDestructive, renderAdhoc, runAdhoc } from './adhoc.t
 import { becomePassword, knownHostsFiles, openKeys, sshConfigFile, knownVariables, parseExtraVars, positiveInt, useColour, type RunFlags } from './commands/options.ts';
 import { runInventory } from './commands/inventory.ts';
 import { runPlaybook, type PlaybookFlags } from './commands/playbook.ts';
+import { runSmoke, type SmokeFlags } from './commands/smoke.ts';
 import { InputError, InputErrors, throwIfAny } from './errors.ts';
 import { checkKeyFiles, loadInventory, selectHosts } from './inventory/index.ts';
 import { loadPlaybook } from './playbook/load.ts';
@@ -135,6 +136,26 @@ async function confirm(question: string): Promise<boolean> {
   rl.close();
   return /^y(es)?$/i.test(answer.trim());
 }
+
+program
+  .command('smoke')
+  .description('start throwaway containers, apply, apply again (idempotence), check, verify, remove them')
+  .argument('<playbook>', 'playbook YAML file')
+  .requiredOption('--image <image>', 'container image to start the hosts from')
+  .option('--hosts <n>', 'how many containers', '1')
+  .addOption(new Option('--engine <engine>', 'container engine (default: docker, else podman)').choices(['docker', 'podman']))
+  .option('--network <name>', 'container network (the engine’s default otherwise)')
+  .addOption(new Option('--verify <command>', 'a shell command that must exit 0 on each host afterwards (repeatable)').default([]).argParser(collect))
+  .option('--keep', 'leave the containers running, and say how to enter one')
+  .addOption(new Option('-e, --extra-vars <key=value>', 'variable (repeatable; also @file.yml or JSON)').default([]).argParser(collect))
+  .option('--task-timeout <seconds>', "seconds a task's commands may run (0: no limit)", '3600')
+  .option('--json <file>', 'the steps of every host as JSON')
+  .option('--junit <file>', 'JUnit XML: one test case per host and step')
+  .option('--no-color', 'plain output without colours (NO_COLOR is honoured too)')
+  .addHelpText('after', '\nExit status: 0 all passed · 1 a step failed · 4 a container unreachable · 8 bad input · 16 not idempotent (a second apply or check found changes) · 130 interrupted')
+  .action(async (playbook: string, flags: SmokeFlags) => {
+    process.exitCode = await runSmoke(playbook, flags);
+  });
 
 program
   .command('inventory')

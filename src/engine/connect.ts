@@ -6,6 +6,7 @@ import type { Host } from '../inventory/index.ts';
 import { KnownHosts } from '../transport/known-hosts.ts';
 import type { KeyRing } from '../transport/keys.ts';
 import type { RunControl } from './control.ts';
+import { execPrefix, ExecTransport } from '../transport/exec.ts';
 import { LocalTransport } from '../transport/local.ts';
 import { SshTransport } from '../transport/ssh.ts';
 import { UnreachableError, type Transport, type TransportStats } from '../transport/types.ts';
@@ -54,6 +55,21 @@ export async function forEachHost<T>(
       })
     : undefined;
 
+  /** How to reach a host: a command prefix (containers, exec), this machine, or SSH. */
+  const transportFor = (host: Host, become: boolean): Transport => {
+    const prefix = execPrefix(host.connection, host.address, host.exec);
+    if (prefix) return new ExecTransport(host.name, prefix);
+    if (host.connection === 'local') return new LocalTransport(become);
+    return new SshTransport(host, {
+      knownHosts,
+      acceptNewHostKeys: options.acceptNewHostKeys,
+      connectTimeoutMs: options.connectTimeoutMs,
+      become,
+      becomePassword: options.becomePassword,
+      ...(options.keys ? { keys: options.keys } : {}),
+    });
+  };
+
   const one = async (host: Host): Promise<HostOutcome<T>> => {
     const begin = Date.now();
     if (options.control?.stopping) {
@@ -62,18 +78,7 @@ export async function forEachHost<T>(
     }
     started?.(host);
     const become = options.become(host);
-    const transport: Transport = options.transportFor
-      ? options.transportFor(host)
-      : host.connection === 'local'
-        ? new LocalTransport(become)
-        : new SshTransport(host, {
-            knownHosts,
-            acceptNewHostKeys: options.acceptNewHostKeys,
-            connectTimeoutMs: options.connectTimeoutMs,
-            become,
-            becomePassword: options.becomePassword,
-            ...(options.keys ? { keys: options.keys } : {}),
-          });
+    const transport = options.transportFor ? options.transportFor(host) : transportFor(host, become);
     const stats = () => ({ ...transport.stats, durationMs: Date.now() - begin });
     const unregister = options.control?.onAbort(() => transport.abort());
     try {

@@ -20,14 +20,20 @@ import { hasTemplate, render, TemplateError, variableLookup } from '../playbook/
 import { emptyVars, mergeVars } from '../vars.ts';
 import { sortGroups, type InventoryData } from './data.ts';
 import type { VarsDirs } from './vars-dirs.ts';
+import { shlexSplit } from './shlex.ts';
 import { jumpFromSshArgs, parseJumpSpec, type JumpHop } from '../transport/jump-spec.ts';
 
 export type Vars = Record<string, unknown>;
 
 export interface Host {
   name: string;
-  /** `local` runs tasks on this machine without SSH. */
-  connection: 'ssh' | 'local';
+  /**
+   * `local` runs tasks on this machine without SSH; `docker` and `podman` in the
+   * container named by the address; `exec` through the `exec` command prefix.
+   */
+  connection: ConnectionType;
+  /** For `exec`: the command that runs a program inside the host (`kubectl exec -i POD --`). */
+  exec?: string[];
   address: string;
   port: number;
   user: string;
@@ -65,7 +71,21 @@ const CONNECTION = {
 export const CONNECTION_VARIABLES: readonly string[] = Object.values(CONNECTION).flat();
 
 /** Connection types tend has, by the names Ansible gives them. */
-const CONNECTION_TYPES: Record<string, 'ssh' | 'local'> = { ssh: 'ssh', smart: 'ssh', paramiko: 'ssh', 'ansible.builtin.ssh': 'ssh', local: 'local', 'ansible.builtin.local': 'local' };
+export type ConnectionType = 'ssh' | 'local' | 'docker' | 'podman' | 'exec';
+
+const CONNECTION_TYPES: Record<string, ConnectionType> = {
+  ssh: 'ssh',
+  smart: 'ssh',
+  paramiko: 'ssh',
+  'ansible.builtin.ssh': 'ssh',
+  local: 'local',
+  'ansible.builtin.local': 'local',
+  docker: 'docker',
+  'community.docker.docker': 'docker',
+  podman: 'podman',
+  'containers.podman.podman': 'podman',
+  exec: 'exec',
+};
 
 /**
  * Resolves group variables and connections into Host records. With `varsDirs`
@@ -123,7 +143,15 @@ function toHost(name: string, groups: string[], vars: Vars, location?: SourceLoc
   }
   const kind = String(setting(vars, CONNECTION.connection, name, location) ?? 'ssh');
   const connection = CONNECTION_TYPES[kind];
-  if (!connection) throw new InputError(`host '${name}': ansible_connection '${kind}' is not supported (tend has ssh and local)`, location);
+  if (!connection) throw new InputError(`host '${name}': ansible_connection '${kind}' is not supported (tend has ssh, local, docker, podman and exec)`, location);
+  let exec: string[] | undefined;
+  if (connection === 'exec') {
+    const prefix = setting(vars, ['tend_exec'], name, location);
+    exec = Array.isArray(prefix) ? prefix.map(String) : typeof prefix === 'string' ? shlexSplit(prefix) : undefined;
+    if (!exec || exec.length === 0) {
+      throw new InputError(`host '${name}': ansible_connection exec needs tend_exec, the command that runs a program inside the host (e.g. [kubectl, exec, -i, POD, --])`, location);
+    }
+  }
   const key = setting(vars, CONNECTION.privateKey, name, location);
   const user = setting(vars, CONNECTION.user, name, location);
   const sshArgs = setting(vars, ['ansible_ssh_common_args', 'ansible_ssh_extra_args'], name, location);
@@ -150,6 +178,7 @@ function toHost(name: string, groups: string[], vars: Vars, location?: SourceLoc
     vars,
     ...(location === undefined ? {} : { location }),
     ...(jump === undefined ? {} : { jump }),
+    ...(exec === undefined ? {} : { exec }),
   };
 }
 

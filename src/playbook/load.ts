@@ -33,6 +33,8 @@ export interface Play {
   become: boolean;
   tasks: TaskSpec[];
   handlers: TaskSpec[];
+  /** Shell commands `tend smoke` runs after converging; each must exit 0. */
+  verify: string[];
   location: SourceLocation;
 }
 
@@ -94,6 +96,10 @@ const playShape = z
     gather_facts: z.boolean().optional().describe('accepted for Ansible playbooks; tend reads state per task'),
     tasks: z.array(taskShape).default([]),
     handlers: z.array(taskShape).default([]),
+    verify: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('shell commands `tend smoke` runs on each host after converging; each must exit 0'),
   })
   .strict();
 
@@ -137,6 +143,7 @@ export function loadPlaybook(file: string, modules: ReadonlyMap<string, TaskModu
       become: play.become,
       tasks,
       handlers,
+      verify: play.verify,
       location: source.locate([p]),
     };
   });

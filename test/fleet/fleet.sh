@@ -16,6 +16,7 @@
 #   fleet.sh tmpfs I PATH SIZE|off   a small filesystem at PATH in host I (tests)
 #   fleet.sh behind T B|-  host T reachable only through host B (a bastion), or again directly
 #   fleet.sh base        only build (or reuse) the cached base
+#   fleet.sh base-dir    build (or reuse) the base and print its root directory
 #   fleet.sh snapshot I NAME   keep host I's changes as a layer (for benchmarks)
 #   TEND_FLEET_LAYER=NAME fleet.sh up N   hosts start from base + that layer
 set -euo pipefail
@@ -340,6 +341,7 @@ case "${1:-}" in
   tmpfs) cmd_tmpfs "${2:?host index}" "${3:?path}" "${4:?size or off}" ;;
   behind) cmd_behind "${2:?host index}" "${3:?bastion host index or -}" ;;
   base) build_base ;;
+  base-dir) build_base; echo "$BASE_ROOT" ;;
   ip) host_ip "${2:?host index}" ;;
   snapshot) cmd_snapshot "${2:?host index}" "${3:?snapshot name}" ;;
   *) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 64 ;;
