@@ -9,6 +9,11 @@ if [ "$(id -u)" != 0 ]; then
   echo "npm test: the end-to-end tests need root (they start a container fleet)" >&2
   exit 1
 fi
+# The container tests need a Docker engine of their own (they start and stop it).
+if ! command -v dockerd >/dev/null; then
+  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io >/dev/null ||
+    echo "npm test: docker.io could not be installed; the container tests will be skipped" >&2
+fi
 trap 'bash test/fleet/fleet.sh down >/dev/null 2>&1 || true' EXIT
 bash test/fleet/fleet.sh down >/dev/null 2>&1 || true
 bash test/fleet/fleet.sh up "$HOSTS" || exit 1

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fleetIp, KNOWN_HOSTS, onHost, tend, writeTemp } from './helpers.ts';
+import { FLEET_KEY, fleet, fleetIp, KNOWN_HOSTS, onHost, tend, writeTemp } from './helpers.ts';
 
 const HOST = 12;
 const dir = mkdtempSync(join(tmpdir(), 'tend-keys-'));
@@ -75,5 +75,31 @@ describe('keys people really have', () => {
     const r = await run(keys.stranger);
     assert.equal(r.code, 4, r.stdout);
     assert.match(r.stdout, new RegExp(`permission denied \\(publickey\\) for root@tend-${HOST} with ${keys.stranger!.replaceAll('/', '\\/')}`));
+  });
+});
+
+describe('ssh config aliases and the exec connection, on a fleet host', () => {
+  it('an alias with HostName, User and IdentityFile from --ssh-config; its Port is used too', async () => {
+    const config = writeTemp(
+      'ssh_config',
+      `Host web12\n  HostName ${fleetIp(HOST)}\n  User root\n  IdentityFile ${FLEET_KEY}\n  Port 22\n` +
+        `Host web12-elsewhere\n  HostName ${fleetIp(HOST)}\n  User root\n  IdentityFile ${FLEET_KEY}\n  Port 2222\n`,
+    );
+    const inv = writeTemp('aliases.yml', 'all:\n  hosts:\n    web12:\n    web12-elsewhere:\n');
+    const r = await tend(['check', PLAYBOOK(), '-i', inv, '--known-hosts', KNOWN_HOSTS, '--ssh-config', config, '--timeout', '3'], { SSH_AUTH_SOCK: '', HOME: dir });
+    assert.equal(r.code, 4, r.stdout + r.stderr);
+    assert.match(r.stdout, /web12\s+ok=1/);
+    assert.match(r.stdout, new RegExp(`web12-elsewhere \\(root@${fleetIp(HOST).replaceAll('.', '\\.')}:2222\\): connection refused`));
+  });
+
+  it('ansible_connection: exec through nsenter into the host’s namespaces', async () => {
+    const prefix = fleet('exec-prefix', String(HOST)).trim().split('\n');
+    const inv = writeTemp('exec.yml', `all:\n  hosts:\n    inside:\n      ansible_connection: exec\n      tend_exec: ${JSON.stringify(prefix)}\n`);
+    const playbook = writeTemp('exec-play.yml', '- hosts: all\n  tasks:\n    - file: { path: /etc/tend-via-nsenter, content: "{{ inventory_hostname }}\\n" }\n');
+    const r = await tend(['apply', playbook, '-i', inv]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(onHost(HOST, 'cat /etc/tend-via-nsenter'), 'inside\n');
+    const again = await tend(['check', playbook, '-i', inv]);
+    assert.equal(again.code, 0, again.stdout);
   });
 });

@@ -94,6 +94,21 @@ describe('containers as hosts, on a Docker engine of the test’s own', { skip: 
     assert.deepEqual(containers(), []);
   });
 
+  it('the module suite over ansible_connection: docker, applied twice', async () => {
+    docker('run', '-d', '--name', 'tend-e2e-modules', '--network', 'none', IMAGE, 'sleep', 'infinity');
+    try {
+      docker('exec', 'tend-e2e-modules', 'sh', '-c', 'mkdir -p /srv/unwanted/x && echo "old motd" > /etc/motd && DEBIAN_FRONTEND=noninteractive apt-get install -y -q bsd-mailx cron >/dev/null 2>&1 && service cron start >/dev/null');
+      const inventory = writeTemp('modules-inv.yml', 'all:\n  hosts:\n    box:\n      ansible_connection: docker\n      ansible_host: tend-e2e-modules\n');
+      const first = await tend(['apply', 'test/fixtures/playbooks/modules.yml', '-i', inventory], env);
+      assert.equal(first.code, 0, first.stdout + first.stderr);
+      assert.equal(first.stdout.split('\n').filter((l) => /: changed: \[\d+\]/.test(l)).length, 12, first.stdout);
+      const second = await tend(['apply', 'test/fixtures/playbooks/modules.yml', '-i', inventory, '--detailed-exitcode'], env);
+      assert.equal(second.code, 0, second.stdout);
+    } finally {
+      docker('rm', '-f', 'tend-e2e-modules');
+    }
+  });
+
   it('ansible_connection: docker, and exec with tend_exec, through tend apply', async () => {
     docker('run', '-d', '--name', 'tend-e2e-box', '--network', 'none', IMAGE, 'sleep', 'infinity');
     try {

@@ -17,6 +17,7 @@
 #   fleet.sh behind T B|-  host T reachable only through host B (a bastion), or again directly
 #   fleet.sh base        only build (or reuse) the cached base
 #   fleet.sh base-dir    build (or reuse) the base and print its root directory
+#   fleet.sh exec-prefix I   the command words that run a program inside host I (nsenter)
 #   fleet.sh snapshot I NAME   keep host I's changes as a layer (for benchmarks)
 #   TEND_FLEET_LAYER=NAME fleet.sh up N   hosts start from base + that layer
 set -euo pipefail
@@ -280,6 +281,13 @@ cmd_exec() {
     env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root "$@"
 }
 
+# The words of a command that runs a program inside host I (nsenter into its namespaces,
+# chroot into its disk), one a line: tend's `exec` connection is tested through it.
+cmd_exec_prefix() {
+  local pid1; pid1=$(host_pid1 "$1")
+  printf '%s\n' nsenter --target "$pid1" --pid --mount --uts --ipc --net chroot "$(host_dir "$1")/root"
+}
+
 # A small tmpfs at PATH inside host I (a disk that fills up, for tests), from the
 # controller's own mount(8): the hosts' base has none. SIZE resizes a mounted one; off
 # unmounts it.
@@ -342,6 +350,7 @@ case "${1:-}" in
   behind) cmd_behind "${2:?host index}" "${3:?bastion host index or -}" ;;
   base) build_base ;;
   base-dir) build_base; echo "$BASE_ROOT" ;;
+  exec-prefix) cmd_exec_prefix "${2:?host index}" ;;
   ip) host_ip "${2:?host index}" ;;
   snapshot) cmd_snapshot "${2:?host index}" "${3:?snapshot name}" ;;
   *) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 64 ;;
