@@ -48,6 +48,10 @@ export interface Host {
   explicit?: { user: boolean; port: boolean };
   /** Bastions to go through, first to last (ProxyJump). */
   jump?: JumpHop[];
+  /** From ssh's config: seconds to wait for the connection (ConnectTimeout). */
+  connectTimeoutS?: number;
+  /** From ssh's config: only the key files, not the agent's other identities (IdentitiesOnly). */
+  identitiesOnly?: boolean;
 }
 
 export interface Inventory {

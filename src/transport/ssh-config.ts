@@ -86,6 +86,8 @@ export function applySshConfig(hosts: readonly Host[], configFile = userSshConfi
       port: host.explicit?.port ? host.port : Number(one('port') ?? host.port),
       ...(host.privateKey === undefined && identity !== undefined ? { privateKey: identity } : {}),
       ...(jump === undefined ? {} : { jump }),
+      ...(one('connecttimeout') && one('connecttimeout') !== 'none' ? { connectTimeoutS: Number(one('connecttimeout')) } : {}),
+      ...(one('identitiesonly') === 'yes' ? { identitiesOnly: true } : {}),
     };
   });
 }

@@ -97,7 +97,7 @@ export class SshTransport implements Transport {
           port: host.port,
           ...(sock ? { sock } : {}),
           username: host.user,
-          readyTimeout: options.connectTimeoutMs,
+          readyTimeout: host.connectTimeoutS !== undefined ? host.connectTimeoutS * 1000 : options.connectTimeoutMs,
           // Three unanswered keepalives end the connection: a host whose link went down is
           // reported unreachable instead of holding the run. A keepalive every --timeout
           // seconds (at most 15): what is too slow to connect is too slow to answer.
@@ -255,7 +255,8 @@ function refusalMessage(verdict: Exclude<Verdict, { kind: 'known' }>, who: strin
  */
 function authMethods(host: Host, keys?: KeyRing): object[] {
   const methods: object[] = [];
-  if (process.env.SSH_AUTH_SOCK) methods.push({ type: 'agent', username: host.user, agent: process.env.SSH_AUTH_SOCK });
+  // IdentitiesOnly (ssh's config): the key files alone, as ssh would offer them.
+  if (process.env.SSH_AUTH_SOCK && !host.identitiesOnly) methods.push({ type: 'agent', username: host.user, agent: process.env.SSH_AUTH_SOCK });
   for (const file of keyFilesFor(host.privateKey)) {
     const opened = keys?.get(file);
     if (opened) methods.push({ type: 'publickey', username: host.user, key: opened.privateKey, passphrase: opened.passphrase });

@@ -16,7 +16,7 @@ const key = join(dir, 'id_deploy');
 writeFileSync(key, 'not a real key\n');
 writeFileSync(
   config,
-  `Host web*\n  HostName %h.example.org\n  User deploy\n  Port 2222\n  IdentityFile ${key}\n` +
+  `Host web*\n  HostName %h.example.org\n  User deploy\n  Port 2222\n  IdentityFile ${key}\n  IdentitiesOnly yes\n  ConnectTimeout 7\n` +
     `Host db1\n  ProxyJump bastion.example.org\n` +
     `Host *\n  User fallback\n`,
 );
@@ -27,6 +27,7 @@ describe('~/.ssh/config, through ssh -G', () => {
   it('fills in host name, user, port and key the inventory leaves open', () => {
     const [web1] = applySshConfig(hostsOf('web1\n'), config);
     assert.deepEqual([web1!.address, web1!.user, web1!.port, web1!.privateKey], ['web1.example.org', 'deploy', 2222, key]);
+    assert.deepEqual([web1!.identitiesOnly, web1!.connectTimeoutS], [true, 7]);
   });
   it('what the inventory says wins, as a command line wins over ssh’s config', () => {
     const [web2] = applySshConfig(hostsOf('web2 ansible_user=ops ansible_port=22\n'), config);
