@@ -6,8 +6,7 @@ import type { Host } from '../inventory/index.ts';
 import { KnownHosts } from '../transport/known-hosts.ts';
 import type { KeyRing } from '../transport/keys.ts';
 import type { RunControl } from './control.ts';
-import { execPrefix, ExecTransport } from '../transport/exec.ts';
-import { LocalTransport } from '../transport/local.ts';
+import { execPrefix, ExecTransport, localTransport } from '../transport/exec.ts';
 import { SshTransport } from '../transport/ssh.ts';
 import { UnreachableError, type Transport, type TransportStats } from '../transport/types.ts';
 
@@ -59,7 +58,7 @@ export async function forEachHost<T>(
   const transportFor = (host: Host, become: boolean): Transport => {
     const prefix = execPrefix(host.connection, host.address, host.exec);
     if (prefix) return new ExecTransport(host.name, prefix);
-    if (host.connection === 'local') return new LocalTransport(become);
+    if (host.connection === 'local') return localTransport(become);
     return new SshTransport(host, {
       knownHosts,
       acceptNewHostKeys: options.acceptNewHostKeys,

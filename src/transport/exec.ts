@@ -1,8 +1,9 @@
-// Hosts reached by a command on this machine instead of SSH: a Docker or Podman
-// container (`docker exec -i CONTAINER …`), or anything with a command prefix that runs
-// a program inside it (`kubectl exec -i POD --`, `nsenter -t PID -a`, `chroot DIR`,
-// `lxc exec NAME --`). Each script is one run of `PREFIX… timeout … /bin/sh -s TAG`
-// with the script on stdin: the same batching and reports as over SSH.
+// Hosts reached by a command on this machine instead of SSH: this machine itself (no
+// prefix, or `sudo -n`), a Docker or Podman container (`docker exec -i CONTAINER …`), or
+// anything with a command prefix that runs a program inside it (`kubectl exec -i POD
+// --`, `nsenter -t PID -a`, `chroot DIR`, `lxc exec NAME --`). Each script is one run of
+// `PREFIX… timeout … /bin/sh -s TAG` with the script on stdin: the same batching and
+// reports as over SSH.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import type { ShellText } from '../shell.ts';
 import { interruptCommand, limitedShell, newStats, UnreachableError, type RunOptions, type RunResult, type Transport } from './types.ts';
@@ -19,6 +20,8 @@ export class ExecTransport implements Transport {
   ) {}
 
   async connect(): Promise<void> {
+    // This machine (no prefix) is always there; anything else is asked once.
+    if (this.prefix.length === 0 || this.prefix[0] === 'sudo') return;
     const started = Date.now();
     const r = spawnSync(this.prefix[0]!, [...this.prefix.slice(1), '/bin/sh', '-c', 'true'], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout: 30_000 });
     this.stats.connectMs = Date.now() - started;
@@ -29,10 +32,12 @@ export class ExecTransport implements Transport {
   run(script: ShellText, options: RunOptions = {}): Promise<RunResult> {
     this.stats.roundTrips++;
     const tag = `tend-${Math.random().toString(16).slice(2, 18)}`;
-    const argv = [...this.prefix.slice(1), ...limitedShell(options.timeoutS ?? 0, tag).split(' ')];
+    const [command, ...argv] = [...this.prefix, ...limitedShell(options.timeoutS ?? 0, tag).split(' ')];
     return new Promise((resolve, reject) => {
       if (this.aborted) return reject(new Error('interrupted'));
-      const child = spawn(this.prefix[0]!, argv, { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+      // Its own process group: a Ctrl-C at the terminal reaches tend, which decides
+      // whether the script finishes (first Ctrl-C) or is interrupted (second).
+      const child = spawn(command!, argv, { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
       this.running.set(tag, child);
       const out: Buffer[] = [];
       const err: Buffer[] = [];
@@ -56,11 +61,17 @@ export class ExecTransport implements Transport {
     this.aborted = true;
     if (this.running.size === 0) return;
     // Inside the host, as over SSH: SIGINT to each script's `timeout`, which passes it on.
-    spawnSync(this.prefix[0]!, [...this.prefix.slice(1), '/bin/sh', '-c', interruptCommand([...this.running.keys()])], { stdio: 'ignore', timeout: 5000 });
+    const [command, ...argv] = [...this.prefix, '/bin/sh', '-c', interruptCommand([...this.running.keys()])];
+    spawnSync(command!, argv, { stdio: 'ignore', timeout: 5000 });
     for (const child of this.running.values()) child.kill('SIGINT');
   }
 
   async close(): Promise<void> {}
+}
+
+/** This machine: no prefix, or `sudo -n` to become root when we are not. */
+export function localTransport(become: boolean): ExecTransport {
+  return new ExecTransport('localhost', become && process.getuid?.() !== 0 ? ['sudo', '-n'] : []);
 }
 
 /** The command prefix for a host's connection type, or undefined for ssh/local. */
