@@ -2,7 +2,7 @@
 // tend's command line. `npm ci` builds dist/cli.js (one esbuild bundle: starts in about
 // half the time). When the sources are newer than the bundle (while developing), the
 // TypeScript runs directly through tsx instead, so a stale bundle never runs.
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -18,6 +18,8 @@ function newestSource(dir) {
 }
 
 function bundleIsFresh() {
+  // An installed package ships the bundle and no sources: the bundle is what runs.
+  if (!existsSync(join(root, 'src'))) return true;
   try {
     return statSync(bundle).mtimeMs >= Math.max(newestSource(join(root, 'src')), newestSource(join(root, 'tasks')));
   } catch {

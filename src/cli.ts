@@ -1,6 +1,7 @@
 // Argument parsing, and the only place that calls process.exit.
 import { Command, Option } from 'commander';
 import chalk from 'chalk';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { modules } from '../tasks/index.ts';
 import { commandFromArgs, isDestructive, renderAdhoc, runAdhoc } from './adhoc.ts';
@@ -16,6 +17,9 @@ import { closest } from './playbook/suggest.ts';
 import { describeModule, playbookJsonSchema } from './schema.ts';
 import { applySshConfig } from './transport/ssh-config.ts';
 
+// The package's version, read beside the bundle or the sources (both are one level down).
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
 const EXIT_CODES = `
 Exit status (a bitmask; codes combine by OR):
   0  in sync, or everything applied
@@ -27,6 +31,7 @@ Exit status (a bitmask; codes combine by OR):
 const program = new Command()
   .name('tend')
   .description('Idempotent server provisioning over SSH: read each host, plan the differences, apply only those.')
+  .version(VERSION)
   .addHelpText('after', EXIT_CODES)
   .showHelpAfterError()
   .configureOutput({ outputError: (s, write) => write(chalk.red(s)) })
