@@ -2,20 +2,20 @@
 import { Command, Option } from 'commander';
 import chalk from 'chalk';
 import { readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline/promises';
 import { modules } from '../tasks/index.ts';
-import { commandFromArgs, isDestructive, renderAdhoc, runAdhoc } from './adhoc.ts';
-import { becomePassword, knownHostsFiles, openKeys, sshConfigFile, knownVariables, parseExtraVars, positiveInt, useColour, type RunFlags } from './commands/options.ts';
+// Commands that contact hosts are loaded when they run: SSH and the live view cost
+// start-up time that validate, inventory and schema do not need.
+import { knownVariables, parseExtraVars } from './commands/options.ts';
 import { runInventory } from './commands/inventory.ts';
-import { runPlaybook, type PlaybookFlags } from './commands/playbook.ts';
-import { runSmoke, type SmokeFlags } from './commands/smoke.ts';
+import type { PlaybookFlags } from './commands/playbook.ts';
+import type { AdhocFlags } from './commands/run-command.ts';
+import type { SmokeFlags } from './commands/smoke.ts';
 import { InputError, InputErrors, throwIfAny } from './errors.ts';
-import { checkKeyFiles, loadInventory, selectHosts } from './inventory/index.ts';
+import { checkKeyFiles, loadInventory } from './inventory/index.ts';
 import { loadPlaybook } from './playbook/load.ts';
 import { undefinedVariableErrors } from './playbook/variables.ts';
 import { closest } from './playbook/suggest.ts';
 import { describeModule, playbookJsonSchema } from './schema.ts';
-import { applySshConfig } from './transport/ssh-config.ts';
 
 // The package's version, read beside the bundle or the sources (both are one level down).
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -69,11 +69,13 @@ function collect(value: string, previous: string[]): string[] {
 addRunOptions(program.command('apply').description('apply the playbook: change what differs'))
   .option('--detailed-exitcode', 'exit 2 when something changed (for CI gates)')
   .action(async (playbook: string, flags: PlaybookFlags) => {
+    const { runPlaybook } = await import('./commands/playbook.ts');
     process.exitCode = await runPlaybook(playbook, flags, false);
   });
 
 addRunOptions(program.command('check').description('check mode: read every host, report what would change, change nothing')).action(
   async (playbook: string, flags: PlaybookFlags) => {
+    const { runPlaybook } = await import('./commands/playbook.ts');
     process.exitCode = await runPlaybook(playbook, flags, true);
   },
 );
@@ -94,6 +96,7 @@ program
     }
     console.log(`${playbookFile}: valid${flags.inventory ? ` with ${flags.inventory}` : ' (variables from an inventory not checked: give -i)'}`);
   });
+
 addConnectionOptions(
   program
     .command('run')
@@ -104,43 +107,11 @@ addConnectionOptions(
   .option('-y, --yes', 'run a destructive command (postsuper -d, rm, reboot…) without asking')
   .option('--become', 'run through sudo -n when the user is not root')
   .addHelpText('after', '\nExit status: 0 every host exited 0 · 1 some command failed · 4 some host unreachable · 8 bad input')
-  .action(async (words: string[], flags: RunFlags & { listHosts?: boolean; yes?: boolean; become?: boolean }) => {
-    useColour(flags);
-    const hosts = applySshConfig(selectHosts(loadInventory(flags.inventory), flags.limit), sshConfigFile(flags));
-    checkKeyFiles(hosts);
-    const keys = await openKeys(hosts, flags);
-    if (flags.listHosts) {
-      console.log(`${hosts.length} host(s):`);
-      for (const h of hosts) console.log(`  ${h.name}  ${h.user}@${h.address}:${h.port}`);
-      return;
-    }
-    const command = commandFromArgs(words);
-    if (isDestructive(command.text) && !flags.yes && !(await confirm(`Run '${command.text}' on ${hosts.length} host(s)? [y/N] `))) {
-      throw new InputError(`'${command.text}' looks destructive: refusing without --yes (or a 'y' on a terminal)`);
-    }
-    const results = await runAdhoc(hosts, command, {
-      forks: positiveInt(flags.forks, '--forks'),
-      knownHostsFiles: knownHostsFiles(flags),
-      acceptNewHostKeys: flags.acceptNewHostKeys === true,
-      connectTimeoutMs: positiveInt(flags.timeout, '--timeout') * 1000,
-      become: flags.become === true,
-      becomePassword: await becomePassword(flags),
-      keys,
-    });
-    console.log(renderAdhoc(results).join('\n'));
-    let code = 0;
-    if (results.some((r) => r.unreachable)) code |= 4;
-    if (results.some((r) => (r.code !== null && r.code !== 0) || (r.error !== undefined && !r.unreachable))) code |= 1;
-    process.exitCode = code;
+  .action(async (words: string[], flags: AdhocFlags) => {
+    const { runCommand } = await import('./commands/run-command.ts');
+    process.exitCode = await runCommand(words, flags);
   });
 
-async function confirm(question: string): Promise<boolean> {
-  if (!process.stdin.isTTY) return false;
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  const answer = await rl.question(question);
-  rl.close();
-  return /^y(es)?$/i.test(answer.trim());
-}
 
 program
   .command('smoke')
@@ -159,6 +130,7 @@ program
   .option('--no-color', 'plain output without colours (NO_COLOR is honoured too)')
   .addHelpText('after', '\nExit status: 0 all passed · 1 a step failed · 4 a container unreachable · 8 bad input · 16 not idempotent (a second apply or check found changes) · 130 interrupted')
   .action(async (playbook: string, flags: SmokeFlags) => {
+    const { runSmoke } = await import('./commands/smoke.ts');
     process.exitCode = await runSmoke(playbook, flags);
   });
 

@@ -1,13 +1,10 @@
 // What the commands that contact hosts share: their flags, and reading them.
 import chalk from 'chalk';
-import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../errors.ts';
 import type { Host } from '../inventory/index.ts';
 import { CONNECTION_VARIABLES } from '../inventory/model.ts';
-import { keyFilesFor, KeyRing } from '../transport/keys.ts';
-import { userSshConfig } from '../transport/ssh-config.ts';
 import { emptyVars, mergeVars } from '../vars.ts';
 import { YamlSource } from '../yaml-source.ts';
 
@@ -86,23 +83,7 @@ export async function becomePassword(flags: { askBecomePass?: boolean; becomePas
   return askHidden('BECOME password: ');
 }
 
-/**
- * The key files the hosts will log in with, opened before any is contacted: a
- * passphrase comes from --key-passphrase-env, or is asked once per file at a terminal.
- */
-export async function openKeys(hosts: readonly Host[], flags: { keyPassphraseEnv?: string }): Promise<KeyRing> {
-  let passphrase: string | undefined;
-  if (flags.keyPassphraseEnv !== undefined) {
-    passphrase = process.env[flags.keyPassphraseEnv];
-    if (passphrase === undefined) throw new InputError(`--key-passphrase-env ${flags.keyPassphraseEnv}: no such environment variable`);
-  }
-  const ask = process.stdin.isTTY ? (file: string) => askHidden(`Passphrase for ${file}: `) : undefined;
-  const ring = new KeyRing({ ...(passphrase === undefined ? {} : { passphrase }), ...(ask ? { ask } : {}) });
-  await ring.open(new Set(hosts.filter((h) => h.connection === 'ssh').flatMap((h) => keyFilesFor(h.privateKey))));
-  return ring;
-}
-
-function askHidden(question: string): Promise<string> {
+export function askHidden(question: string): Promise<string> {
   return new Promise((resolve) => {
     process.stderr.write(question);
     const stdin = process.stdin;
@@ -137,17 +118,6 @@ export function refuseConnectionExtraVars(extraVars: Record<string, unknown>): v
   if (given.length > 0) {
     throw new InputError(`-e ${given.join(', ')}: connection settings are read from the inventory only; set them there (all: vars: or a group's vars)`);
   }
-}
-
-/** --ssh-config, checked readable; else the user's own config, if any. */
-export function sshConfigFile(flags: { sshConfig?: string }): string | undefined {
-  if (flags.sshConfig === undefined) return userSshConfig();
-  try {
-    readFileSync(flags.sshConfig);
-  } catch (e) {
-    throw new InputError(`--ssh-config ${flags.sshConfig}: cannot read it (${(e as NodeJS.ErrnoException).code ?? e})`);
-  }
-  return flags.sshConfig;
 }
 
 export function knownHostsFiles(flags: { knownHosts: string[] }): string[] {

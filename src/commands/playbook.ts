@@ -19,7 +19,8 @@ import { jsonReport } from '../report/json.ts';
 import { liveReporter } from '../report/live.ts';
 import { plainReporter } from '../report/plain.ts';
 import { renderChanges, renderRecap, renderStats } from '../report/recap.ts';
-import { becomePassword, knownHostsFiles, openKeys, sshConfigFile, knownVariables, refuseConnectionExtraVars, parseExtraVars, positiveInt, useColour, type RunFlags } from './options.ts';
+import { openKeys, sshConfigFile } from './connect-options.ts';
+import { becomePassword, knownHostsFiles, knownVariables, refuseConnectionExtraVars, parseExtraVars, positiveInt, useColour, type RunFlags } from './options.ts';
 
 export interface PlaybookFlags extends RunFlags {
   detailedExitcode?: boolean;

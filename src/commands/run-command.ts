@@ -1,0 +1,49 @@
+// tend run: one command on every selected host, in parallel; identical outputs grouped.
+import { createInterface } from 'node:readline/promises';
+import { commandFromArgs, isDestructive, renderAdhoc, runAdhoc } from '../adhoc.ts';
+import { InputError } from '../errors.ts';
+import { checkKeyFiles, loadInventory, selectHosts } from '../inventory/index.ts';
+import { applySshConfig } from '../transport/ssh-config.ts';
+import { openKeys, sshConfigFile } from './connect-options.ts';
+import { becomePassword, knownHostsFiles, positiveInt, useColour, type RunFlags } from './options.ts';
+
+export type AdhocFlags = RunFlags & { listHosts?: boolean; yes?: boolean; become?: boolean };
+
+/** Runs the command; returns the exit status. */
+export async function runCommand(words: string[], flags: AdhocFlags): Promise<number> {
+  useColour(flags);
+  const hosts = applySshConfig(selectHosts(loadInventory(flags.inventory), flags.limit), sshConfigFile(flags));
+  checkKeyFiles(hosts);
+  const keys = await openKeys(hosts, flags);
+  if (flags.listHosts) {
+    console.log(`${hosts.length} host(s):`);
+    for (const h of hosts) console.log(`  ${h.name}  ${h.user}@${h.address}:${h.port}`);
+    return 0;
+  }
+  const command = commandFromArgs(words);
+  if (isDestructive(command.text) && !flags.yes && !(await confirm(`Run '${command.text}' on ${hosts.length} host(s)? [y/N] `))) {
+    throw new InputError(`'${command.text}' looks destructive: refusing without --yes (or a 'y' on a terminal)`);
+  }
+  const results = await runAdhoc(hosts, command, {
+    forks: positiveInt(flags.forks, '--forks'),
+    knownHostsFiles: knownHostsFiles(flags),
+    acceptNewHostKeys: flags.acceptNewHostKeys === true,
+    connectTimeoutMs: positiveInt(flags.timeout, '--timeout') * 1000,
+    become: flags.become === true,
+    becomePassword: await becomePassword(flags),
+    keys,
+  });
+  console.log(renderAdhoc(results).join('\n'));
+  let code = 0;
+  if (results.some((r) => r.unreachable)) code |= 4;
+  if (results.some((r) => (r.code !== null && r.code !== 0) || (r.error !== undefined && !r.unreachable))) code |= 1;
+  return code;
+}
+
+async function confirm(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) return false;
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  const answer = await rl.question(question);
+  rl.close();
+  return /^y(es)?$/i.test(answer.trim());
+}
