@@ -59,6 +59,7 @@ function addRunOptions(cmd: Command): Command {
     .option('--json <file>', "write the run's report as JSON (schema/report.schema.json); '-' for stdout")
     .option('--stats', 'round trips, bytes, connect and task times per host in the recap')
     .option('--task-timeout <seconds>', "seconds a task's commands may run (a task's timeout: overrides; 0: no limit)", '3600')
+    .option('--shard <K/N|auto>', 'work on shard K of N of the selected hosts (by a hash of their names); auto: from the CI environment')
     .addHelpText('after', EXIT_CODES);
 }
 
@@ -132,6 +133,19 @@ program
   .action(async (playbook: string, flags: SmokeFlags) => {
     const { runSmoke } = await import('./commands/smoke.ts');
     process.exitCode = await runSmoke(playbook, flags);
+  });
+
+const report = program.command('report').description('work with saved JSON reports');
+report
+  .command('merge')
+  .description('merge the JSON reports of a fleet’s shards (--shard K/N) into one recap and one exit code')
+  .argument('<reports...>', 'JSON reports written by --json')
+  .option('--json <file>', "write the merged report as JSON; '-' for stdout")
+  .option('--no-color', 'plain output without colours (NO_COLOR is honoured too)')
+  .action(async (files: string[], flags: { json?: string; color: boolean }) => {
+    if (!flags.color || process.env.NO_COLOR) chalk.level = 0;
+    const { mergeReports } = await import('./commands/report-merge.ts');
+    process.exitCode = mergeReports(files, flags.json);
   });
 
 program

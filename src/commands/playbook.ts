@@ -10,6 +10,7 @@ import { modules } from '../../tasks/index.ts';
 import { RunControl } from '../engine/control.ts';
 import { exitCode } from '../engine/results.ts';
 import { runFleet, type RunEvents } from '../engine/run.ts';
+import { inShard, parseShard } from '../engine/shard.ts';
 import { applySshConfig } from '../transport/ssh-config.ts';
 import { InputError, throwIfAny } from '../errors.ts';
 import { checkKeyFiles, loadInventory, selectHosts, type Host } from '../inventory/index.ts';
@@ -23,6 +24,7 @@ import { openKeys, sshConfigFile } from './connect-options.ts';
 import { becomePassword, knownHostsFiles, knownVariables, refuseConnectionExtraVars, parseExtraVars, positiveInt, useColour, type RunFlags } from './options.ts';
 
 export interface PlaybookFlags extends RunFlags {
+  shard?: string;
   detailedExitcode?: boolean;
   taskTimeout: string;
 }
@@ -39,10 +41,11 @@ export async function runPlaybook(playbookFile: string, flags: PlaybookFlags, ch
   const forks = positiveInt(flags.forks, '--forks');
   const timeout = positiveInt(flags.timeout, '--timeout');
   const taskTimeoutS = flags.taskTimeout === '0' ? 0 : positiveInt(flags.taskTimeout, '--task-timeout');
+  const shard = parseShard(flags.shard);
   const password = await becomePassword(flags);
   const work = new Map<Host, Play[]>();
   for (const play of playbook.plays) {
-    for (const host of selectHosts(inventory, flags.limit, play.hosts)) {
+    for (const host of inShard(selectHosts(inventory, flags.limit, play.hosts), shard)) {
       work.set(host, [...(work.get(host) ?? []), play]);
     }
   }
@@ -54,9 +57,13 @@ export async function runPlaybook(playbookFile: string, flags: PlaybookFlags, ch
   for (const [host, plays] of reachable) work.set(host, plays);
   checkKeyFiles([...work.keys()]);
   const keys = await openKeys([...work.keys()], flags);
-  if (work.size === 0 && flags.limit !== undefined) {
+  if (work.size === 0 && flags.limit !== undefined && !shard) {
     // A --limit that selects nothing is a mistake to report, not a run that passes.
     throw new InputError(`--limit ${flags.limit} matches none of the plays' hosts in ${flags.inventory}`);
+  }
+  if (work.size === 0 && shard) {
+    console.error(`tend: shard ${shard.index}/${shard.total} holds none of the selected hosts`);
+    return 0;
   }
   if (work.size === 0) {
     console.error(`tend: no host of ${flags.inventory} matches the plays' hosts${flags.limit ? ` and --limit ${flags.limit}` : ''}`);
@@ -117,7 +124,7 @@ export async function runPlaybook(playbookFile: string, flags: PlaybookFlags, ch
   if (changes.length > 0) say(['', chalk.bold(check ? 'DIFFERENCES' : 'CHANGES'), ...changes].join('\n'));
   say(['', ...renderRecap(result), ...(flags.stats ? ['', ...renderStats(result)] : [])].join('\n'));
   if (flags.json !== undefined) {
-    const report = `${JSON.stringify(jsonReport(result, { playbook: playbookFile, inventory: flags.inventory, limit: flags.limit, startedAt }), null, 2)}\n`;
+    const report = `${JSON.stringify(jsonReport(result, { playbook: playbookFile, inventory: flags.inventory, limit: flags.limit, startedAt, ...(shard ? { shard: `${shard.index}/${shard.total}` } : {}) }), null, 2)}\n`;
     if (flags.json === '-') process.stdout.write(report);
     else writeReportFile(flags.json, report);
   }

@@ -8,6 +8,8 @@ export interface ReportMeta {
   playbook: string;
   inventory: string;
   limit?: string;
+  /** `K/N` when the run was one shard of the fleet. */
+  shard?: string;
   startedAt: Date;
 }
 
@@ -64,6 +66,7 @@ export function jsonReport(run: RunResult, meta: ReportMeta) {
     playbook: meta.playbook,
     inventory: meta.inventory,
     ...(meta.limit !== undefined ? { limit: meta.limit } : {}),
+    ...(meta.shard !== undefined ? { shard: meta.shard } : {}),
     startedAt: meta.startedAt.toISOString(),
     ...(run.interrupted ? { interrupted: true } : {}),
     durationMs: run.durationMs,
