@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { modules } from '../tasks/index.ts';
 // Commands that contact hosts are loaded when they run: SSH and the live view cost
 // start-up time that validate, inventory and schema do not need.
-import { knownVariables, parseExtraVars } from './commands/options.ts';
+import { knownVariables, parseExtraVars, useColour } from './commands/options.ts';
 import { runInventory } from './commands/inventory.ts';
 import type { PlaybookFlags } from './commands/playbook.ts';
 import type { AdhocFlags } from './commands/run-command.ts';
@@ -143,7 +143,7 @@ report
   .option('--json <file>', "write the merged report as JSON; '-' for stdout")
   .option('--no-color', 'plain output without colours (NO_COLOR is honoured too)')
   .action(async (files: string[], flags: { json?: string; color: boolean }) => {
-    if (!flags.color || process.env.NO_COLOR) chalk.level = 0;
+    useColour(flags);
     const { mergeReports } = await import('./commands/report-merge.ts');
     process.exitCode = mergeReports(files, flags.json);
   });

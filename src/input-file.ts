@@ -27,10 +27,7 @@ export function readInputFile(file: string, what: string): string {
 }
 
 /** UTF-8 text without its byte-order mark; an invalid byte is an error at its position. */
-export function decodeText(file: string, bytes: Buffer): string {
-  if (bytes.length > MAX_INPUT_BYTES) {
-    throw new InputError(`${file} is larger than ${MAX_INPUT_BYTES / 1048576} MB`, { file, line: 1, col: 1 });
-  }
+function decodeText(file: string, bytes: Buffer): string {
   const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   const body = bytes.subarray(start);
   try {

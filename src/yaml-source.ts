@@ -2,7 +2,7 @@
 // error, an unknown module, an undefined variable) can point at its line and column.
 import { CST, isMap, isSeq, LineCounter, Parser, parseDocument, visit, type Document, type Node } from 'yaml';
 import { InputError, type SourceLocation } from './errors.ts';
-import { MAX_INPUT_BYTES, readInputFile } from './input-file.ts';
+import { readInputFile } from './input-file.ts';
 
 /** Aliases may repeat a node; past this many nodes the document is refused (alias bombs). */
 const MAX_ALIAS_COUNT = 1000;
@@ -20,7 +20,6 @@ export class YamlSource {
   /** With `yaml11`, scalars are read by YAML 1.1 rules, as PyYAML (and so Ansible) reads them. */
   static load(file: string, text?: string, options: { yaml11?: boolean } = {}): YamlSource {
     const source = text === undefined ? readInputFile(file, 'file') : text.replace(/^\uFEFF/, '');
-    if (source.length > MAX_INPUT_BYTES) throw new InputError(`larger than ${MAX_INPUT_BYTES / 1048576} MB`, { file, line: 1, col: 1 });
     const lineCounter = new LineCounter();
     const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true, ...(options.yaml11 ? { version: '1.1' as const } : {}) });
     const first = doc.errors[0];

@@ -150,6 +150,8 @@ true`,
       }
     }
     const commands: ShellText[] = [];
+    // Another apt (unattended-upgrades on a fresh machine) holding the lock is waited for.
+    const lockWait = sh`-o DPkg::Lock::Timeout=${p.lock_timeout}`;
     if (state.interrupted || state.halfDone.size > 0) {
       // Repaired first, whatever the task asks: apt refuses to work until it is. Packages
       // whose unpacking was cut short need their files again (reinstall); the rest only
@@ -164,7 +166,7 @@ true`,
       else {
         // dpkg cannot configure what depends on a package missing its files: the first
         // pass may fail, the reinstall mends it, the second pass must succeed.
-        commands.push(detached(sh`{ ${configure}; true; } && ${APT_ENV} apt-get install --reinstall -y -q -o DPkg::Lock::Timeout=${p.lock_timeout} ${KEEP_CONFIG} ${reinstall} && ${configure}`));
+        commands.push(detached(sh`{ ${configure}; true; } && ${APT_ENV} apt-get install --reinstall -y -q ${lockWait} ${KEEP_CONFIG} ${reinstall} && ${configure}`));
       }
     }
     const stale = state.cacheAge > p.cache_valid_time;
@@ -173,15 +175,15 @@ true`,
     if (p.update_cache && stale && (toInstall.length > 0 || p.state === 'latest')) {
       const age = Number.isFinite(state.cacheAge) ? `${state.cacheAge}s old` : 'never refreshed';
       if (toInstall.length === 0) changes.unshift({ subject: 'apt cache', kind: 'run', reason: `refresh (${age})` });
-      commands.push(sh`apt-get update -q -o DPkg::Lock::Timeout=${p.lock_timeout} && mkdir -p /var/lib/apt/periodic && touch ${STAMP}`);
+      commands.push(sh`apt-get update -q ${lockWait} && mkdir -p /var/lib/apt/periodic && touch ${STAMP}`);
     }
     if (toInstall.length > 0) {
       const recommends = p.install_recommends ? sh`` : sh`--no-install-recommends`;
-      commands.push(detached(sh`${APT_ENV} apt-get install -y -q -o DPkg::Lock::Timeout=${p.lock_timeout} ${KEEP_CONFIG} ${recommends} ${toInstall}`));
+      commands.push(detached(sh`${APT_ENV} apt-get install -y -q ${lockWait} ${KEEP_CONFIG} ${recommends} ${toInstall}`));
     }
     if (toRemove.length > 0) {
       const purge = p.purge ? sh`--purge` : sh``;
-      commands.push(detached(sh`${APT_ENV} apt-get remove -y -q -o DPkg::Lock::Timeout=${p.lock_timeout} ${purge} ${toRemove}`));
+      commands.push(detached(sh`${APT_ENV} apt-get remove -y -q ${lockWait} ${purge} ${toRemove}`));
     }
     return { changes, commands };
   },

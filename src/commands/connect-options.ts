@@ -5,19 +5,27 @@ import { readFileSync } from 'node:fs';
 import { InputError } from '../errors.ts';
 import type { Host } from '../inventory/index.ts';
 import { keyFilesFor, KeyRing } from '../transport/keys.ts';
-import { userSshConfig } from '../transport/ssh-config.ts';
-import { askHidden } from './options.ts';
+import { applySshConfig, userSshConfig } from '../transport/ssh-config.ts';
+import { checkKeyFiles } from '../inventory/index.ts';
+import { askHidden, secretFromEnv } from './options.ts';
+
+/**
+ * Hosts as they will be contacted, in the same order: what ssh's config adds (alias host
+ * names, users, ports, keys, jumps), key files checked and opened. Before any host is
+ * contacted, so each mistake is an input error.
+ */
+export async function prepareHosts(selected: readonly Host[], flags: { sshConfig?: string; keyPassphraseEnv?: string }): Promise<{ hosts: Host[]; keys: KeyRing }> {
+  const hosts = applySshConfig(selected, sshConfigFile(flags));
+  checkKeyFiles(hosts);
+  return { hosts, keys: await openKeys(hosts, flags) };
+}
 
 /**
  * The key files the hosts will log in with, opened before any is contacted: a
  * passphrase comes from --key-passphrase-env, or is asked once per file at a terminal.
  */
 export async function openKeys(hosts: readonly Host[], flags: { keyPassphraseEnv?: string }): Promise<KeyRing> {
-  let passphrase: string | undefined;
-  if (flags.keyPassphraseEnv !== undefined) {
-    passphrase = process.env[flags.keyPassphraseEnv];
-    if (passphrase === undefined) throw new InputError(`--key-passphrase-env ${flags.keyPassphraseEnv}: no such environment variable`);
-  }
+  const passphrase = flags.keyPassphraseEnv === undefined ? undefined : secretFromEnv('--key-passphrase-env', flags.keyPassphraseEnv);
   const ask = process.stdin.isTTY ? (file: string) => askHidden(`Passphrase for ${file}: `) : undefined;
   const ring = new KeyRing({ ...(passphrase === undefined ? {} : { passphrase }), ...(ask ? { ask } : {}) });
   await ring.open(new Set(hosts.filter((h) => h.connection === 'ssh').flatMap((h) => keyFilesFor(h.privateKey))));

@@ -73,14 +73,20 @@ export function positiveInt(v: string, what: string): number {
  */
 export async function becomePassword(flags: { askBecomePass?: boolean; becomePassEnv?: string }): Promise<string | undefined> {
   if (flags.becomePassEnv !== undefined) {
-    const value = process.env[flags.becomePassEnv];
-    if (value === undefined) throw new InputError(`--become-pass-env ${flags.becomePassEnv}: no such environment variable`);
+    const value = secretFromEnv('--become-pass-env', flags.becomePassEnv);
     if (/[\n\r\0]/.test(value)) throw new InputError(`--become-pass-env ${flags.becomePassEnv}: a password is one line`);
     return value;
   }
   if (!flags.askBecomePass) return undefined;
   if (!process.stdin.isTTY) throw new InputError('--ask-become-pass needs a terminal; use --become-pass-env NAME instead');
   return askHidden('BECOME password: ');
+}
+
+/** A secret from the environment variable an option names (never from argv). */
+export function secretFromEnv(option: string, name: string): string {
+  const value = process.env[name];
+  if (value === undefined) throw new InputError(`${option} ${name}: no such environment variable`);
+  return value;
 }
 
 export function askHidden(question: string): Promise<string> {

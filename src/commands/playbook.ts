@@ -11,16 +11,15 @@ import { RunControl } from '../engine/control.ts';
 import { exitCode } from '../engine/results.ts';
 import { runFleet, type RunEvents } from '../engine/run.ts';
 import { inShard, parseShard } from '../engine/shard.ts';
-import { applySshConfig } from '../transport/ssh-config.ts';
 import { InputError, throwIfAny } from '../errors.ts';
-import { checkKeyFiles, loadInventory, selectHosts, type Host } from '../inventory/index.ts';
+import { loadInventory, selectHosts, type Host } from '../inventory/index.ts';
 import { loadPlaybook, type Play } from '../playbook/load.ts';
 import { undefinedVariableErrors } from '../playbook/variables.ts';
 import { jsonReport } from '../report/json.ts';
 import { liveReporter } from '../report/live.ts';
 import { plainReporter } from '../report/plain.ts';
 import { renderChanges, renderRecap, renderStats } from '../report/recap.ts';
-import { openKeys, sshConfigFile } from './connect-options.ts';
+import { prepareHosts } from './connect-options.ts';
 import { becomePassword, knownHostsFiles, knownVariables, refuseConnectionExtraVars, parseExtraVars, positiveInt, useColour, type RunFlags } from './options.ts';
 
 export interface PlaybookFlags extends RunFlags {
@@ -43,20 +42,16 @@ export async function runPlaybook(playbookFile: string, flags: PlaybookFlags, ch
   const taskTimeoutS = flags.taskTimeout === '0' ? 0 : positiveInt(flags.taskTimeout, '--task-timeout');
   const shard = parseShard(flags.shard);
   const password = await becomePassword(flags);
-  const work = new Map<Host, Play[]>();
+  const selected = new Map<Host, Play[]>();
   for (const play of playbook.plays) {
     for (const host of inShard(selectHosts(inventory, flags.limit, play.hosts), shard)) {
-      work.set(host, [...(work.get(host) ?? []), play]);
+      selected.set(host, [...(selected.get(host) ?? []), play]);
     }
   }
-  throwIfAny(undefinedVariableErrors(playbook, knownVariables([...work.keys()], extraVars)));
-  // What ~/.ssh/config adds (alias host names, users, ports, keys), as ssh would.
-  const configured = applySshConfig([...work.keys()], sshConfigFile(flags));
-  const reachable = new Map<Host, Play[]>([...work.values()].map((plays, i) => [configured[i]!, plays]));
-  work.clear();
-  for (const [host, plays] of reachable) work.set(host, plays);
-  checkKeyFiles([...work.keys()]);
-  const keys = await openKeys([...work.keys()], flags);
+  throwIfAny(undefinedVariableErrors(playbook, knownVariables([...selected.keys()], extraVars)));
+  const { hosts, keys } = await prepareHosts([...selected.keys()], flags);
+  const plays = [...selected.values()];
+  const work = new Map<Host, Play[]>(hosts.map((host, i) => [host, plays[i]!]));
   if (work.size === 0 && flags.limit !== undefined && !shard) {
     // A --limit that selects nothing is a mistake to report, not a run that passes.
     throw new InputError(`--limit ${flags.limit} matches none of the plays' hosts in ${flags.inventory}`);

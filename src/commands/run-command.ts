@@ -2,9 +2,8 @@
 import { createInterface } from 'node:readline/promises';
 import { commandFromArgs, isDestructive, renderAdhoc, runAdhoc } from '../adhoc.ts';
 import { InputError } from '../errors.ts';
-import { checkKeyFiles, loadInventory, selectHosts } from '../inventory/index.ts';
-import { applySshConfig } from '../transport/ssh-config.ts';
-import { openKeys, sshConfigFile } from './connect-options.ts';
+import { loadInventory, selectHosts } from '../inventory/index.ts';
+import { prepareHosts } from './connect-options.ts';
 import { becomePassword, knownHostsFiles, positiveInt, useColour, type RunFlags } from './options.ts';
 
 export type AdhocFlags = RunFlags & { listHosts?: boolean; yes?: boolean; become?: boolean };
@@ -12,9 +11,7 @@ export type AdhocFlags = RunFlags & { listHosts?: boolean; yes?: boolean; become
 /** Runs the command; returns the exit status. */
 export async function runCommand(words: string[], flags: AdhocFlags): Promise<number> {
   useColour(flags);
-  const hosts = applySshConfig(selectHosts(loadInventory(flags.inventory), flags.limit), sshConfigFile(flags));
-  checkKeyFiles(hosts);
-  const keys = await openKeys(hosts, flags);
+  const { hosts, keys } = await prepareHosts(selectHosts(loadInventory(flags.inventory), flags.limit), flags);
   if (flags.listHosts) {
     console.log(`${hosts.length} host(s):`);
     for (const h of hosts) console.log(`  ${h.name}  ${h.user}@${h.address}:${h.port}`);

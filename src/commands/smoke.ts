@@ -21,7 +21,7 @@ import { buildInventory, type Host } from '../inventory/model.ts';
 import { loadPlaybook, type Play } from '../playbook/load.ts';
 import { undefinedVariableErrors } from '../playbook/variables.ts';
 import { sh } from '../shell.ts';
-import { knownVariables, parseExtraVars, positiveInt, refuseConnectionExtraVars } from './options.ts';
+import { knownVariables, parseExtraVars, positiveInt, refuseConnectionExtraVars, useColour } from './options.ts';
 import { writeReportFile } from './playbook.ts';
 
 export const NOT_IDEMPOTENT = 16;
@@ -64,7 +64,7 @@ function pickEngine(asked?: string): string {
 }
 
 export async function runSmoke(playbookFile: string, flags: SmokeFlags): Promise<number> {
-  if (!flags.color || process.env.NO_COLOR) chalk.level = 0;
+  useColour(flags);
   const playbook = loadPlaybook(playbookFile, modules);
   const extraVars = parseExtraVars(flags.extraVars);
   refuseConnectionExtraVars(extraVars);
@@ -107,24 +107,35 @@ export async function runSmoke(playbookFile: string, flags: SmokeFlags): Promise
 
     const options = { forks: count, knownHostsFiles: [], acceptNewHostKeys: false, connectTimeoutMs: 30_000, extraVars, taskTimeoutS, control };
     const quiet: RunEvents = { hostStarted() {}, taskStarted() {}, taskDone() {}, hostDone() {} };
-    const step = async (name: StepName, check: boolean, judge: (r: RunResult, host: string) => string | undefined) => {
-      const begin = Date.now();
-      const runResult = await runFleet(work, { ...options, check }, quiet);
+    /** The hosts every step so far passed on: the next step runs on them only. */
+    const passing = () => hosts.filter((h) => results.find((r) => r.host === h.name)!.steps.every((st) => st.status === 'passed'));
+    /**
+     * Records a step on every host: skipped where an earlier one did not pass, else
+     * passed or failed with why (and the exit bit that failure sets).
+     */
+    const record = (name: StepName, begin: number, ran: readonly Host[], outcome: (host: string) => { failure?: string; bit: number }) => {
       for (const entry of results) {
-        const prior = entry.steps.at(-1);
-        if (prior && prior.status !== 'passed') {
+        if (!ran.some((h) => h.name === entry.host)) {
           entry.steps.push({ name, status: 'skipped', durationMs: 0 });
           continue;
         }
-        const h = runResult.hosts.find((x) => x.host === entry.host)!;
-        const failure =
-          h.status === 'failed' || h.status === 'unreachable' || h.status === 'interrupted'
-            ? `${h.status}: ${h.tasks.find((t) => t.status === 'failed')?.error ?? h.error ?? ''}`.trim()
-            : judge(runResult, entry.host);
+        const { failure, bit } = outcome(entry.host);
         entry.steps.push({ name, status: failure ? 'failed' : 'passed', durationMs: Date.now() - begin, ...(failure ? { detail: failure } : {}) });
-        if (failure) code |= h.status === 'unreachable' ? 4 : name === 'idempotence' || name === 'check' ? NOT_IDEMPOTENT : 1;
+        if (failure) code |= bit;
       }
-      return runResult;
+    };
+    const step = async (name: StepName, check: boolean, judge: (r: RunResult, host: string) => string | undefined) => {
+      const begin = Date.now();
+      const ran = passing();
+      const runResult = await runFleet(new Map(ran.map((h) => [h, work.get(h)!])), { ...options, check }, quiet);
+      record(name, begin, ran, (host) => {
+        const h = runResult.hosts.find((x) => x.host === host)!;
+        if (h.status === 'failed' || h.status === 'unreachable' || h.status === 'interrupted') {
+          const why = `${h.status}: ${h.tasks.find((t) => t.status === 'failed')?.error ?? h.error ?? ''}`.trim();
+          return { failure: why, bit: h.status === 'unreachable' ? 4 : 1 };
+        }
+        return { failure: judge(runResult, host), bit: NOT_IDEMPOTENT };
+      });
     };
     const changedTasks = (r: RunResult, host: string) => {
       const changed = r.hosts.find((x) => x.host === host)!.tasks.filter((t) => isChange(t.status));
@@ -136,24 +147,18 @@ export async function runSmoke(playbookFile: string, flags: SmokeFlags): Promise
     if (!interrupted) {
       const commands = [...playbook.plays.flatMap((p) => p.verify), ...flags.verify];
       const begin = Date.now();
-      const outcomes = await forEachHost(hosts, { ...options, become: () => false }, async (_h, transport) => {
+      const ran = passing();
+      const outcomes = await forEachHost(ran, { ...options, become: () => false }, async (_h, transport) => {
         for (const command of commands) {
           const r = await transport.run(sh`sh -c ${command}`, { timeoutS: taskTimeoutS });
           if (r.code !== 0) return `'${command}' exited ${r.code}: ${`${r.stderr}${r.stdout}`.trim().split('\n').slice(-5).join(' / ')}`;
         }
         return undefined;
       });
-      for (const entry of results) {
-        const prior = entry.steps.at(-1);
-        if (prior && prior.status !== 'passed') {
-          entry.steps.push({ name: 'verify', status: 'skipped', durationMs: 0 });
-          continue;
-        }
-        const o = outcomes.find((x) => x.host.name === entry.host)!;
-        const failure = o.error?.message ?? o.value;
-        entry.steps.push({ name: 'verify', status: failure ? 'failed' : 'passed', durationMs: Date.now() - begin, ...(failure ? { detail: failure } : {}) });
-        if (failure) code |= 1;
-      }
+      record('verify', begin, ran, (host) => {
+        const o = outcomes.find((x) => x.host.name === host)!;
+        return { failure: o.error?.message ?? o.value, bit: 1 };
+      });
     }
   } finally {
     process.off('SIGINT', onSignal);

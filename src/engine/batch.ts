@@ -5,7 +5,7 @@
 // no wc, no cat — since a converged host's whole run is this one script.
 import { randomBytes } from 'node:crypto';
 import { lines, sh, ShellText } from '../shell.ts';
-import type { Probed } from './task.ts';
+import { probedFrom, type Probed } from './task.ts';
 
 export interface ProbeBatch {
   script: ShellText;
@@ -48,12 +48,12 @@ if [ -s "$__t/e" ]; then printf '%s\\n' '${mark} ${i} err'; cat "$__t/e"; printf
     let next = 0;
     return snippets.map((group) => {
       const outs = framed.slice(next, (next += group.length));
-      return {
-        code: outs.find((o) => o.code !== 0)?.code ?? 0,
-        stdout: outs[0]?.stdout ?? '',
-        stderr: outs.map((o) => o.stderr).join(''),
-        sections: outs.map((o) => o.stdout),
-      };
+      const code = outs.find((o) => o.code !== 0)?.code ?? 0;
+      return probedFrom(
+        outs.map((o) => o.stdout),
+        code,
+        outs.map((o) => o.stderr).join(''),
+      );
     });
   };
   return { script, parse };

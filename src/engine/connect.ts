@@ -8,7 +8,7 @@ import type { KeyRing } from '../transport/keys.ts';
 import type { RunControl } from './control.ts';
 import { execPrefix, ExecTransport, localTransport } from '../transport/exec.ts';
 import { SshTransport } from '../transport/ssh.ts';
-import { UnreachableError, type Transport, type TransportStats } from '../transport/types.ts';
+import { newStats, UnreachableError, type Transport, type TransportStats } from '../transport/types.ts';
 
 export interface ConnectOptions {
   /** Stops new hosts from starting, and aborts running ones on a second interrupt. */
@@ -72,7 +72,7 @@ export async function forEachHost<T>(
   const one = async (host: Host): Promise<HostOutcome<T>> => {
     const begin = Date.now();
     if (options.control?.stopping) {
-      const stats = { roundTrips: 0, bytesSent: 0, bytesReceived: 0, connectMs: 0, durationMs: 0 };
+      const stats = { ...newStats(), durationMs: 0 };
       return { host, error: { message: 'interrupted before this host was contacted', unreachable: false, interrupted: true }, stats };
     }
     started?.(host);

@@ -109,7 +109,7 @@ async function runPlay(
       const out = await send(batch.script, timeoutS);
       if (out.code === TIMED_OUT && !apply) throw new Error(`reading the host's state took longer than ${timeoutS} s; the probes were stopped`);
       // The task's commands were stopped by the time limit: whatever they printed is cut short.
-      const timedOut: Probed = { code: TIMED_OUT, stdout: '', stderr: `timed out after ${timeoutS} s`, sections: [] };
+      const timedOut = probedFrom([], TIMED_OUT, `timed out after ${timeoutS} s`);
       if (out.code === TIMED_OUT && out.stdout.length === 0) return timedOut;
       if (out.code !== 0 && out.stdout.length === 0) {
         throw new Error(`probe script failed (exit ${out.code}): ${out.stderr.toString().trim()}`);

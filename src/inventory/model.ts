@@ -13,9 +13,8 @@
 // may be templates over the host's variables (`{{ inventory_hostname }}.example.org`).
 // With no user, the local login name is used, as ssh does.
 import { accessSync, constants, statSync } from 'node:fs';
-import { homedir, userInfo } from 'node:os';
-import { join } from 'node:path';
 import { InputError, throwIfAny, type SourceLocation } from '../errors.ts';
+import { expandHome, localUser } from '../local-user.ts';
 import { hasTemplate, render, TemplateError, variableLookup } from '../playbook/template.ts';
 import { emptyVars, mergeVars } from '../vars.ts';
 import { sortGroups, type InventoryData } from './data.ts';
@@ -186,14 +185,6 @@ function toHost(name: string, groups: string[], vars: Vars, location?: SourceLoc
   };
 }
 
-function localUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return process.env.USER ?? 'root';
-  }
-}
-
 /**
  * Private key files of the hosts about to be contacted must be readable: a typo in a
  * key path is an input error, found before any host is contacted.
@@ -203,7 +194,7 @@ export function checkKeyFiles(hosts: readonly Host[]): void {
   for (const host of hosts) {
     const key = host.privateKey;
     if (key === undefined) continue;
-    const file = key.startsWith('~/') ? join(homedir(), key.slice(2)) : key;
+    const file = expandHome(key);
     try {
       accessSync(file, constants.R_OK);
       if (statSync(file).isDirectory()) throw Object.assign(new Error(), { code: 'EISDIR' });

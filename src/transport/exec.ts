@@ -6,7 +6,7 @@
 // reports as over SSH.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import type { ShellText } from '../shell.ts';
-import { interruptCommand, limitedShell, newStats, UnreachableError, type RunOptions, type RunResult, type Transport } from './types.ts';
+import { interruptCommand, limitedShell, newStats, scriptTag, UnreachableError, type RunOptions, type RunResult, type Transport } from './types.ts';
 
 export class ExecTransport implements Transport {
   readonly stats = newStats();
@@ -31,7 +31,7 @@ export class ExecTransport implements Transport {
 
   run(script: ShellText, options: RunOptions = {}): Promise<RunResult> {
     this.stats.roundTrips++;
-    const tag = `tend-${Math.random().toString(16).slice(2, 18)}`;
+    const tag = scriptTag();
     const [command, ...argv] = [...this.prefix, ...limitedShell(options.timeoutS ?? 0, tag).split(' ')];
     return new Promise((resolve, reject) => {
       if (this.aborted) return reject(new Error('interrupted'));

@@ -4,9 +4,9 @@
 // as a forwarded channel on it (ssh2 forwardOut, then the next connection over that
 // stream). A bastion logs in with its own user (from the jump spec, else the local login
 // name, as ssh does) and the target's key, else the agent or default keys.
-import { userInfo } from 'node:os';
 import type { Duplex } from 'node:stream';
 import type { Host } from '../inventory/index.ts';
+import { localUser } from '../local-user.ts';
 import type { KnownHosts } from './known-hosts.ts';
 import type { JumpHop } from './jump-spec.ts';
 import type { KeyRing } from './keys.ts';
@@ -65,13 +65,5 @@ export class JumpPool {
         // A bastion that never connected has nothing to close.
       }
     }
-  }
-}
-
-function localUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return 'root';
   }
 }

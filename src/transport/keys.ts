@@ -9,6 +9,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import ssh2 from 'ssh2';
 import { InputError } from '../errors.ts';
+import { expandHome } from '../local-user.ts';
 
 const DEFAULT_KEYS = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
 
@@ -24,10 +25,6 @@ export interface OpenedKey {
   /** The key as ssh2 takes it: the file's bytes, and its passphrase when it has one. */
   privateKey: Buffer;
   passphrase?: string;
-}
-
-export function expandHome(path: string): string {
-  return path.startsWith('~/') ? join(homedir(), path.slice(2)) : path;
 }
 
 /** The key files a host would use: its own, else the defaults that exist. */

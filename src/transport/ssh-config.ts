@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../errors.ts';
+import { expandHome } from '../local-user.ts';
 import type { Host } from '../inventory/index.ts';
 import { parseJumpSpec } from './jump-spec.ts';
 
@@ -78,7 +79,7 @@ export function applySshConfig(hosts: readonly Host[], configFile = userSshConfi
       return { address: at('hostname') ?? hop.address, port: Number(at('port') ?? hop.port), user: hop.user ?? at('user') };
     });
     const identities = (resolved.get('identityfile') ?? []).filter((f) => !DEFAULT_IDENTITIES.includes(f));
-    const identity = identities.map((f) => (f.startsWith('~/') ? join(homedir(), f.slice(2)) : f)).find((f) => existsSync(f));
+    const identity = identities.map(expandHome).find((f) => existsSync(f));
     return {
       ...host,
       address: one('hostname') ?? host.address,

@@ -8,14 +8,15 @@ import pLimit from 'p-limit';
 import type { Host } from '../inventory/index.ts';
 import type { ShellText } from '../shell.ts';
 import { fingerprint, keyType, knownHostsName, type KnownHosts, type Verdict } from './known-hosts.ts';
-import { randomBytes } from 'node:crypto';
 import { sudoWithPassword, type SudoSession } from './become.ts';
-import { expandHome, keyFilesFor, type KeyRing } from './keys.ts';
+import { expandHome } from '../local-user.ts';
+import { keyFilesFor, type KeyRing } from './keys.ts';
 import {
   HostKeyError,
   interruptCommand,
   limitedShell,
   newStats,
+  scriptTag,
   TIMEOUT_GRACE_S,
   UnreachableError,
   type RunOptions,
@@ -77,7 +78,7 @@ export class SshTransport implements Transport {
         if (this.closed) return;
         this.closed = true;
         this.client.end();
-        reject(refusal ?? new UnreachableError(describeConnectError(e, host, options.keys)));
+        reject(refusal ?? new UnreachableError(describeConnectError(e, host)));
       };
       this.client.once('ready', () => {
         this.stats.connectMs = Date.now() - started;
@@ -145,7 +146,7 @@ export class SshTransport implements Transport {
     this.stats.roundTrips++;
     return new Promise((resolve, reject) => {
       if (this.closed) return reject(new UnreachableError(`${this.host.name}: the connection is closed${this.lost ? ` (${this.lost})` : ''}`));
-      const tag = `tend-${randomBytes(8).toString('hex')}`;
+      const tag = scriptTag();
       const { command, sudo } = this.privileged(limitedShell(timeoutS, tag));
       this.client.exec(command, (err, stream) => {
         if (err) return reject(new UnreachableError(`${this.host.name}: cannot open a channel: ${err.message}`));
@@ -278,7 +279,7 @@ function offered(host: Host): string {
   return parts.length > 0 ? parts.join(', ') : 'no key (none given, no agent, no ~/.ssh/id_* file)';
 }
 
-function describeConnectError(e: Error & { code?: string; level?: string }, host: Host, _keys?: KeyRing): string {
+function describeConnectError(e: Error & { code?: string; level?: string }, host: Host): string {
   const where = `${host.name} (${host.user}@${host.address}:${host.port})`;
   if (e.code === 'ECONNREFUSED') return `${where}: connection refused`;
   if (e.code === 'EHOSTUNREACH' || e.code === 'ENETUNREACH') return `${where}: no route to host`;

@@ -1,4 +1,5 @@
 // How the engine reaches a host: run a shell script there, get its exit code and output.
+import { randomBytes } from 'node:crypto';
 import type { ShellText } from '../shell.ts';
 
 export interface RunResult {
@@ -53,19 +54,17 @@ export function newStats(): TransportStats {
 }
 
 /**
- * The command that reads a script on stdin: sudo only when we are not root already;
- * under coreutils' `timeout` so a signal or the time limit reaches every process the
- * script started (and `timeout 0` is no limit). Seconds are a whole number we chose,
- * never text from a playbook.
+ * /bin/sh reading a script on stdin, under coreutils' `timeout` so a signal or the time
+ * limit reaches every process the script started (`timeout 0` is no limit), tagged (its
+ * $1) to be found by. Seconds are a whole number we chose, never text from a playbook.
  */
-export function shellCommand(user: string, become: boolean, timeoutS = 0, tag?: string): string {
-  const limited = limitedShell(timeoutS, tag);
-  return become && user !== 'root' ? `sudo -n ${limited}` : limited;
-}
-
-/** /bin/sh reading a script on stdin, under `timeout`, tagged (its $1) to be found by. */
 export function limitedShell(timeoutS: number, tag?: string): string {
   return `timeout -k 10 ${Math.max(0, Math.floor(timeoutS))} /bin/sh -s${tag ? ` ${tag}` : ''}`;
+}
+
+/** A fresh tag for a script: `tend-` and 16 random hex digits. */
+export function scriptTag(): string {
+  return `tend-${randomBytes(8).toString('hex')}`;
 }
 
 /**

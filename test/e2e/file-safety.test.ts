@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { inventoryOf, KNOWN_HOSTS, onHost, tend, writeTemp } from './helpers.ts';
+import { fleetArgs, onHost, tend, writeTemp } from './helpers.ts';
 
 const HOST = 12;
 const DIR = '/srv/roundtrip';
@@ -19,10 +19,8 @@ function sha256(text: string): string {
 }
 
 describe('file contents round-trip through probe → plan → apply → probe on a real host', () => {
-  let inventory: string;
-  const args = () => ['-i', inventory, '--known-hosts', KNOWN_HOSTS];
+  const args = fleetArgs([HOST]);
   before(() => {
-    inventory = inventoryOf([HOST]);
     onHost(HOST, `rm -rf ${DIR} && mkdir -p ${DIR}`);
   });
 
@@ -69,10 +67,8 @@ describe('file contents round-trip through probe → plan → apply → probe on
 });
 
 describe('links and other users’ directories', () => {
-  let inventory: string;
-  const args = () => ['-i', inventory, '--known-hosts', KNOWN_HOSTS];
+  const args = fleetArgs([HOST]);
   before(() => {
-    inventory = inventoryOf([HOST]);
     onHost(
       HOST,
       'id alice >/dev/null 2>&1 || useradd --create-home alice; ' +
@@ -116,10 +112,8 @@ describe('links and other users’ directories', () => {
 });
 
 describe('removing things on a real host, twice', () => {
-  let inventory: string;
-  const args = () => ['-i', inventory, '--known-hosts', KNOWN_HOSTS];
+  const args = fleetArgs([HOST]);
   before(() => {
-    inventory = inventoryOf([HOST]);
     onHost(HOST, 'id gone >/dev/null 2>&1 || useradd gone; echo x > /srv/tend-absent; echo y > /srv/tend-remove-me');
   });
 

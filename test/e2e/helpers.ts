@@ -57,6 +57,12 @@ export function inventoryOf(hosts: number[], extra = ''): string {
   return writeTemp('inventory.yml', `${lines.join('\n')}\n${extra}`);
 }
 
+/** `-i INVENTORY --known-hosts …` for fleet hosts; the inventory is written on first use. */
+export function fleetArgs(hosts: number[]): () => string[] {
+  let inventory: string | undefined;
+  return () => ['-i', (inventory ??= inventoryOf(hosts)), '--known-hosts', KNOWN_HOSTS];
+}
+
 export function writeTemp(name: string, content: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'tend-test-'));
   const file = join(dir, name);

@@ -2,16 +2,14 @@
 // nothing; a failing `validate` leaves the old file whole.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { inventoryOf, KNOWN_HOSTS, onHost, tend, writeTemp } from './helpers.ts';
+import { fleetArgs, onHost, tend, writeTemp } from './helpers.ts';
 
 const HOST = 10;
 const PLAYBOOK = 'test/fixtures/playbooks/modules.yml';
 
 describe('modules applied twice on a real host', () => {
-  let inventory: string;
-  const args = () => ['-i', inventory, '--known-hosts', KNOWN_HOSTS];
+  const args = fleetArgs([HOST]);
   before(() => {
-    inventory = inventoryOf([HOST]);
     onHost(
       HOST,
       'mkdir -p /srv/unwanted/x && echo "old motd" > /etc/motd && service cron start >/dev/null && ' +
