@@ -57,6 +57,7 @@ function addRunOptions(cmd: Command): Command {
   return addConnectionOptions(cmd.argument('<playbook>', 'playbook YAML file'))
     .addOption(new Option('-e, --extra-vars <key=value>', 'variable (repeatable; also @file.yml or JSON)').default([]).argParser(collect))
     .option('--json <file>', "write the run's report as JSON (schema/report.schema.json); '-' for stdout")
+    .option('--html <file>', 'write the report as one self-contained HTML page (hosts × tasks, diffs a click away)')
     .option('--stats', 'round trips, bytes, connect and task times per host in the recap')
     .option('--task-timeout <seconds>', "seconds a task's commands may run (a task's timeout: overrides; 0: no limit)", '3600')
     .option('--shard <K/N|auto>', 'work on shard K of N of the selected hosts (by a hash of their names); auto: from the CI environment')
@@ -141,11 +142,21 @@ report
   .description('merge the JSON reports of a fleet’s shards (--shard K/N) into one recap and one exit code')
   .argument('<reports...>', 'JSON reports written by --json')
   .option('--json <file>', "write the merged report as JSON; '-' for stdout")
+  .option('--html <file>', 'write the merged report as one self-contained HTML page')
   .option('--no-color', 'plain output without colours (NO_COLOR is honoured too)')
-  .action(async (files: string[], flags: { json?: string; color: boolean }) => {
+  .action(async (files: string[], flags: { json?: string; html?: string; color: boolean }) => {
     useColour(flags);
     const { mergeReports } = await import('./commands/report-merge.ts');
-    process.exitCode = mergeReports(files, flags.json);
+    process.exitCode = await mergeReports(files, flags);
+  });
+report
+  .command('html')
+  .description('a saved JSON report (one run, or merged shards) as one self-contained HTML page')
+  .argument('<report>', 'JSON report written by --json or report merge --json')
+  .option('-o, --output <file>', 'the HTML file (default: the report’s name with .html)')
+  .action(async (file: string, flags: { output?: string }) => {
+    const { reportToHtml } = await import('./commands/report-html.ts');
+    console.log(await reportToHtml(file, flags.output));
   });
 
 program

@@ -3,16 +3,20 @@
 # fleet this script starts and always tears down, even when tests fail.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-HOSTS=${TEND_TEST_HOSTS:-19}
+HOSTS=${TEND_TEST_HOSTS:-23}
 
 if [ "$(id -u)" != 0 ]; then
   echo "npm test: the end-to-end tests need root (they start a container fleet)" >&2
   exit 1
 fi
-# The container tests need a Docker engine of their own (they start and stop it).
-if ! command -v dockerd >/dev/null; then
-  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io >/dev/null ||
-    echo "npm test: docker.io could not be installed; the container tests will be skipped" >&2
+# The container tests need a Docker engine of their own (they start and stop it); the
+# HTML report is checked in Debian's Chromium.
+missing=()
+command -v dockerd >/dev/null || missing+=(docker.io)
+command -v chromium >/dev/null || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ]; then
+  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null ||
+    echo "npm test: ${missing[*]} could not be installed; the tests that need them will fail or be skipped" >&2
 fi
 trap 'bash test/fleet/fleet.sh down >/dev/null 2>&1 || true' EXIT
 bash test/fleet/fleet.sh down >/dev/null 2>&1 || true

@@ -15,6 +15,7 @@ import { InputError, throwIfAny } from '../errors.ts';
 import { loadInventory, selectHosts, type Host } from '../inventory/index.ts';
 import { loadPlaybook, type Play } from '../playbook/load.ts';
 import { undefinedVariableErrors } from '../playbook/variables.ts';
+import type { ReportDocument } from '../report/html.ts';
 import { jsonReport } from '../report/json.ts';
 import { liveReporter } from '../report/live.ts';
 import { plainReporter } from '../report/plain.ts';
@@ -24,6 +25,7 @@ import { becomePassword, knownHostsFiles, knownVariables, refuseConnectionExtraV
 
 export interface PlaybookFlags extends RunFlags {
   shard?: string;
+  html?: string;
   detailedExitcode?: boolean;
   taskTimeout: string;
 }
@@ -118,12 +120,22 @@ export async function runPlaybook(playbookFile: string, flags: PlaybookFlags, ch
   const changes = renderChanges(result);
   if (changes.length > 0) say(['', chalk.bold(check ? 'DIFFERENCES' : 'CHANGES'), ...changes].join('\n'));
   say(['', ...renderRecap(result), ...(flags.stats ? ['', ...renderStats(result)] : [])].join('\n'));
+  const code = exitCode(result, flags.detailedExitcode === true);
+  const doc = jsonReport(result, {
+    playbook: playbookFile,
+    inventory: flags.inventory,
+    limit: flags.limit,
+    startedAt,
+    exitCode: code,
+    ...(shard ? { shard: `${shard.index}/${shard.total}` } : {}),
+  });
   if (flags.json !== undefined) {
-    const report = `${JSON.stringify(jsonReport(result, { playbook: playbookFile, inventory: flags.inventory, limit: flags.limit, startedAt, ...(shard ? { shard: `${shard.index}/${shard.total}` } : {}) }), null, 2)}\n`;
+    const report = `${JSON.stringify(doc, null, 2)}\n`;
     if (flags.json === '-') process.stdout.write(report);
     else writeReportFile(flags.json, report);
   }
-  return exitCode(result, flags.detailedExitcode === true);
+  if (flags.html !== undefined) await writeHtmlReport(flags.html, doc, code);
+  return code;
 }
 
 /**
@@ -140,6 +152,12 @@ function refusePlaybookVarsDirs(playbookFile: string, inventoryFile: string): vo
       );
     }
   }
+}
+
+/** The HTML report (its code loaded only when asked for), written like the JSON one. */
+export async function writeHtmlReport(file: string, doc: ReportDocument, code: number): Promise<void> {
+  const { htmlReport } = await import('../report/html.ts');
+  writeReportFile(file, htmlReport(doc, code));
 }
 
 /**

@@ -11,6 +11,8 @@ export interface ReportMeta {
   /** `K/N` when the run was one shard of the fleet. */
   shard?: string;
   startedAt: Date;
+  /** The run's exit status (it depends on flags the rest of the report does not keep). */
+  exitCode?: number;
 }
 
 const STATUS: Record<TaskResult['status'], string> = {
@@ -70,6 +72,7 @@ export function jsonReport(run: RunResult, meta: ReportMeta) {
     startedAt: meta.startedAt.toISOString(),
     ...(run.interrupted ? { interrupted: true } : {}),
     durationMs: run.durationMs,
+    ...(meta.exitCode !== undefined ? { exitCode: meta.exitCode } : {}),
     totals: {
       hosts: hosts.length,
       inSync: hosts.filter((h) => h.status === 'ok').length,

@@ -5,14 +5,14 @@
 // or the sources.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ROOT } from './helpers.ts';
 
 describe('the packed tarball, installed', () => {
-  it('ships what runs, installs, and answers --version and validate', () => {
+  it('ships what runs, installs, and answers --version, validate and report html', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tend-pack-'));
     const name = execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').pop()!;
     execFileSync('tar', ['-xzf', join(dir, name), '-C', dir]);
@@ -27,5 +27,10 @@ describe('the packed tarball, installed', () => {
     assert.match(version, /^\d+\.\d+\.\d+$/);
     const valid = execFileSync(tend, ['validate', join(installed, 'playbooks', 'postfix-sasl-tls.yml')], { encoding: 'utf8' });
     assert.match(valid, /postfix-sasl-tls\.yml: valid/);
+    // The HTML report inlines diff2html from the installed dependencies.
+    const report = join(dir, 'report.json');
+    writeFileSync(report, JSON.stringify({ mode: 'check', playbook: 'p.yml', inventory: 'i.yml', startedAt: new Date(0).toISOString(), durationMs: 1, hosts: [] }));
+    execFileSync(tend, ['report', 'html', report], { encoding: 'utf8' });
+    assert.match(readFileSync(join(dir, 'report.html'), 'utf8'), /Diff2Html/);
   });
 });

@@ -1,0 +1,72 @@
+// A saved JSON report (written by --json) read back: checked to be one, and turned back
+// into the run it describes, for `tend report merge` and `tend report html`.
+import { readFileSync } from 'node:fs';
+import type { HostResult, RunResult, TaskResult } from '../engine/results.ts';
+import type { Change } from '../engine/task.ts';
+import { InputError } from '../errors.ts';
+
+export interface JsonChange {
+  subject: string;
+  kind: Change['kind'];
+  secret?: boolean;
+  before?: string | null;
+  after?: string | null;
+  reason?: string;
+}
+
+export interface JsonReport {
+  mode: 'apply' | 'check';
+  playbook: string;
+  inventory: string;
+  startedAt: string;
+  durationMs: number;
+  interrupted?: boolean;
+  limit?: string;
+  shard?: string;
+  merged?: string[];
+  exitCode?: number;
+  hosts: {
+    name: string;
+    status: HostResult['status'];
+    error?: string;
+    stats: HostResult['stats'];
+    tasks: (Omit<TaskResult, 'status' | 'changes' | 'after'> & { status: string; afterTask?: TaskResult['after']; changes: JsonChange[] })[];
+  }[];
+}
+
+export function readReport(file: string): JsonReport {
+  let data: JsonReport;
+  try {
+    data = JSON.parse(readFileSync(file, 'utf8')) as JsonReport;
+  } catch (e) {
+    throw new InputError(`${file}: not a tend JSON report (${(e as Error).message})`);
+  }
+  if (data === null || typeof data !== 'object' || !Array.isArray(data.hosts) || (data.mode !== 'apply' && data.mode !== 'check')) {
+    throw new InputError(`${file}: not a tend JSON report (written by --json)`);
+  }
+  return data;
+}
+
+/** A JSON report back into the run it describes (secret values stay out: they were never in it). */
+export function runFromReport(report: JsonReport): RunResult {
+  return {
+    mode: report.mode,
+    ...(report.interrupted ? { interrupted: true } : {}),
+    durationMs: report.durationMs,
+    hosts: report.hosts.map((h) => ({
+      host: h.name,
+      status: h.status,
+      ...(h.error !== undefined ? { error: h.error } : {}),
+      stats: h.stats,
+      tasks: h.tasks.map((t) => {
+        const { afterTask, ...rest } = t;
+        return {
+          ...rest,
+          status: (t.status === 'would-change' && afterTask ? 'pending' : t.status) as TaskResult['status'],
+          ...(afterTask ? { after: afterTask } : {}),
+          changes: t.changes.map((c) => ({ ...c, before: c.before ?? null, after: c.after ?? null })),
+        };
+      }),
+    })),
+  };
+}
