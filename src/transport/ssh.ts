@@ -80,14 +80,21 @@ export class SshTransport implements Transport {
         this.client.end();
         reject(refusal ?? new UnreachableError(describeConnectError(e, host)));
       };
+      let ready = false;
       this.client.once('ready', () => {
+        ready = true;
         this.stats.connectMs = Date.now() - started;
-        // From now on a network error ends the running scripts' channels; it is kept
-        // to say why, and must never be an unhandled 'error' event.
-        this.client.on('error', (e: Error) => (this.lost ??= e.message));
         resolve();
       });
-      this.client.once('error', fail);
+      // ssh2 may report several errors for one failure (a reset, then "Connection lost
+      // before handshake" when the socket closes): the listener stays for all of them,
+      // as an unhandled 'error' event would end the run for every host. Before the
+      // handshake an error fails the connect; after it, it ends the running scripts'
+      // channels and is kept to say why.
+      this.client.on('error', (e: Error) => {
+        if (ready) this.lost ??= e.message;
+        else fail(e);
+      });
       this.client.once('close', () => {
         if (!this.closed) fail(new Error('connection closed during handshake'));
         this.closed = true;
