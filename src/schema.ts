@@ -54,6 +54,7 @@ export function playbookJsonSchema(modules: ReadonlyMap<string, TaskModule>): Js
       additionalProperties: false,
     })),
   });
+  const serialItem = { oneOf: [{ type: 'integer', minimum: 0 }, { type: 'string', pattern: '^[0-9]+%$' }] };
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: 'https://tend.invalid/schema/playbook.schema.json',
@@ -72,6 +73,12 @@ export function playbookJsonSchema(modules: ReadonlyMap<string, TaskModule>): Js
         gather_facts: { type: 'boolean', description: 'accepted for Ansible playbooks; tend reads state per task' },
         tasks: { type: 'array', items: task(false) },
         handlers: { type: 'array', items: task(true) },
+        verify: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'shell commands `tend smoke` runs on each host after converging; each must exit 0' },
+        serial: {
+          description: 'rolling waves: hosts per wave — a number, "N%" of the play\'s hosts, or a list whose last item repeats',
+          oneOf: [serialItem, { type: 'array', items: serialItem, minItems: 1 }],
+        },
+        max_fail_percentage: { type: 'number', minimum: 0, maximum: 100, description: "stop the rollout when more than this percentage of a wave's hosts fail" },
       },
     },
   };

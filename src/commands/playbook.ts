@@ -9,7 +9,8 @@ import chalk from 'chalk';
 import { modules } from '../../tasks/index.ts';
 import { RunControl } from '../engine/control.ts';
 import { exitCode } from '../engine/results.ts';
-import { runFleet, type RunEvents } from '../engine/run.ts';
+import { runRollout, usesRollout } from '../engine/rollout.ts';
+import { runFleet, type RunEvents, type RunOptions } from '../engine/run.ts';
 import { inShard, parseShard } from '../engine/shard.ts';
 import { InputError, throwIfAny } from '../errors.ts';
 import { loadInventory, selectHosts, type Host } from '../inventory/index.ts';
@@ -74,10 +75,12 @@ export async function runPlaybook(playbookFile: string, flags: PlaybookFlags, ch
   const interactive = human.isTTY === true && !process.env.CI && (human as NodeJS.WriteStream).columns > 0;
   let events: RunEvents;
   let finished: Promise<unknown> = Promise.resolve();
+  let closeLive = () => {};
   if (interactive) {
     const live = liveReporter([...work.keys()].map((h) => h.name), check, forks);
     events = live.events;
     finished = live.finished;
+    closeLive = live.close;
   } else {
     events = plainReporter(check, say);
   }
@@ -94,25 +97,25 @@ export async function runPlaybook(playbookFile: string, flags: PlaybookFlags, ch
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const startedAt = new Date();
+  const options: RunOptions = {
+    check,
+    forks,
+    extraVars,
+    taskTimeoutS,
+    control,
+    knownHostsFiles: knownHostsFiles(flags),
+    becomePassword: password,
+    keys,
+    acceptNewHostKeys: flags.acceptNewHostKeys === true,
+    connectTimeoutMs: timeout * 1000,
+  };
   let result;
   try {
-    result = await runFleet(
-      work,
-      {
-        check,
-        forks,
-        extraVars,
-        taskTimeoutS,
-        control,
-        knownHostsFiles: knownHostsFiles(flags),
-        becomePassword: password,
-        keys,
-        acceptNewHostKeys: flags.acceptNewHostKeys === true,
-        connectTimeoutMs: timeout * 1000,
-      },
-      events,
-    );
+    // Waves (serial:) run the plays one after another over the fleet; without them each
+    // host runs all its plays on one connection, at its own pace.
+    result = usesRollout(playbook.plays) ? await runRollout(playbook.plays, work, options, events) : await runFleet(work, options, events);
   } finally {
+    closeLive();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }

@@ -30,6 +30,7 @@ export async function mergeReports(files: readonly string[], outputs: { json?: s
     ...(runs.some((r) => r.interrupted) ? { interrupted: true } : {}),
     durationMs: Math.max(...runs.map((r) => r.durationMs)),
     hosts: runs.flatMap((r) => r.hosts),
+    ...mergedRollout(runs),
   };
   const changes = renderChanges(merged);
   if (changes.length > 0) console.log(['', chalk.bold(merged.mode === 'check' ? 'DIFFERENCES' : 'CHANGES'), ...changes].join('\n'));
@@ -44,4 +45,12 @@ export async function mergeReports(files: readonly string[], outputs: { json?: s
   }
   if (outputs.html !== undefined) await writeHtmlReport(outputs.html, report, code);
   return code;
+}
+
+/** Shards roll out apart: their waves side by side, the first stop, every host never started. */
+function mergedRollout(runs: RunResult[]): Pick<RunResult, 'rollout'> {
+  const rollouts = runs.flatMap((r) => (r.rollout ? [r.rollout] : []));
+  if (rollouts.length === 0) return {};
+  const stopped = rollouts.find((r) => r.stopped)?.stopped;
+  return { rollout: { waves: rollouts.flatMap((r) => r.waves), ...(stopped ? { stopped } : {}), notStarted: rollouts.flatMap((r) => r.notStarted), notFinished: rollouts.flatMap((r) => r.notFinished) } };
 }

@@ -1,4 +1,5 @@
 // What a run produced, per host and per task: the one model every report reads.
+import type { Rollout } from './rollout.ts';
 import type { Change } from './task.ts';
 
 export type TaskStatus = 'ok' | 'changed' | 'would-change' | 'pending' | 'failed' | 'skipped';
@@ -35,6 +36,8 @@ export interface RunResult {
   interrupted?: boolean;
   hosts: HostResult[];
   durationMs: number;
+  /** Plays with `serial:`: the waves, and where a failed wave stopped the rollout. */
+  rollout?: Rollout;
 }
 
 /** Changed, or would change (now or after an earlier task). */

@@ -35,6 +35,10 @@ export interface Play {
   handlers: TaskSpec[];
   /** Shell commands `tend smoke` runs after converging; each must exit 0. */
   verify: string[];
+  /** `serial:` — wave sizes (a number or "N%"; the last repeats); absent: one wave. */
+  serial?: (number | string)[];
+  /** `max_fail_percentage:` — a wave with more failed hosts than this stops the rollout. */
+  maxFailPercentage?: number;
   location: SourceLocation;
 }
 
@@ -86,6 +90,11 @@ const taskShape = z
   })
   .catchall(z.unknown());
 
+const serialItem = z.union([
+  z.number().int().min(0),
+  z.string().regex(/^\d+%$/, 'a number of hosts or a percentage such as "25%"'),
+]);
+
 const playShape = z
   .object({
     name: z.string().optional(),
@@ -100,6 +109,16 @@ const playShape = z
       .array(z.string().min(1))
       .default([])
       .describe('shell commands `tend smoke` runs on each host after converging; each must exit 0'),
+    serial: z
+      .union([serialItem, z.array(serialItem).min(1, 'a list of wave sizes needs at least one')])
+      .optional()
+      .describe('rolling waves: hosts per wave (a number, "N%" of the play\'s hosts, or a list whose last item repeats)'),
+    max_fail_percentage: z
+      .number()
+      .min(0)
+      .max(100)
+      .optional()
+      .describe('stop the rollout when more than this percentage of a wave\'s hosts fail'),
   })
   .strict();
 
@@ -144,6 +163,8 @@ export function loadPlaybook(file: string, modules: ReadonlyMap<string, TaskModu
       tasks,
       handlers,
       verify: play.verify,
+      ...(play.serial !== undefined ? { serial: Array.isArray(play.serial) ? play.serial : [play.serial] } : {}),
+      ...(play.max_fail_percentage !== undefined ? { maxFailPercentage: play.max_fail_percentage } : {}),
       location: source.locate([p]),
     };
   });

@@ -19,6 +19,7 @@ dl.meta { display: flex; flex-wrap: wrap; gap: 4px 24px; margin: 0 0 10px; }
 dl.meta div { display: flex; gap: 6px; }
 dl.meta dt { color: #59636e; }
 dl.meta dd { margin: 0; font-weight: 600; }
+p.rollout { font-weight: 600; border: 1px solid currentColor; border-radius: 6px; padding: 6px 12px; }
 ul.totals { list-style: none; display: flex; flex-wrap: wrap; gap: 10px; margin: 0; padding: 0; }
 ul.totals li { border: 1px solid var(--line); border-radius: 6px; padding: 6px 12px; min-width: 110px; }
 ul.totals b { display: block; font-size: 22px; }
@@ -151,9 +152,15 @@ export const PAGE_SCRIPT = String.raw`
     ['unreachable', 'st-unreachable', '\u2298 Unreachable', data.totals.unreachable]
   ];
   if (data.totals.interrupted > 0) totals.push(['interrupted', 'st-interrupted', '\u2016 Interrupted', data.totals.interrupted]);
+  var stopped = meta.rollout && meta.rollout.stopped;
   var header = el('header', null, [
     el('h1', null, ['tend ' + meta.mode + ': ', el('code', { text: meta.playbook })]),
     el('dl', { class: 'meta' }, metaItems.map(function (m) { return el('div', null, [el('dt', { text: m[0] }), el('dd', { text: m[1] })]); })),
+    stopped ? el('p', { class: 'rollout st-failed', id: 'rollout', role: 'alert' }, [
+      '\u2717 Rollout stopped in play \u201C' + stopped.play + '\u201D, wave ' + stopped.wave + ' of ' + stopped.waves + ': ' + stopped.reason + '. ',
+      meta.rollout.notStarted.length ? 'Never started (' + meta.rollout.notStarted.length + '): ' + meta.rollout.notStarted.join(', ') + '. ' : '',
+      meta.rollout.notFinished.length ? 'Later plays not run (' + meta.rollout.notFinished.length + '): ' + meta.rollout.notFinished.join(', ') + '.' : ''
+    ]) : null,
     el('ul', { class: 'totals', 'aria-label': 'hosts by status' }, totals.map(function (t) {
       return el('li', { class: t[1], 'data-total': t[0] }, [t[2], el('b', { text: String(t[3]) })]);
     }).concat([el('li', { 'data-total': 'hosts' }, ['Hosts', el('b', { text: String(data.totals.hosts) })])]))

@@ -27,6 +27,8 @@ export interface PageData {
     durationMs: number;
     interrupted: boolean;
     exitCode: number;
+    /** Where a rollout (serial:) stopped, and the hosts it never started. */
+    rollout?: { stopped?: NonNullable<ReportDocument['rollout']>['stopped']; notStarted: string[]; notFinished: string[] };
   };
   totals: ReportDocument['totals'];
   /** The matrix's columns: every task any host ran, in play order. */
@@ -154,6 +156,7 @@ export function pageData(doc: ReportDocument, exitCode: number): PageData {
       durationMs: doc.durationMs,
       interrupted: doc.interrupted === true,
       exitCode,
+      ...(doc.rollout ? { rollout: { ...(doc.rollout.stopped ? { stopped: doc.rollout.stopped } : {}), notStarted: doc.rollout.notStarted, notFinished: doc.rollout.notFinished } } : {}),
     },
     totals: doc.totals,
     tasks: columns.map(({ play, number, name, module, handler }) => ({ play, number, name, module, handler })),

@@ -90,6 +90,7 @@ export function jsonReport(run: RunResult, meta: ReportMeta) {
       },
     },
     drifted: hosts.filter((h) => h.tasks.some((t) => isChange(t.status))).map((h) => h.host),
+    ...(run.rollout ? { rollout: run.rollout } : {}),
     hosts: hosts.map(host),
   };
 }

@@ -9,7 +9,8 @@ import { hostSummary, taskLabel } from './format.ts';
 
 type Wrapper = ListrTaskWrapper<unknown, typeof DefaultRenderer, typeof DefaultRenderer>;
 
-export function liveReporter(hostNames: string[], check: boolean, forks: number): { events: RunEvents; finished: Promise<unknown> } {
+/** `close()` ends the view when the run is over, whether or not every host started (a stopped rollout). */
+export function liveReporter(hostNames: string[], check: boolean, forks: number): { events: RunEvents; finished: Promise<unknown>; close: () => void } {
   const total = hostNames.length;
   const slotCount = Math.max(1, Math.min(forks, total));
   // Few hosts: one line each, kept with its summary when done. Many: slots.
@@ -81,5 +82,5 @@ export function liveReporter(hostNames: string[], check: boolean, forks: number)
       if (done.hosts === total) finish();
     },
   };
-  return { events, finished };
+  return { events, finished, close: () => finish() };
 }

@@ -2,6 +2,7 @@
 // into the run it describes, for `tend report merge` and `tend report html`.
 import { readFileSync } from 'node:fs';
 import type { HostResult, RunResult, TaskResult } from '../engine/results.ts';
+import type { Rollout } from '../engine/rollout.ts';
 import type { Change } from '../engine/task.ts';
 import { InputError } from '../errors.ts';
 
@@ -25,6 +26,7 @@ export interface JsonReport {
   shard?: string;
   merged?: string[];
   exitCode?: number;
+  rollout?: Rollout;
   hosts: {
     name: string;
     status: HostResult['status'];
@@ -52,6 +54,7 @@ export function runFromReport(report: JsonReport): RunResult {
   return {
     mode: report.mode,
     ...(report.interrupted ? { interrupted: true } : {}),
+    ...(report.rollout ? { rollout: report.rollout } : {}),
     durationMs: report.durationMs,
     hosts: report.hosts.map((h) => ({
       host: h.name,

@@ -50,11 +50,25 @@ export function renderRecap(run: RunResult): string[] {
   }
   const seconds = (run.durationMs / 1000).toFixed(1);
   const verb = run.mode === 'check' ? 'drifted' : 'changed';
+  out.push(...renderRollout(run));
+  const notStarted = run.rollout?.notStarted.length ?? 0;
   out.push(
     `${run.hosts.length} host(s): ${totals.ok} in sync, ${totals.changed} ${verb}, ${totals.failed} failed, ${totals.unreachable} unreachable` +
-      `${totals.interrupted > 0 ? `, ${totals.interrupted} interrupted` : ''} — ${seconds}s${run.interrupted ? ' (interrupted)' : ''}`,
+      `${totals.interrupted > 0 ? `, ${totals.interrupted} interrupted` : ''}${notStarted > 0 ? `; ${notStarted} never started` : ''}` +
+      ` — ${seconds}s${run.interrupted ? ' (interrupted)' : ''}`,
   );
   return out;
+}
+
+/** Where a stopped rollout stopped, and the hosts it never started. */
+function renderRollout(run: RunResult): string[] {
+  const rollout = run.rollout;
+  if (!rollout?.stopped) return [];
+  const s = rollout.stopped;
+  const lines = [chalk.red(`rollout stopped in play '${printable(s.play)}', wave ${s.wave} of ${s.waves}: ${s.reason}`)];
+  if (rollout.notStarted.length > 0) lines.push(chalk.yellow(`never started (${rollout.notStarted.length}): ${rollout.notStarted.join(', ')}`));
+  if (rollout.notFinished.length > 0) lines.push(chalk.yellow(`later plays not run (${rollout.notFinished.length}): ${rollout.notFinished.join(', ')}`));
+  return lines;
 }
 
 /** --stats: where the time went, per host and per task. */

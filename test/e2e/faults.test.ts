@@ -61,7 +61,9 @@ describe('faults during real runs', () => {
         '    - name: after\n      file: { path: /etc/tend-fault-a2, content: "2\\n" }\n',
     );
     const run = tend(['apply', playbook, ...args(inventory), '--json', json]);
-    assert.ok(await waitOn(A, 'pgrep -x dpkg >/dev/null', 60), 'dpkg never started on the host');
+    // dpkg unpacking, not any dpkg: apt-cache in the re-probe of task 1 runs a short
+    // `dpkg --print-foreign-architectures`, which a loaded machine lets this poll see.
+    assert.ok(await waitOn(A, 'pgrep -a -x dpkg | grep -q -e --unpack', 60), 'dpkg never started unpacking on the host');
     fleet('stop', String(A)); // every process of the host, dpkg included, killed at once
     const r = await run;
     assert.equal(r.code & 4, 4, r.stdout + r.stderr);
