@@ -108,6 +108,7 @@ export async function runPlaybook(playbookFile: string, flags: PlaybookFlags, ch
     keys,
     acceptNewHostKeys: flags.acceptNewHostKeys === true,
     connectTimeoutMs: timeout * 1000,
+    measure: flags.stats === true,
   };
   let result;
   try {

@@ -18,6 +18,8 @@ export interface HostRunOptions {
   /** Seconds a task's script may run unless the task says `timeout:`; 0 for no limit. */
   taskTimeoutS?: number;
   control?: RunControl;
+  /** Measure the host CPU each probe and task costs (--stats). */
+  measure?: boolean;
 }
 
 export interface HostEvents {
@@ -105,7 +107,7 @@ async function runPlay(
     const readFrom = async (i: number, apply?: ShellText, timeoutS = defaultTimeout): Promise<Probed | undefined> => {
       const window = list.slice(i).map((t) => (t.error === undefined ? t.spec.module.probe(t.params) : null));
       const scripts: ProbeScript[] = [...(apply ? [apply] : []), ...window.filter((s) => s !== null)];
-      const batch = probeBatch(scripts);
+      const batch = probeBatch(scripts, undefined, options.measure === true);
       const out = await send(batch.script, timeoutS);
       if (out.code === TIMED_OUT && !apply) throw new Error(`reading the host's state took longer than ${timeoutS} s; the probes were stopped`);
       // The task's commands were stopped by the time limit: whatever they printed is cut short.
@@ -121,6 +123,7 @@ async function runPlay(
         if (out.code === TIMED_OUT) return timedOut;
         throw e;
       }
+      if (options.measure) transport.stats.remoteCpuMs = (transport.stats.remoteCpuMs ?? 0) + parsed.reduce((sum, p) => sum + (p.cpuMs ?? 0), 0);
       const applied = apply ? parsed.shift() : undefined;
       let k = 0;
       probes = window.map((s) => (s === null ? probedFrom([], -1) : parsed[k++]!));
@@ -146,8 +149,10 @@ async function runPlay(
       }
       const started = Date.now();
       events.taskStarted({ number: task.spec.number, name: task.name, handler: task.handler });
+      /** Host CPU of reading this task's state, and of its commands once they ran (--stats). */
+      let remoteCpuMs: number | undefined;
       const finish = (r: Omit<TaskResult, keyof typeof base | 'durationMs'>) => {
-        const result: TaskResult = { ...base, ...r, durationMs: Date.now() - started };
+        const result: TaskResult = { ...base, ...r, durationMs: Date.now() - started, ...(remoteCpuMs !== undefined ? { remoteCpuMs } : {}) };
         results.push(result);
         events.taskDone(result);
         return result;
@@ -162,6 +167,7 @@ async function runPlay(
       let plan: Plan | undefined;
       try {
         if (i >= windowStart + probes.length || i < windowStart) await readFrom(i);
+        remoteCpuMs = probes[i - windowStart]!.cpuMs;
         plan = task.spec.module.plan(task.params, probes[i - windowStart]!);
       } catch (e) {
         if (e instanceof ScriptLost) {
@@ -198,6 +204,7 @@ async function runPlay(
         skipFrom(i + 1);
         return e instanceof ScriptLost ? { kind: e.status, error: message } : { kind: 'failed' };
       }
+      if (applied.cpuMs !== undefined) remoteCpuMs = (remoteCpuMs ?? 0) + applied.cpuMs;
       if (applied.code !== 0) {
         const secret = plan.changes.some((c) => c.secret);
         const output = `${applied.stderr.trim()}\n${applied.stdout.trim()}`.trim();

@@ -17,6 +17,8 @@ export interface TaskResult {
   after?: { number: number; name: string };
   error?: string;
   durationMs: number;
+  /** With --stats: host CPU (ms) of reading this task's state, and of its commands if they ran. */
+  remoteCpuMs?: number;
 }
 
 /** `interrupted`: Ctrl-C or SIGTERM stopped the run before this host was done. */
@@ -27,7 +29,7 @@ export interface HostResult {
   status: HostStatus;
   tasks: TaskResult[];
   error?: string;
-  stats: { roundTrips: number; bytesSent: number; bytesReceived: number; connectMs: number; durationMs: number };
+  stats: { roundTrips: number; bytesSent: number; bytesReceived: number; connectMs: number; durationMs: number; remoteCpuMs?: number };
 }
 
 export interface RunResult {

@@ -155,6 +155,9 @@ function merge(before: HostResult | undefined, next: HostResult): HostResult {
       bytesReceived: before.stats.bytesReceived + next.stats.bytesReceived,
       connectMs: before.stats.connectMs + next.stats.connectMs,
       durationMs: before.stats.durationMs + next.stats.durationMs,
+      ...(before.stats.remoteCpuMs !== undefined || next.stats.remoteCpuMs !== undefined
+        ? { remoteCpuMs: (before.stats.remoteCpuMs ?? 0) + (next.stats.remoteCpuMs ?? 0) }
+        : {}),
     },
   };
 }

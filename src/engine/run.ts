@@ -10,6 +10,8 @@ export interface RunOptions extends ConnectOptions {
   extraVars: Record<string, unknown>;
   /** Seconds a task's commands may run unless it says `timeout:`; 0 for no limit. */
   taskTimeoutS?: number;
+  /** Measure host CPU per probe and task (--stats). */
+  measure?: boolean;
 }
 
 export interface RunEvents {
@@ -34,7 +36,7 @@ export async function runFleet(work: Map<Host, Play[]>, options: RunOptions, eve
         host,
         work.get(host)!,
         transport,
-        { check: options.check, extraVars: options.extraVars, taskTimeoutS: options.taskTimeoutS, control: options.control },
+        { check: options.check, extraVars: options.extraVars, taskTimeoutS: options.taskTimeoutS, control: options.control, measure: options.measure },
         hostEvents,
       );
       // Reported as soon as the host is done, not when the slowest host is.

@@ -19,6 +19,8 @@ export interface Probed {
   stderr: string;
   /** Each snippet's output, in order. */
   sections: string[];
+  /** With --stats: host CPU (ms) the probe cost, from the shell's `times`. */
+  cpuMs?: number;
 }
 
 /** A Probed from sections, for tests and fixtures. */

@@ -44,6 +44,7 @@ function task(t: TaskResult) {
     ...(t.after ? { afterTask: t.after } : {}),
     changes: t.changes.map(change),
     durationMs: t.durationMs,
+    ...(t.remoteCpuMs !== undefined ? { remoteCpuMs: t.remoteCpuMs } : {}),
     ...(t.error !== undefined ? { error: t.error } : {}),
   };
 }

@@ -79,21 +79,26 @@ export function renderStats(run: RunResult): string[] {
   for (const h of [...run.hosts].sort((a, b) => a.host.localeCompare(b.host, undefined, { numeric: true }))) {
     const s = h.stats;
     out.push(
-      `${h.host.padEnd(width)}  round-trips=${s.roundTrips}  sent=${kb(s.bytesSent)}  received=${kb(s.bytesReceived)}  connect=${s.connectMs}ms  total=${s.durationMs}ms`,
+      `${h.host.padEnd(width)}  round-trips=${s.roundTrips}  sent=${kb(s.bytesSent)}  received=${kb(s.bytesReceived)}  connect=${s.connectMs}ms  total=${s.durationMs}ms` +
+        (s.remoteCpuMs !== undefined ? `  host-cpu=${s.remoteCpuMs}ms` : ''),
     );
   }
-  const byTask = new Map<string, number[]>();
+  const byTask = new Map<string, { times: number[]; cpu: number[] }>();
   for (const h of run.hosts) {
     for (const t of h.tasks) {
       if (t.status === 'skipped') continue;
       const key = `[${t.number}] ${t.handler ? 'handler ' : ''}${t.name}`;
-      byTask.set(key, [...(byTask.get(key) ?? []), t.durationMs]);
+      const entry = byTask.get(key) ?? { times: [], cpu: [] };
+      entry.times.push(t.durationMs);
+      if (t.remoteCpuMs !== undefined) entry.cpu.push(t.remoteCpuMs);
+      byTask.set(key, entry);
     }
   }
-  if (byTask.size > 0) out.push('task times (median / max over hosts):');
-  for (const [key, times] of byTask) {
-    const sorted = [...times].sort((a, b) => a - b);
-    out.push(`  ${key}: ${sorted[Math.floor(sorted.length / 2)]}ms / ${sorted[sorted.length - 1]}ms`);
-  }
+  const medianMax = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return `${sorted[Math.floor(sorted.length / 2)]}ms / ${sorted[sorted.length - 1]}ms`;
+  };
+  if (byTask.size > 0) out.push('task times, and host CPU of reading state and changing it (median / max over hosts):');
+  for (const [key, { times, cpu }] of byTask) out.push(`  ${key}: ${medianMax(times)}${cpu.length > 0 ? `  host-cpu ${medianMax(cpu)}` : ''}`);
   return out;
 }

@@ -14,6 +14,8 @@ export interface TransportStats {
   bytesSent: number;
   bytesReceived: number;
   connectMs: number;
+  /** With --stats: host CPU (ms) of every script's probes and commands, from the shell's `times`. */
+  remoteCpuMs?: number;
 }
 
 export interface RunOptions {

@@ -144,8 +144,20 @@ describe('the seed playbook on five fresh hosts', () => {
     assert.equal(r.code, 0, r.stdout + r.stderr);
     for (const i of HOSTS) assert.equal(changedCount(r.stdout, `tend-${i}`), 0, r.stdout);
     assert.deepEqual(HOSTS.map((i) => [postfixPid(i), saslauthdPid(i)]), pids);
-    const check = await tend(['check', PLAYBOOK, ...args()]);
+    // --stats: a converged host costs one round trip, and says what reading it cost the host.
+    const json = writeTemp('converged.json', '');
+    const check = await tend(['check', PLAYBOOK, ...args(), '--stats', '--json', json]);
     assert.equal(check.code, 0, check.stdout);
+    const report = JSON.parse(readFileSync(json, 'utf8'));
+    for (const h of report.hosts) {
+      assert.equal(h.stats.roundTrips, 1, `${h.name}: one round trip`);
+      assert.ok(Number.isInteger(h.stats.remoteCpuMs), `${h.name}: host CPU measured`);
+      assert.ok(h.tasks.every((t: { remoteCpuMs?: number }) => Number.isInteger(t.remoteCpuMs)), `${h.name}: per task`);
+      const sum = h.tasks.reduce((n: number, t: { remoteCpuMs: number }) => n + t.remoteCpuMs, 0);
+      assert.ok(sum <= h.stats.remoteCpuMs, 'the tasks are part of the whole');
+    }
+    assert.match(check.stdout, /^tend-\d+ +round-trips=1 .* host-cpu=\d+ms$/m);
+    assert.match(check.stdout, /\[1\] postfix installation answers: \d+ms \/ \d+ms {2}host-cpu \d+ms \/ \d+ms/);
   });
 
   it('drift, one kind per host: check names exactly it; apply repairs it and restarts only what was notified', async () => {

@@ -48,6 +48,19 @@ describe('batched probes', () => {
     assert.deepEqual(several, { code: 4, stdout: 'a=1\n--tend-section--\nkeep=me\n', stderr: '', sections: ['a=1\n--tend-section--\nkeep=me\n', 'x'] });
     assert.deepEqual(alone!.sections, ['alone\n']);
   });
+  it('with measure, each probe carries the host CPU its subshell used (the shell\'s times)', () => {
+    // A busy loop in the subshell: CPU, not wall time, so a loaded machine cannot fake it.
+    const busy = sh`i=0; while [ $i -lt 400000 ]; do i=$((i+1)); done; echo done`;
+    const probes = [sh`true`, busy, [sh`echo a`, busy]];
+    const batch = probeBatch(probes, undefined, true);
+    const [idle, spinning, several] = batch.parse(runScript(batch.script.text).stdout);
+    assert.equal(spinning!.stdout, 'done\n', 'the output is unchanged');
+    assert.ok(spinning!.cpuMs! >= 50, `busy loop: ${spinning!.cpuMs} ms`);
+    assert.ok(idle!.cpuMs! < spinning!.cpuMs!, `true: ${idle!.cpuMs} ms`);
+    assert.ok(several!.cpuMs! >= 50, 'a probe of several snippets sums them');
+    const plain = probeBatch([sh`true`]);
+    assert.equal(plain.parse(runScript(plain.script.text).stdout)[0]!.cpuMs, undefined, 'measured only when asked');
+  });
   it('garbled or short output is an error, not a guess', () => {
     const batch = probeBatch([sh`true`]);
     assert.throws(() => batch.parse(Buffer.from('hello\n')), /garbled/);
