@@ -28,6 +28,20 @@ const params = z
   .refine((p) => Object.values(p.answers).every((a) => !/[\n\r\0]/.test(a.value)), 'debconf answers are one line each');
 
 export const STATE_DIR = '/var/lib/tend/debconf';
+const CONFIG_DAT = '/var/cache/debconf/config.dat';
+const PASSWORDS_DAT = '/var/cache/debconf/passwords.dat';
+
+/**
+ * debconf-communicate's GET answers from its rfc822-style files: `0 VALUE` for a question
+ * the database has (an empty value when it has none yet), `10 …` for one it does not.
+ * Passwords live in passwords.dat (root only), read after config.dat.
+ */
+const READ_ANSWERS = `BEGIN { n = split(qs, want, " ") }
+/^Name: / { name = substr($0, 7); known[name] = 1; next }
+/^Value: / { if (name != "") value[name] = substr($0, 8); next }
+/^Value:$/ { if (name != "") value[name] = ""; next }
+/^$/ { name = "" }
+END { for (i = 1; i <= n; i++) { q = want[i]; if (q in known) print "0 " value[q]; else print "10 " q " doesn't exist" } }`;
 
 export function digest(question: string, type: string, value: string): string {
   return createHash('sha256').update(`${question}\0${type}\0${value}`).digest('hex').slice(0, 32);
@@ -53,10 +67,18 @@ export default defineTask({
   params,
   example: `debconf:\n  package: postfix\n  answers:\n    postfix/main_mailer_type: { type: select, value: Internet Site }\n    postfix/mailname: { type: string, value: mail.example.org }`,
   probe: (p) => {
-    const gets = Object.keys(p.answers).map((q) => `GET ${q}\n`).join('');
+    const questions = Object.keys(p.answers);
+    const gets = questions.map((q) => `GET ${q}\n`).join('');
+    const passwords = Object.values(p.answers).some((a) => a.type === 'password');
     return [
-      sh`command -v debconf-communicate >/dev/null || { echo 'debconf-communicate not found' >&2; exit 127; }
-printf '%s' ${gets} | DEBIAN_FRONTEND=noninteractive debconf-communicate -- ${p.package} 2>/dev/null; true`,
+      // debconf's own files, read by awk (a few ms), answer as debconf-communicate (a perl
+      // interpreter: tens of ms) would; where they are not the Debian default, ask it.
+      sh`if [ -r ${CONFIG_DAT} ] && { [ ! -e /etc/debconf.conf ] || grep -q '^Filename: ${CONFIG_DAT}$' /etc/debconf.conf; }; then
+  awk -v qs=${questions.join(' ')} ${READ_ANSWERS} ${CONFIG_DAT} ${passwords ? sh`$([ -r ${PASSWORDS_DAT} ] && echo ${PASSWORDS_DAT})` : sh``}
+else
+  command -v debconf-communicate >/dev/null || { echo 'debconf-communicate not found' >&2; exit 127; }
+  printf '%s' ${gets} | DEBIAN_FRONTEND=noninteractive debconf-communicate -- ${p.package} 2>/dev/null; true
+fi`,
       sh`cat -- ${`${STATE_DIR}/${p.package}`} 2>/dev/null; true`,
     ];
   },

@@ -69,3 +69,23 @@ describe('modules applied twice on a real host', () => {
     assert.equal(onHost(HOST, 'ls -A /etc | grep -c "^\\.tend" || true').trim(), '0');
   });
 });
+
+describe('debconf answers read from debconf’s files', () => {
+  it('say what debconf-communicate says, for questions with values, without, unknown, and passwords', async () => {
+    // A password question with a value, so passwords.dat is read too.
+    onHost(HOST, "printf '%s\\n' 'tend-probe tend-probe/secret password s3cret' 'tend-probe tend-probe/empty string' | debconf-set-selections");
+    const questions = ['debconf/frontend', 'debconf/priority', 'tend-probe/secret', 'tend-probe/empty', 'tend-probe/none', 'tzdata/Areas'];
+    const { modules } = await import('../../tasks/index.ts');
+    const { probeBatch } = await import('../../src/engine/batch.ts');
+    const debconf = modules.get('debconf')!;
+    const params = debconf.params.parse({
+      package: 'tend-probe',
+      answers: Object.fromEntries(questions.map((q) => [q, { type: q.endsWith('secret') ? 'password' : 'string', value: 'x' }])),
+    });
+    const batch = probeBatch([debconf.probe(params)]);
+    const ours = batch.parse(Buffer.from(onHost(HOST, batch.script.text), 'utf8'))[0]!.sections[0];
+    const theirs = onHost(HOST, `printf 'GET %s\\n' ${questions.join(' ')} | DEBIAN_FRONTEND=noninteractive debconf-communicate tend-probe 2>/dev/null; true`);
+    assert.equal(ours, theirs);
+    assert.match(ours!, /^0 s3cret$/m);
+  });
+});

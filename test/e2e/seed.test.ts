@@ -199,6 +199,20 @@ describe('the seed playbook on five fresh hosts', () => {
     assert.equal(again.code, 0, again.stdout);
   });
 
+  it('postfix killed behind its pid file is seen as stopped (pidfile:), and started again', async () => {
+    // kill -9: the pid file stays, naming a process that is gone.
+    onHost(8, 'kill -9 "$(cat /var/spool/postfix/pid/master.pid)"; sleep 1');
+    const check = await tend(['check', PLAYBOOK, ...args(), '--limit', 'tend-8']);
+    assert.equal(check.code, 2, check.stdout + check.stderr);
+    assert.match(check.stdout, /^tend-8: would change: \[15\] postfix runs \(service\)$/m);
+    assert.match(check.stdout, /^tend-8: {5}postfix: stopped → running$/m);
+    const apply = await tend(['apply', PLAYBOOK, ...args(), '--limit', 'tend-8']);
+    assert.equal(apply.code, 0, apply.stdout + apply.stderr);
+    assert.equal(onHost(8, 'kill -0 "$(cat /var/spool/postfix/pid/master.pid)" && echo alive').trim(), 'alive');
+    const again = await tend(['check', PLAYBOOK, ...args(), '--limit', 'tend-8']);
+    assert.equal(again.code, 0, again.stdout);
+  });
+
   it('two of five hosts drift differently: check names exactly those, and the JSON report says the same', async () => {
     onHost(6, "postconf -e 'smtpd_tls_received_header = no'");
     onHost(8, "printf 'pwcheck_method: auxprop\\nmech_list: plain login\\n' > /etc/postfix/sasl/smtpd.conf");

@@ -28,3 +28,10 @@ export function withSection(probed: Probed, i: number, rewrite: (s: string) => s
 export function commandsText(p: { commands: { text: string }[] }): string {
   return p.commands.map((c) => c.text).join('\n');
 }
+
+/** A module's probe script as text (several snippets joined), for tests of its shape. */
+export function probeText(name: string, params: unknown): string {
+  const module = modules.get(name)!;
+  const probe = module.probe(module.params.parse(params));
+  return (Array.isArray(probe) ? probe : [probe]).map((p: { text: string }) => p.text).join('\n');
+}

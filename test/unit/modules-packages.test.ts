@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ProbeFailed, probedFrom } from '../../src/engine/task.ts';
 import { digest } from '../../tasks/debconf.ts';
-import { commandsText, fixture, out, plan, withSection } from './fixtures.ts';
+import { commandsText, fixture, out, plan, probeText, withSection } from './fixtures.ts';
 
 describe('apt plan', () => {
   it('fresh host: installs the missing packages non-interactively, keeping config files', () => {
@@ -109,6 +109,21 @@ describe('service plan', () => {
   it('with systemd: systemctl', () => {
     const p = plan('service', { name: 'postfix', state: 'restarted' }, out('init=systemd\nexists=yes\nrunning=0\nenabled=yes\n'));
     assert.equal(commandsText(p), 'systemctl restart -- postfix');
+  });
+  it('with systemd, one `systemctl show` says it all: loaded, active, enabled', () => {
+    const show = (active: string, file: string, load = 'loaded') => out(`init=systemd\nLoadState=${load}\nActiveState=${active}\nUnitFileState=${file}\n`);
+    assert.deepEqual(plan('service', { name: 'postfix', state: 'started', enabled: true }, show('active', 'enabled')), { changes: [], commands: [] });
+    assert.deepEqual(plan('service', { name: 'postfix', state: 'started', enabled: true }, show('active', 'static')), { changes: [], commands: [] });
+    const stopped = plan('service', { name: 'postfix', state: 'started', enabled: true }, show('inactive', 'disabled'));
+    assert.equal(commandsText(stopped), 'systemctl start -- postfix\nsystemctl enable -- postfix');
+    assert.equal(commandsText(plan('service', { name: 'postfix', state: 'started' }, show('failed', 'enabled'))), 'systemctl start -- postfix');
+    assert.throws(() => plan('service', { name: 'nope', state: 'started' }, show('inactive', '', 'not-found')), ProbeFailed);
+  });
+  it('a pid file, when given, is read with shell builtins instead of running the init script', () => {
+    const script = probeText('service', { name: 'postfix', state: 'started', pidfile: '/var/spool/postfix/pid/master.pid' });
+    assert.match(script, /read -r pid < \/var\/spool\/postfix\/pid\/master\.pid$/m);
+    assert.doesNotMatch(script, /init\.d\/\$n" status/);
+    assert.match(probeText('service', { name: 'postfix', state: 'started' }), /init\.d\/\$n" status/);
   });
   it('reload of a stopped service starts it', () => {
     const p = plan('service', { name: 'postfix', state: 'reloaded' }, out('init=sysv\nexists=yes\nrunning=3\nenabled=yes\n'));
