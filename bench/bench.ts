@@ -3,6 +3,7 @@
 // noisy, so it reports medians with min–max over alternating repetitions, and ratios.
 //
 //   npx tsx bench/bench.ts [--hosts 10] [--reps 5] [--fresh 3,10] [--scale 50,100] [--no-ansible]
+//   npx tsx bench/bench.ts --simulated 1000,5000 [--reps 2]   (only the simulated fleet)
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +27,7 @@ const { values } = parseArgs({
     fresh: { type: 'string', default: '3,10' },
     scale: { type: 'string', default: '50,100' },
     'no-ansible': { type: 'boolean', default: false },
+    simulated: { type: 'string' },
   },
 });
 const N = Number(values.hosts);
@@ -162,6 +164,16 @@ function roundTrips(json: string): number[] {
 }
 
 async function main() {
+  if (values.simulated !== undefined) {
+    // The simulated fleet only: the controller's cost per host (bench/simulated.ts).
+    const { runSimulated } = await import('./simulated.ts');
+    const table = await runSimulated(values.simulated.split(',').map(Number), Number(values.reps));
+    const stamp = new Date().toISOString().slice(0, 16).replace(/[-:T]/g, '');
+    mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+    writeFileSync(join(ROOT, 'bench/results', `${stamp}-simulated.md`), table);
+    process.stdout.write(table);
+    return;
+  }
   const results: Record<string, unknown> = { date: new Date().toISOString(), hosts: N, reps: REPS, machine: `${execFileSync('nproc').toString().trim()} cores` };
 
   // 1. Converged fleet: tend check, tend apply, the floor, Ansible --check --diff.

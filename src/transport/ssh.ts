@@ -267,7 +267,7 @@ function authMethods(host: Host, keys?: KeyRing): object[] {
   if (process.env.SSH_AUTH_SOCK && !host.identitiesOnly) methods.push({ type: 'agent', username: host.user, agent: process.env.SSH_AUTH_SOCK });
   for (const file of keyFilesFor(host.privateKey)) {
     const opened = keys?.get(file);
-    if (opened) methods.push({ type: 'publickey', username: host.user, key: opened.privateKey, passphrase: opened.passphrase });
+    if (opened) methods.push({ type: 'publickey', username: host.user, key: opened.key });
     else {
       try {
         methods.push({ type: 'publickey', username: host.user, key: readFileSync(expandHome(file)) });
