@@ -2,7 +2,7 @@
 // one run on the container fleet. Not a test: it times things, and these machines are
 // noisy, so it reports medians with min–max over alternating repetitions, and ratios.
 //
-//   npx tsx bench/bench.ts [--hosts 10] [--reps 5] [--fresh 3,10] [--scale 50,100] [--no-ansible]
+//   npx tsx bench/bench.ts [--hosts 10] [--reps 5] [--fresh 3,10] [--scale 50,100] [--light 250] [--no-ansible]
 //   npx tsx bench/bench.ts --simulated 1000,5000 [--reps 2]   (only the simulated fleet)
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -28,6 +28,7 @@ const { values } = parseArgs({
     scale: { type: 'string', default: '50,100' },
     'no-ansible': { type: 'boolean', default: false },
     simulated: { type: 'string' },
+    light: { type: 'string', default: '250' },
   },
 });
 const N = Number(values.hosts);
@@ -35,6 +36,8 @@ const REPS = Number(values.reps);
 const FRESH = values.fresh ? values.fresh.split(',').map(Number) : [];
 const SCALE = values.scale ? values.scale.split(',').map(Number) : [];
 const WITH_ANSIBLE = !values['no-ansible'];
+const LIGHT = values.light ? values.light.split(',').map(Number) : [];
+const LIGHT_PLAYBOOK = join(ROOT, 'bench/light.yml');
 
 const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
 
@@ -138,6 +141,28 @@ async function floor(scripts: ReturnType<typeof floorScripts>): Promise<Timed> {
   return { ms: Number(process.hrtime.bigint() - started) / 1e6, code: Math.max(...codes), stdout: '' };
 }
 
+/** The fresh-converge floor: bench/floor-fresh.sh on every host at once, one ssh each. */
+async function freshFloor(): Promise<Timed> {
+  const script = readFileSync(join(ROOT, 'bench/floor-fresh.sh'));
+  const hosts = [...loadInventory(inventoryFile()).hosts.values()];
+  const started = process.hrtime.bigint();
+  const codes = await Promise.all(
+    hosts.map(
+      (h) =>
+        new Promise<number>((resolve) => {
+          const child = spawn(
+            'ssh',
+            ['-q', '-o', 'BatchMode=yes', '-o', `UserKnownHostsFile=${join(FLEET_DIR, 'known_hosts')}`, '-i', h.privateKey!, `root@${h.address}`, `HOSTNAME_FQDN=${h.name}.localdomain sh -s`],
+            { stdio: ['pipe', 'ignore', 'ignore'] },
+          );
+          child.stdin.end(script);
+          child.on('close', (code) => resolve(code ?? 1));
+        }),
+    ),
+  );
+  return { ms: Number(process.hrtime.bigint() - started) / 1e6, code: Math.max(...codes), stdout: '' };
+}
+
 /** What Ansible needs on a host and cannot install itself: python3, and cryptography for community.crypto. */
 function installAnsibleNeeds(n: number): void {
   const install = "DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3 python3-cryptography >/dev/null 2>&1";
@@ -147,12 +172,33 @@ function installAnsibleNeeds(n: number): void {
 interface Series {
   name: string;
   ms: number[];
+  /** Every run's exit code: a run that failed is recorded and shown, never averaged in. */
+  codes: number[];
+}
+
+function series(name: string): Series {
+  return { name, ms: [], codes: [] };
+}
+
+function record(s: Series, run: Timed): Timed {
+  s.ms.push(run.ms);
+  s.codes.push(run.code);
+  return run;
 }
 
 function summary(s: Series) {
-  const sorted = [...s.ms].sort((a, b) => a - b);
-  const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
-  return { name: s.name, runs: s.ms.length, medianMs: Math.round(median), minMs: Math.round(sorted[0]!), maxMs: Math.round(sorted[sorted.length - 1]!) };
+  const good = s.ms.filter((_, i) => s.codes[i] === 0);
+  const sorted = [...good].sort((a, b) => a - b);
+  const median = sorted.length === 0 ? NaN : sorted.length % 2 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
+  return {
+    name: s.name,
+    runs: s.ms.length,
+    exitCodes: s.codes,
+    failedRuns: s.ms.length - good.length,
+    medianMs: Math.round(median),
+    minMs: Math.round(sorted[0] ?? NaN),
+    maxMs: Math.round(sorted[sorted.length - 1] ?? NaN),
+  };
 }
 
 function changedHosts(stdout: string): number {
@@ -193,28 +239,26 @@ async function main() {
   if (changedHosts(settle.stdout) !== 0) log(`warning: tend apply after Ansible changed ${changedHosts(settle.stdout)} host(s)`);
 
   const scripts = floorScripts();
-  const series: Record<string, Series> = {
-    tendCheck: { name: 'tend check', ms: [] },
-    tendApply: { name: 'tend apply (converged)', ms: [] },
-    floor: { name: 'floor: one ssh + one probe script per host', ms: [] },
-    ...(WITH_ANSIBLE ? { ansibleCheck: { name: 'ansible-playbook --check --diff (pipelining)', ms: [] } } : {}),
+  const runs: Record<string, Series> = {
+    tendCheck: series('tend check'),
+    tendApply: series('tend apply (converged)'),
+    floor: series('floor: one ssh + one probe script per host'),
+    ...(WITH_ANSIBLE ? { ansibleCheck: series('ansible-playbook --check --diff (pipelining)') } : {}),
   };
   let applyChanged = 0;
   let checkExit = 0;
   for (let rep = 1; rep <= REPS; rep++) {
     log(`converged, repetition ${rep}/${REPS}`);
-    const c = await tend('check');
-    series.tendCheck!.ms.push(c.ms);
+    const c = record(runs.tendCheck!, await tend('check'));
     checkExit = Math.max(checkExit, c.code);
-    const a = await tend('apply');
-    series.tendApply!.ms.push(a.ms);
+    const a = record(runs.tendApply!, await tend('apply'));
     applyChanged = Math.max(applyChanged, changedHosts(a.stdout));
-    series.floor!.ms.push((await floor(scripts)).ms);
-    if (WITH_ANSIBLE) series.ansibleCheck!.ms.push((await ansible(inventory, true)).ms);
+    record(runs.floor!, await floor(scripts));
+    if (WITH_ANSIBLE) record(runs.ansibleCheck!, await ansible(inventory, true));
   }
   const checkJson = await tend('check', ['--json', '-']);
   const applyJson = await tend('apply', ['--json', '-']);
-  const converged = Object.fromEntries(Object.entries(series).map(([k, s]) => [k, summary(s)]));
+  const converged = Object.fromEntries(Object.entries(runs).map(([k, s]) => [k, summary(s)]));
   const med = (k: string) => (converged[k] as { medianMs: number }).medianMs;
   results.converged = {
     series: converged,
@@ -234,16 +278,18 @@ async function main() {
   const fresh: Record<string, unknown> = {};
   for (const n of FRESH) {
     const row: Record<string, number> = {};
-    for (const tool of WITH_ANSIBLE ? ['tend', 'ansible'] : ['tend']) {
+    for (const tool of ['floor', 'tend', ...(WITH_ANSIBLE ? ['ansible'] : [])]) {
       log(`fresh converge of ${n} hosts with ${tool}`);
       fleet('down');
       fleet('up', String(n));
       installAnsibleNeeds(n);
-      const r = tool === 'tend' ? await tend('apply') : await ansible(ansibleInventory(), false);
+      const r = tool === 'tend' ? await tend('apply') : tool === 'floor' ? await freshFloor() : await ansible(ansibleInventory(), false);
       if (r.code !== 0) log(`warning: ${tool} fresh converge exited ${r.code}`);
       row[`${tool}Ms`] = Math.round(r.ms);
+      row[`${tool}Exit`] = r.code;
     }
-    if (row.ansibleMs) row.ansibleOverTend = +(row.ansibleMs / row.tendMs!).toFixed(1);
+    if (row.ansibleMs && row.ansibleExit === 0 && row.tendExit === 0) row.ansibleOverTend = +(row.ansibleMs / row.tendMs!).toFixed(1);
+    if (row.floorExit === 0 && row.tendExit === 0) row.tendOverFloor = +(row.tendMs! / row.floorMs!).toFixed(2);
     fresh[`${n}`] = row;
   }
   results.freshConverge = fresh;
@@ -256,12 +302,35 @@ async function main() {
     fleetWithLayer('bench-converged', 'up', String(n));
     // Each clone's hostname-derived settings differ from host 1's: converge them once.
     await tend('apply', ['--forks', '50']);
-    const runs: Timed[] = [];
-    for (let rep = 1; rep <= Math.min(REPS, 3); rep++) runs.push(await tend('check', ['--forks', String(Math.max(20, n))], true));
-    const s = summary({ name: `tend check, ${n} hosts`, ms: runs.map((r) => r.ms) });
-    scale[`${n}`] = { ...s, peakRssMb: Math.round(Math.max(...runs.map((r) => r.maxRssKb ?? 0)) / 1024), exit: Math.max(...runs.map((r) => r.code)) };
+    const checks = series(`tend check, ${n} hosts`);
+    const rss: number[] = [];
+    for (let rep = 1; rep <= Math.min(REPS, 3); rep++) rss.push(record(checks, await tend('check', ['--forks', String(Math.max(20, n))], true)).maxRssKb ?? 0);
+    scale[`${n}`] = { ...summary(checks), peakRssMb: Math.round(Math.max(...rss) / 1024) };
   }
   results.scale = scale;
+
+  // 4. Many real hosts, a light playbook: controller cost and fairness at fleet size.
+  const light: Record<string, unknown> = {};
+  for (const n of LIGHT) {
+    log(`light playbook on ${n} fresh fleet hosts`);
+    fleet('down');
+    fleet('up', String(n));
+    const args = (mode: 'apply' | 'check') => [join(ROOT, 'bin/tend.js'), mode, LIGHT_PLAYBOOK, '-i', inventoryFile(), '--known-hosts', join(FLEET_DIR, 'known_hosts'), '--forks', '50'];
+    const converge = series(`tend apply, light, ${n} fresh hosts`);
+    const first = record(converge, await timed(process.execPath, args('apply'), {}, true));
+    const checks = series(`tend check, light, ${n} hosts`);
+    const rss: number[] = [];
+    for (let rep = 1; rep <= Math.min(REPS, 3); rep++) rss.push(record(checks, await timed(process.execPath, [...args('check'), '--json', '-'], {}, true)).maxRssKb ?? 0);
+    const report = JSON.parse((await timed(process.execPath, [...args('check'), '--json', '-'])).stdout) as { hosts: { stats: { roundTrips: number; durationMs: number } }[] };
+    const hostMs = report.hosts.map((h) => h.stats.durationMs).sort((a, b) => a - b);
+    light[`${n}`] = {
+      apply: { ...summary(converge), peakRssMb: Math.round((first.maxRssKb ?? 0) / 1024) },
+      check: { ...summary(checks), peakRssMb: Math.round(Math.max(...rss) / 1024) },
+      roundTripsPerHost: Math.max(...report.hosts.map((h) => h.stats.roundTrips)),
+      hostMs: { median: hostMs[Math.floor(hostMs.length / 2)], slowest: hostMs[hostMs.length - 1] },
+    };
+  }
+  results.light = light;
   fleet('down');
 
   const stamp = new Date().toISOString().slice(0, 16).replace(/[-:T]/g, '');
@@ -279,9 +348,13 @@ function markdown(r: Record<string, unknown>): string {
   const lines = [
     `Seed playbook, ${r.hosts} converged fleet hosts, ${r.reps} alternating repetitions, ${r.machine} (${r.date}).`,
     '',
-    '| run | median | min–max |',
-    '|---|---|---|',
-    ...Object.values(c.series).map((s) => `| ${s.name} | ${(s.medianMs / 1000).toFixed(2)} s | ${(s.minMs / 1000).toFixed(2)}–${(s.maxMs / 1000).toFixed(2)} s |`),
+    '| run | median | min–max | exit codes |',
+    '|---|---|---|---|',
+    ...Object.values(c.series).map(
+      (s) =>
+        `| ${s.name} | ${(s.medianMs / 1000).toFixed(2)} s | ${(s.minMs / 1000).toFixed(2)}–${(s.maxMs / 1000).toFixed(2)} s |` +
+        (s.failedRuns > 0 ? ` **${s.failedRuns} of ${s.runs} runs failed (exit ${s.exitCodes.join(', ')}): left out** |` : ` all ${s.runs} exited 0 |`),
+    ),
     '',
     `Ratios: tend check / floor = **${c.ratios.tendCheckOverFloor}**, tend apply / floor = **${c.ratios.tendApplyOverFloor}**` +
       (c.ratios.ansibleOverTendCheck !== undefined ? `, Ansible / tend check = **${c.ratios.ansibleOverTendCheck}×**, Ansible / tend apply = **${c.ratios.ansibleOverTendApply}×**` : '') +
@@ -289,16 +362,30 @@ function markdown(r: Record<string, unknown>): string {
   ];
   const fresh = r.freshConverge as Record<string, Record<string, number>>;
   if (Object.keys(fresh).length > 0) {
-    lines.push('', '| fresh converge | tend | Ansible | Ansible / tend |', '|---|---|---|---|');
+    lines.push('', '| fresh converge | floor (one script) | tend | tend / floor | Ansible | Ansible / tend |', '|---|---|---|---|---|---|');
     for (const [n, row] of Object.entries(fresh)) {
-      lines.push(`| ${n} hosts | ${(row.tendMs! / 1000).toFixed(1)} s | ${row.ansibleMs ? `${(row.ansibleMs / 1000).toFixed(1)} s` : '–'} | ${row.ansibleOverTend ?? '–'} |`);
+      const mark = (tool: string) => (row[`${tool}Exit`] ? ` (**exit ${row[`${tool}Exit`]}**)` : '');
+      lines.push(
+        `| ${n} hosts | ${(row.floorMs! / 1000).toFixed(1)} s${mark('floor')} | ${(row.tendMs! / 1000).toFixed(1)} s${mark('tend')} | ${row.tendOverFloor ?? '–'} | ` +
+          `${row.ansibleMs ? `${(row.ansibleMs / 1000).toFixed(1)} s${mark('ansible')}` : '–'} | ${row.ansibleOverTend ?? '–'} |`,
+      );
     }
   }
-  const scale = r.scale as Record<string, { medianMs: number; minMs: number; maxMs: number; peakRssMb: number }>;
+  const scale = r.scale as Record<string, { medianMs: number; minMs: number; maxMs: number; peakRssMb: number; exitCodes: number[] }>;
   if (Object.keys(scale).length > 0) {
-    lines.push('', '| tend check at scale | median | min–max | peak RSS |', '|---|---|---|---|');
+    lines.push('', '| tend check at scale | median | min–max | peak RSS | exit codes |', '|---|---|---|---|---|');
     for (const [n, s] of Object.entries(scale)) {
-      lines.push(`| ${n} hosts | ${(s.medianMs / 1000).toFixed(2)} s | ${(s.minMs / 1000).toFixed(2)}–${(s.maxMs / 1000).toFixed(2)} s | ${s.peakRssMb} MB |`);
+      lines.push(`| ${n} hosts | ${(s.medianMs / 1000).toFixed(2)} s | ${(s.minMs / 1000).toFixed(2)}–${(s.maxMs / 1000).toFixed(2)} s | ${s.peakRssMb} MB | ${s.exitCodes.join(', ')} |`);
+    }
+  }
+  const light = (r.light ?? {}) as Record<string, { apply: ReturnType<typeof summary> & { peakRssMb: number }; check: ReturnType<typeof summary> & { peakRssMb: number }; roundTripsPerHost: number; hostMs: { median: number; slowest: number } }>;
+  if (Object.keys(light).length > 0) {
+    lines.push('', '| light playbook (3 tasks), real hosts | median | min–max | peak RSS | exit codes |', '|---|---|---|---|---|');
+    for (const [n, l] of Object.entries(light)) {
+      for (const s of [l.apply, l.check]) {
+        lines.push(`| ${s.name} | ${(s.medianMs / 1000).toFixed(2)} s | ${(s.minMs / 1000).toFixed(2)}–${(s.maxMs / 1000).toFixed(2)} s | ${s.peakRssMb} MB | ${s.exitCodes.join(', ')} |`);
+      }
+      lines.push('', `${n} hosts checked: ${l.roundTripsPerHost} round trip per host; a host's own time median ${l.hostMs.median} ms, slowest ${l.hostMs.slowest} ms.`);
     }
   }
   return `${lines.join('\n')}\n`;

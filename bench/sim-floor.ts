@@ -2,18 +2,20 @@
 // connection, one exec of the same probe script tend sends, its output read, nothing
 // parsed, planned or reported — with as many hosts at once as tend's --forks.
 //
-//   npx tsx bench/sim-floor.ts PORT KEY SCRIPT FORKS HOST…
+//   npx tsx bench/sim-floor.ts PORT KEY SCRIPT FORKS COUNT (hosts sim-00001… at simAddress(0)…)
 // Prints "ok N" when every host answered with exit 0.
 import { readFileSync } from 'node:fs';
 import pLimit from 'p-limit';
 import ssh2 from 'ssh2';
+import { simAddress, simName } from './sim-address.ts';
 
-const [port, keyFile, scriptFile, forks, ...hosts] = process.argv.slice(2);
+const [port, keyFile, scriptFile, forks, count] = process.argv.slice(2);
+const hosts = Array.from({ length: Number(count) }, (_, i) => i);
 const key = readFileSync(keyFile!);
 const script = readFileSync(scriptFile!);
 const limit = pLimit(Number(forks));
 
-function probe(user: string): Promise<number> {
+function probe(i: number): Promise<number> {
   return new Promise((resolve) => {
     const client = new ssh2.Client();
     client.on('error', () => resolve(255));
@@ -30,7 +32,7 @@ function probe(user: string): Promise<number> {
       });
     });
     // The floor trusts the simulated host's key: verifying it is tend's cost, not the floor's.
-    client.connect({ host: '127.0.0.1', port: Number(port), username: user, privateKey: key, hostVerifier: () => true });
+    client.connect({ host: simAddress(i), port: Number(port), username: simName(i), privateKey: key, hostVerifier: () => true });
   });
 }
 

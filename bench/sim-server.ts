@@ -1,15 +1,18 @@
-// A simulated fleet for `npm run bench -- --simulated N,…`: one process, one port, as
-// many SSH "hosts" as connect — each login's user name is the host's name. A host runs
+// A simulated fleet for `npm run bench -- --simulated N,…`: one process, one SSH server
+// per simulated host, each on its own loopback address (simAddress(i): 127.1.x.y, all
+// loopback) so that, as in a real fleet, every host is a different sshd. A host runs
 // nothing: it answers the probe script tend (or the floor client) sends with the output
 // each probe gave on a real converged fleet host, framed with the script's own token, so
 // what is measured is the controller's cost per host, not the hosts'.
 //
-//   npx tsx bench/sim-server.ts PORT HOST_KEY CAPTURE.json
+//   npx tsx bench/sim-server.ts PORT HOST_KEY CAPTURE.json COUNT
 // CAPTURE.json: { probes: [{ stdout, code, stderr }, …] } in the order the batch frames them.
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import ssh2 from 'ssh2';
+import { simAddress } from './sim-address.ts';
 
-const [port, hostKeyFile, captureFile] = process.argv.slice(2);
+const [port, hostKeyFile, captureFile, count] = process.argv.slice(2);
 const capture = JSON.parse(readFileSync(captureFile!, 'utf8')) as { probes: { stdout: string; code: number; stderr: string }[] };
 
 /** The framed answer to one probe script, or undefined when it is not the captured batch. */
@@ -54,7 +57,13 @@ const server = new ssh2.Server({ hostKeys: [readFileSync(hostKeyFile!)] }, (clie
   });
   client.on('error', () => {});
 });
-server.listen(Number(port), '127.0.0.1', () => process.stdout.write('ready\n'));
+// One listener per simulated host, all handing their connections to the one SSH server.
+let listening = 0;
+for (let i = 0; i < Number(count); i++) {
+  createServer((socket) => server.injectSocket(socket)).listen(Number(port), simAddress(i), () => {
+    if (++listening === Number(count)) process.stdout.write('ready\n');
+  });
+}
 process.on('SIGTERM', () => {
   process.stderr.write(`sim-server: ${sessions} scripts answered\n`);
   process.exit(0);

@@ -14,6 +14,7 @@ import { loadInventory } from '../src/inventory/index.ts';
 import { loadPlaybook, paramsForHost } from '../src/playbook/load.ts';
 import { variableLookup } from '../src/playbook/template.ts';
 import { modules } from '../tasks/index.ts';
+import { simAddress, simName } from './sim-address.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const FLEET_DIR = process.env.TEND_FLEET_DIR ?? '/var/tmp/tend-fleet';
@@ -73,9 +74,8 @@ function capture(dir: string): { file: string; script: string; hostname: string 
   return { file, script, hostname: `${host.name}.localdomain` };
 }
 
-function startServer(dir: string, captureFile: string): Promise<ChildProcess> {
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'host_key')]);
-  const server = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/sim-server.ts'), String(PORT), join(dir, 'host_key'), captureFile], {
+function startServer(dir: string, captureFile: string, count: number): Promise<ChildProcess> {
+  const server = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/sim-server.ts'), String(PORT), join(dir, 'host_key'), captureFile, String(count)], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -93,14 +93,16 @@ function median(values: number[]): number {
 export async function runSimulated(sizes: number[], reps: number): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'tend-sim-'));
   const { file, script, hostname } = capture(dir);
-  const server = await startServer(dir, file);
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'host_key')]);
+  const server = await startServer(dir, file, Math.max(...sizes));
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'client_key')]);
-  writeFileSync(join(dir, 'known_hosts'), `[127.0.0.1]:${PORT} ${readFileSync(join(dir, 'host_key.pub'), 'utf8').split(' ').slice(0, 2).join(' ')}\n`);
+  // One host key for every simulated host: one wildcard line, as a fleet with a CA would have one.
+  writeFileSync(join(dir, 'known_hosts'), `[127.1.*.*]:${PORT} ${readFileSync(join(dir, 'host_key.pub'), 'utf8').split(' ').slice(0, 2).join(' ')}\n`);
   const rows: string[] = [];
   const results: Record<string, unknown> = {};
   try {
     for (const n of sizes) {
-      const names = Array.from({ length: n }, (_, i) => `sim-${String(i + 1).padStart(5, '0')}`);
+      const names = Array.from({ length: n }, (_, i) => simName(i));
       const inventory = join(dir, `sim-${n}.yml`);
       // Every simulated host renders the captured host's name, so all of them are converged.
       writeFileSync(
@@ -108,13 +110,12 @@ export async function runSimulated(sizes: number[], reps: number): Promise<strin
         [
           'all:',
           '  vars:',
-          `    ansible_host: 127.0.0.1`,
           `    ansible_port: ${PORT}`,
           `    ansible_user: "{{ inventory_hostname }}"`,
           `    ansible_ssh_private_key_file: ${join(dir, 'client_key')}`,
           `    myhostname: ${hostname}`,
           '  hosts:',
-          ...names.map((h) => `    ${h}:`),
+          ...names.map((h, i) => `    ${h}: { ansible_host: ${simAddress(i)} }`),
           '',
         ].join('\n'),
       );
@@ -122,7 +123,7 @@ export async function runSimulated(sizes: number[], reps: number): Promise<strin
       const floorRuns: Measured[] = [];
       for (let rep = 1; rep <= reps; rep++) {
         log(`simulated ${n} hosts, repetition ${rep}/${reps}: floor`);
-        floorRuns.push(await measured(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/sim-floor.ts'), String(PORT), join(dir, 'client_key'), script, String(FORKS), ...names]));
+        floorRuns.push(await measured(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/sim-floor.ts'), String(PORT), join(dir, 'client_key'), script, String(FORKS), String(n)]));
         log(`simulated ${n} hosts, repetition ${rep}/${reps}: tend check`);
         const json = join(dir, `report-${n}-${rep}.json`);
         const run = await measured(process.execPath, [

@@ -1,6 +1,7 @@
 // Reaching many hosts at once: at most `forks` hosts worked on, at most 10 SSH
-// handshakes in flight (so sshd's MaxStartups never drops us), one connection per
-// host, always closed. Shared by playbook runs and ad-hoc commands.
+// handshakes in flight to any one sshd (its MaxStartups drops more: the limit is per
+// server, so many hosts handshake at once, and many aliases of one server do not), one
+// connection per host, always closed. Shared by playbook runs and ad-hoc commands.
 import pLimit from 'p-limit';
 import type { Host } from '../inventory/index.ts';
 import { KnownHosts } from '../transport/known-hosts.ts';
@@ -25,7 +26,8 @@ export interface ConnectOptions {
   transportFor?: (host: Host) => Transport;
 }
 
-const MAX_CONCURRENT_HANDSHAKES = 10;
+/** Per sshd (address and port): OpenSSH's MaxStartups starts refusing beyond 10. */
+const MAX_HANDSHAKES_PER_SERVER = 10;
 
 export interface HostOutcome<T> {
   host: Host;
@@ -43,7 +45,13 @@ export async function forEachHost<T>(
   const knownHosts = KnownHosts.load(options.knownHostsFiles);
   for (const warning of knownHosts.ignored) process.stderr.write(`tend: warning: ${warning}\n`);
   const hostSlots = pLimit(Math.max(1, options.forks));
-  const handshakes = pLimit(MAX_CONCURRENT_HANDSHAKES);
+  const servers = new Map<string, ReturnType<typeof pLimit>>();
+  const handshakes = (host: Host) => {
+    const server = `${host.address}:${host.port}`;
+    let limit = servers.get(server);
+    if (!limit) servers.set(server, (limit = pLimit(MAX_HANDSHAKES_PER_SERVER)));
+    return limit;
+  };
   // Bastions are loaded only when some host goes through one.
   const jumps = hosts.some((h) => h.jump)
     ? new (await import('../transport/jump.ts')).JumpPool({
@@ -81,7 +89,7 @@ export async function forEachHost<T>(
     const stats = () => ({ ...transport.stats, durationMs: Date.now() - begin });
     const unregister = options.control?.onAbort(() => transport.abort());
     try {
-      await handshakes(async () => {
+      await handshakes(host)(async () => {
         if (host.jump && jumps && transport instanceof SshTransport) {
           const sock = await jumps.tunnel(host, host.jump).catch((e: Error) => {
             throw new UnreachableError(`${host.name}: through ${host.jump!.map((h) => h.address).join(' → ')}: ${e.message}`);
