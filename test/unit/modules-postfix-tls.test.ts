@@ -1,9 +1,21 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ProbeFailed, type Probed } from '../../src/engine/task.ts';
 import { parseMasterEntries, parsePostconf } from '../../tasks/postconf.ts';
-import { parseKey, subjectPairs } from '../../tasks/openssl.ts';
+import { parseCertificate, parseKey, subjectPairs } from '../../tasks/openssl.ts';
 import { commandsText, fixture, out, plan, withSection } from './fixtures.ts';
+
+/** A self-signed certificate made by this machine's openssl, for a new key (PEM text). */
+function selfSigned(subject: string, days: number): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tend-cert-'));
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'k'), '-out', join(dir, 'c'), '-subj', subject, '-days', String(days)], { stdio: 'ignore' });
+  return readFileSync(join(dir, 'c'), 'utf8');
+}
 
 describe('postconf plan', () => {
   it('fresh host without postfix: the probe cannot read, check mode waits for the install', () => {
@@ -75,16 +87,28 @@ describe('openssl plan', () => {
       '/etc/postfix/ssl/smtpd.csr: subject is CN=tend-1.localdomain',
       '/etc/postfix/ssl/smtpd.crt: the CSR is new',
     ]);
-    // The certificate section's public key replaced by another one.
-    const otherCert = withSection(f.probed, 2, (cert) => cert.replace(/^MII[A-Za-z0-9+/]{8}/m, 'MIIotherkeyA'));
+    // The certificate section replaced by a certificate of another key, same subject and days.
+    const otherCert = withSection(f.probed, 2, () => `pem\n${selfSigned('/CN=tend-1.localdomain', 3650)}`);
     assert.deepEqual(reasons({}, otherCert), ['/etc/postfix/ssl/smtpd.crt: does not match the key']);
-    assert.deepEqual(reasons({}, withSection(f.probed, 2, (s) => s.replace('Certificate will not expire', 'Certificate will expire'))), ['/etc/postfix/ssl/smtpd.crt: expires within 30 days']);
+    assert.deepEqual(reasons({}, withSection(f.probed, 2, () => 'pem\nnot a certificate\n')), ['/etc/postfix/ssl/smtpd.crt: not a readable certificate']);
     assert.deepEqual(reasons({ days: 365 }, f.probed), ['/etc/postfix/ssl/smtpd.crt: valid for 3650 days, want 365']);
     assert.deepEqual(reasons({ size: 4096 }, f.probed), [
       '/etc/postfix/ssl/smtpd.key: is rsa 2048, want rsa 4096',
       '/etc/postfix/ssl/smtpd.csr: the key is new',
       '/etc/postfix/ssl/smtpd.crt: the key is new',
     ]);
+  });
+  it('reads the certificate on the controller: subject, days, CA, and the renewal window by its clock', () => {
+    const pem = selfSigned('/CN=mail.example.org/O=Example, Inc.', 90);
+    const cert = parseCertificate(`pem\n${pem}`, 30 * 86400);
+    assert.deepEqual(subjectPairs(cert.subject), ['CN=mail.example.org', 'O=Example, Inc.']);
+    assert.equal(cert.days, 90);
+    assert.equal(cert.ca, true, "openssl req -x509 adds its configuration's v3_ca: CA:TRUE");
+    assert.equal(cert.expiring, false);
+    const end = Date.parse(new X509Certificate(pem).validTo);
+    assert.equal(parseCertificate(`pem\n${pem}`, 30 * 86400, end - 29 * 86_400_000).expiring, true, 'inside the window');
+    assert.equal(parseCertificate(`pem\n${pem}`, 30 * 86400, end - 31 * 86_400_000).expiring, false);
+    assert.deepEqual(parseCertificate('missing\n', 0), { exists: false, parseable: false, subject: '', pubHash: '', days: 0, expiring: false, ca: false });
   });
   it('refuses RSA under 2048 bits', () => {
     assert.throws(() => plan('openssl', { key: '/k', size: 1024 }, out('', '', '')), /2048/);
