@@ -61,6 +61,8 @@ function addRunOptions(cmd: Command): Command {
     .option('--stats', 'round trips, bytes, connect and task times per host in the recap')
     .option('--task-timeout <seconds>', "seconds a task's commands may run (a task's timeout: overrides; 0: no limit)", '3600')
     .option('--shard <K/N|auto>', 'work on shard K of N of the selected hosts (by a hash of their names); auto: from the CI environment')
+    .addOption(new Option('-t, --tags <tags>', 'only tasks with these tags (comma-separated, repeatable; always and never as in Ansible)').default([]).argParser(collect))
+    .addOption(new Option('--skip-tags <tags>', 'not the tasks with these tags (comma-separated, repeatable)').default([]).argParser(collect))
     .addHelpText('after', EXIT_CODES);
 }
 

@@ -15,6 +15,7 @@ import { inShard, parseShard } from '../engine/shard.ts';
 import { InputError, throwIfAny } from '../errors.ts';
 import { loadInventory, selectHosts, type Host } from '../inventory/index.ts';
 import { loadPlaybook, type Play } from '../playbook/load.ts';
+import { selectTags, tagList } from '../playbook/tags.ts';
 import { undefinedVariableErrors } from '../playbook/variables.ts';
 import type { ReportDocument } from '../report/html.ts';
 import { jsonReport } from '../report/json.ts';
@@ -26,6 +27,8 @@ import { becomePassword, knownHostsFiles, knownVariables, refuseConnectionExtraV
 
 export interface PlaybookFlags extends RunFlags {
   shard?: string;
+  tags: string[];
+  skipTags: string[];
   html?: string;
   detailedExitcode?: boolean;
   taskTimeout: string;
@@ -36,7 +39,7 @@ export async function runPlaybook(playbookFile: string, flags: PlaybookFlags, ch
   useColour(flags);
   // Everything is read and validated before any host is contacted.
   const inventory = loadInventory(flags.inventory);
-  const playbook = loadPlaybook(playbookFile, modules);
+  const playbook = selectTags(loadPlaybook(playbookFile, modules), { tags: tagList(flags.tags), skipTags: tagList(flags.skipTags) });
   const extraVars = parseExtraVars(flags.extraVars);
   refuseConnectionExtraVars(extraVars);
   refusePlaybookVarsDirs(playbookFile, flags.inventory);

@@ -3,8 +3,9 @@
 // failed task, a lost connection, a timeout, an interrupt), every result gathered
 // before it is kept: reports show what changed and where it stopped.
 import type { Host } from '../inventory/index.ts';
-import { paramsForHost, type Play, type TaskSpec } from '../playbook/load.ts';
-import { renderString, variableLookup, type Lookup } from '../playbook/template.ts';
+import { evaluate, toText, truthy } from '../playbook/expression.ts';
+import { paramsForHost, type Condition, type Play, type TaskSpec } from '../playbook/load.ts';
+import { render, renderString, variableLookup, type Lookup } from '../playbook/template.ts';
 import type { ShellText } from '../shell.ts';
 import { TIMED_OUT, UnreachableError, type Transport } from '../transport/types.ts';
 import { applyScript, probeBatch, type ProbeScript } from './batch.ts';
@@ -32,8 +33,12 @@ interface Prepared {
   name: string;
   handler: boolean;
   params?: unknown;
-  /** Set when the parameters could not be rendered for this host. */
+  /** Set when the parameters (or a condition) could not be read for this host. */
   error?: string;
+  /** Set when a `when:` condition is false for this host (or item): why it is skipped. */
+  skipReason?: string;
+  /** The loop item this instance is for, as shown (loop_control.label). */
+  item?: string;
 }
 
 /** How a list of tasks ended: all done, or why it stopped. */
@@ -105,7 +110,7 @@ async function runPlay(
      * round trip, its re-probe included. Returns how `apply` went.
      */
     const readFrom = async (i: number, apply?: ShellText, timeoutS = defaultTimeout): Promise<Probed | undefined> => {
-      const window = list.slice(i).map((t) => (t.error === undefined ? t.spec.module.probe(t.params) : null));
+      const window = list.slice(i).map((t) => (t.error === undefined && t.skipReason === undefined ? t.spec.module.probe(t.params) : null));
       const scripts: ProbeScript[] = [...(apply ? [apply] : []), ...window.filter((s) => s !== null)];
       const batch = probeBatch(scripts, undefined, options.measure === true);
       const out = await send(batch.script, timeoutS);
@@ -139,6 +144,7 @@ async function runPlay(
         name: task.name,
         module: task.spec.module.name,
         handler: task.handler,
+        ...(task.item !== undefined ? { item: task.item } : {}),
       };
       const skipFrom = (from: number) => {
         for (const rest of list.slice(from)) results.push(skipped(play, rest.spec, rest.name, rest.handler));
@@ -146,6 +152,12 @@ async function runPlay(
       if (options.control?.stopping) {
         skipFrom(i);
         return { kind: 'interrupted', error: 'interrupted: no task started after the interrupt' };
+      }
+      if (task.skipReason !== undefined) {
+        const result: TaskResult = { ...base, status: 'skipped', changes: [], durationMs: 0, reason: task.skipReason };
+        results.push(result);
+        events.taskDone(result);
+        continue;
       }
       const started = Date.now();
       events.taskStarted({ number: task.spec.number, name: task.name, handler: task.handler });
@@ -157,12 +169,21 @@ async function runPlay(
         events.taskDone(result);
         return result;
       };
-      const failAndSkipRest = (r: Omit<TaskResult, keyof typeof base | 'durationMs'>): Ending => {
+      const failAndSkipRest = (r: Omit<TaskResult, keyof typeof base | 'durationMs'>): Ending | undefined => {
+        // ignore_errors: reported as failed (and ignored), and the host goes on.
+        if (task.spec.ignoreErrors) {
+          finish({ ...r, ignored: true });
+          return undefined;
+        }
         finish(r);
         skipFrom(i + 1);
         return { kind: 'failed' };
       };
-      if (task.error !== undefined) return failAndSkipRest({ status: 'failed', changes: [], error: task.error });
+      if (task.error !== undefined) {
+        const ending = failAndSkipRest({ status: 'failed', changes: [], error: task.error });
+        if (ending) return ending;
+        continue;
+      }
       const timeoutS = task.spec.timeoutS ?? defaultTimeout;
       let plan: Plan | undefined;
       try {
@@ -179,14 +200,23 @@ async function runPlay(
           finish({ status: 'pending', changes: [], after: firstPending, error: e.message });
           continue;
         }
-        return failAndSkipRest({ status: 'failed', changes: [], error: e instanceof Error ? e.message : String(e) });
+        const ending = failAndSkipRest({ status: 'failed', changes: [], error: e instanceof Error ? e.message : String(e) });
+        if (ending) return ending;
+        continue;
       }
       if (plan.changes.length === 0 && plan.commands.length === 0) {
         finish({ status: 'ok', changes: [] });
         continue;
       }
-      for (const n of task.spec.notify) notified.add(n);
+      // changed_when: false — a command that only reads: checking does not run it, and
+      // applying runs it without reporting a change.
+      const quiet = task.spec.neverChanged;
       if (options.check) {
+        if (quiet) {
+          finish({ status: 'ok', changes: [] });
+          continue;
+        }
+        for (const n of task.spec.notify) notified.add(n);
         firstPending ??= { number: task.spec.number, name: task.name };
         finish({ status: 'would-change', changes: plan.changes });
         continue;
@@ -212,36 +242,101 @@ async function runPlay(
           applied.code === TIMED_OUT
             ? `timed out after ${timeoutS} s (raise it with timeout: on the task, or --task-timeout)`
             : `exit ${applied.code}: ${secret ? '(output hidden: the task has secret values)' : lastLines(output, 15)}`;
-        return failAndSkipRest({ status: 'failed', changes: plan.changes, error: why });
+        const ending = failAndSkipRest({ status: 'failed', changes: quiet ? [] : plan.changes, error: why });
+        if (ending) return ending;
+        continue;
       }
+      if (quiet) {
+        finish({ status: 'ok', changes: [] });
+        continue;
+      }
+      // Handlers are notified by what changed, not by what was tried.
+      for (const n of task.spec.notify) notified.add(n);
       finish({ status: 'changed', changes: plan.changes });
     }
     return { kind: 'done' };
   };
 
-  const tasks = play.tasks.map((spec) => prepare(spec, lookup, false));
+  const playSkip = conditionsFail(play.when, lookup);
+  if (playSkip !== undefined) {
+    // The play's own condition is false (or unreadable) here: every task says so.
+    for (const spec of play.tasks) {
+      const result = { ...skipped(play, spec, spec.name, false), ...(playSkip.error ? { status: 'failed' as const, error: playSkip.error } : { reason: playSkip.reason }) };
+      results.push(result);
+      events.taskDone(result);
+    }
+    return playSkip.error ? { kind: 'failed' } : { kind: 'done' };
+  }
+  const tasks = play.tasks.flatMap((spec) => prepare(spec, lookup, false));
   const ending = await runList(tasks);
   if (ending.kind !== 'done') return ending;
   const handlers = play.handlers.filter((h) => h.listen.some((name) => notified.has(name)));
-  return runList(handlers.map((spec) => prepare(spec, lookup, true)));
+  return runList(handlers.flatMap((spec) => prepare(spec, lookup, true)));
 }
 
 function skipped(play: Play, spec: TaskSpec, name: string, handler: boolean): TaskResult {
   return { play: play.name, number: spec.number, name, module: spec.module.name, handler, status: 'skipped', changes: [], durationMs: 0 };
 }
 
-function prepare(spec: TaskSpec, lookup: Lookup, handler: boolean): Prepared {
+/** A task as this host runs it: one instance, or one per loop item. */
+function prepare(spec: TaskSpec, lookup: Lookup, handler: boolean): Prepared[] {
+  if (spec.loop === undefined) return [prepareOne(spec, lookup, handler)];
+  let items: unknown;
+  try {
+    items = render(spec.loop.items, lookup);
+  } catch (e) {
+    return [{ spec, name: spec.name, handler, error: `loop: ${e instanceof Error ? e.message : String(e)}` }];
+  }
+  if (!Array.isArray(items)) return [{ spec, name: spec.name, handler, error: `loop: gave ${toText(items).slice(0, 60) || 'nothing'}, not a list` }];
+  const { loopVar, label } = spec.loop;
+  return items.map((item) => {
+    // The item is the innermost variable: it hides a play or inventory variable of its name.
+    const itemLookup: Lookup = (name) => (name === loopVar ? item : lookup(name));
+    let shown = itemLabel(item);
+    if (label !== undefined) {
+      try {
+        shown = toText(renderString(label, itemLookup));
+      } catch {
+        // A label that cannot be rendered: the item as it is.
+      }
+    }
+    return { ...prepareOne(spec, itemLookup, handler), item: shown };
+  });
+}
+
+function prepareOne(spec: TaskSpec, lookup: Lookup, handler: boolean): Prepared {
   let name = spec.name;
   try {
     name = String(renderString(spec.name, lookup));
   } catch {
     // A name that cannot be rendered is shown as written.
   }
+  const skip = conditionsFail(spec.when, lookup);
+  if (skip?.error !== undefined) return { spec, name, handler, error: skip.error };
+  if (skip !== undefined) return { spec, name, handler, skipReason: skip.reason };
   try {
     return { spec, name, handler, params: paramsForHost(spec, lookup) };
   } catch (e) {
     return { spec, name, handler, error: e instanceof Error ? e.message : String(e) };
   }
+}
+
+/** The first `when:` condition that is false (why to skip), or one that cannot be read (an error). */
+function conditionsFail(conditions: readonly Condition[], lookup: Lookup): { reason?: string; error?: string } | undefined {
+  for (const c of conditions) {
+    try {
+      if (!truthy(evaluate(c.expr, lookup))) return { reason: `condition false: ${c.expr.trim()}` };
+    } catch (e) {
+      return { error: `when: ${e instanceof Error ? e.message : String(e)}` };
+    }
+  }
+  return undefined;
+}
+
+/** A loop item as people read it: scalars as they are, maps and lists compact. */
+function itemLabel(item: unknown): string {
+  const text = typeof item === 'object' && item !== null ? JSON.stringify(item) : toText(item);
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
 }
 
 function lastLines(text: string, n: number): string {

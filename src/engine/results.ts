@@ -19,6 +19,12 @@ export interface TaskResult {
   durationMs: number;
   /** With --stats: host CPU (ms) of reading this task's state, and of its commands if they ran. */
   remoteCpuMs?: number;
+  /** The loop item this result is for (loop_control.label), when the task loops. */
+  item?: string;
+  /** Why a skipped task was skipped (`condition false: …`); absent when an earlier failure stopped the host. */
+  reason?: string;
+  /** `ignore_errors: true` — this task failed, and the host went on. */
+  ignored?: boolean;
 }
 
 /** `interrupted`: Ctrl-C or SIGTERM stopped the run before this host was done. */

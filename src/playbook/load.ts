@@ -9,6 +9,7 @@ import { hasTemplate, render, TemplateError } from './template.ts';
 import { closest } from './suggest.ts';
 import { patternSyntaxError } from '../inventory/limit.ts';
 import { templateSyntaxErrors } from './variables.ts';
+import { ExpressionError, parse as parseExpression } from './expression.ts';
 
 export interface TaskSpec {
   /** 1-based position in its play's task list (handlers are numbered after tasks). */
@@ -24,11 +25,28 @@ export interface TaskSpec {
   paramsPath: YamlPath;
   /** `timeout:` — seconds this task's commands may run (overrides --task-timeout). */
   timeoutS?: number;
+  /** `when:` — conditions that must all hold (each an expression, with its YAML path). */
+  when: Condition[];
+  /** `loop:` — the items (a list, or a template giving one), each a task instance. */
+  loop?: { items: unknown; loopVar: string; label?: string; path: YamlPath };
+  /** `tags:`, with the play's (and an import's) added. */
+  tags: string[];
+  /** `ignore_errors: true` — a failure is reported and the host goes on. */
+  ignoreErrors: boolean;
+  /** `changed_when: false` — a command that only reads: never "changed", never notifies. */
+  neverChanged: boolean;
+}
+
+export interface Condition {
+  expr: string;
+  path: YamlPath;
 }
 
 export interface Play {
   name: string;
   hosts: string;
+  /** `when:` on the play: for a host where it is false, every task is skipped. */
+  when: Condition[];
   vars: Record<string, unknown>;
   become: boolean;
   tasks: TaskSpec[];
@@ -48,13 +66,13 @@ export interface Playbook {
   plays: Play[];
 }
 
-const TASK_KEYWORDS = new Set(['name', 'notify', 'listen', 'timeout']);
+const TASK_KEYWORDS = new Set(['name', 'notify', 'listen', 'timeout', 'when', 'loop', 'loop_control', 'tags', 'ignore_errors', 'changed_when']);
 
 /** Task keywords an Ansible user may write, with what to do in tend instead. */
 const UNSUPPORTED_KEYWORDS: Record<string, string> = {
-  when: 'run the play on the hosts that need the task (a group in `hosts:`), or pick values with variables',
-  loop: 'write one task per item, or give the module a list where it takes one (apt name, user groups)',
-  with_items: 'write one task per item, or give the module a list where it takes one (apt name, user groups)',
+  with_items: 'write `loop:` with the same list',
+  with_list: 'write `loop:` with the same list',
+  with_dict: "write `loop: \"{{ mydict | dict2items }}\"`… or, in tend, loop over a list of maps",
   register: 'tasks do not pass results to each other; a module reads the state it needs itself',
   until: 'make the command idempotent with creates, removes or unless',
   retries: 'make the command idempotent with creates, removes or unless',
@@ -63,11 +81,8 @@ const UNSUPPORTED_KEYWORDS: Record<string, string> = {
   block: 'list the tasks one after another',
   rescue: 'a failed task stops its host; fix the cause and run again',
   always: 'use a handler for what must follow a change',
-  tags: 'split the playbook, or use --limit for hosts',
   become: 'set become: true on the play',
   become_user: 'set become: true on the play (tasks run as root)',
-  ignore_errors: 'make the task succeed when there is nothing to do (creates, removes, unless)',
-  changed_when: 'use a module that reads state, or command with creates, removes or unless',
   failed_when: 'make the command exit non-zero when it fails',
   environment: 'set variables in the command itself (command: cmd: "VAR=x prog")',
   vars: 'put variables in the play, the inventory or -e',
@@ -81,12 +96,32 @@ const UNSUPPORTED_KEYWORDS: Record<string, string> = {
   no_log: 'mark the value secret (file secret: true; user password and debconf passwords always are)',
 };
 
+const conditions = z
+  .union([z.string().min(1), z.boolean(), z.array(z.union([z.string().min(1), z.boolean()])).min(1)])
+  .describe('an expression (or a list of them, all of which must hold): ansible_distribution == "Debian", x is defined, "web" in group_names');
+const tagList = z.union([z.string().min(1), z.array(z.string().min(1))]).describe('tags, for --tags and --skip-tags (always, never as in Ansible)');
+
 const taskShape = z
   .object({
     name: z.string().min(1).optional(),
     notify: z.union([z.string(), z.array(z.string())]).optional(),
     listen: z.union([z.string(), z.array(z.string())]).optional(),
     timeout: z.number().int().min(0).optional().describe("seconds the task's commands may run (0: no limit); default --task-timeout"),
+    when: conditions.optional(),
+    loop: z
+      .union([z.array(z.unknown()), z.string().regex(/^\s*\{\{.*\}\}\s*$/s, 'loop: a list, or one {{ expression }} that gives a list')])
+      .optional()
+      .describe('the items: one task instance each, as `item` (or loop_control.loop_var)'),
+    loop_control: z
+      .object({
+        loop_var: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'loop_var: a variable name').optional(),
+        label: z.string().min(1).optional().describe('how an item is shown, e.g. "{{ item.name }}"'),
+      })
+      .strict()
+      .optional(),
+    tags: tagList.optional(),
+    ignore_errors: z.boolean().optional().describe('a failure is reported, and the host goes on'),
+    changed_when: z.literal(false).optional().describe('false: a command that only reads is never "changed" (and notifies nothing)'),
   })
   .catchall(z.unknown());
 
@@ -105,6 +140,8 @@ const playShape = z
     gather_facts: z.boolean().optional().describe('accepted for Ansible playbooks; tend reads state per task'),
     tasks: z.array(taskShape).default([]),
     handlers: z.array(taskShape).default([]),
+    when: conditions.optional(),
+    tags: tagList.optional(),
     verify: z
       .array(z.string().min(1))
       .default([])
@@ -135,10 +172,11 @@ export function loadPlaybook(file: string, modules: ReadonlyMap<string, TaskModu
   const plays = parsed.data!;
   const errors: InputError[] = [];
   const result: Play[] = plays.map((play, p) => {
+    const playTags = asList(play.tags);
     const readList = (list: z.output<typeof taskShape>[], key: 'tasks' | 'handlers', offset: number) =>
       list.flatMap((task, t) => {
         const spec = readTask(source, modules, task, [p, key, t], offset + t + 1, errors);
-        return spec ? [spec] : [];
+        return spec ? [{ ...spec, tags: [...new Set([...playTags, ...spec.tags])] }] : [];
       });
     const patternError = hasTemplate(play.hosts) ? undefined : patternSyntaxError(play.hosts);
     if (patternError) errors.push(source.error(patternError, [p, 'hosts']));
@@ -158,6 +196,7 @@ export function loadPlaybook(file: string, modules: ReadonlyMap<string, TaskModu
     return {
       name: play.name ?? `play ${p + 1}`,
       hosts: play.hosts,
+      when: readConditions(source, play.when, [p, 'when'], errors),
       vars: play.vars,
       become: play.become,
       tasks,
@@ -219,6 +258,11 @@ function readTask(
   }
   const checked = module.params.safeParse(params);
   if (!checked.success) errors.push(...zodErrors(source, checked.error, paramsPath, params, `${key}: `));
+  if (task.changed_when === false && key !== 'command') {
+    errors.push(source.error(`changed_when: false is for command tasks that only read; ${key} reports what it changes`, [...path, 'changed_when']));
+  }
+  const loopControl = task.loop_control;
+  if (loopControl !== undefined && task.loop === undefined) errors.push(source.error('loop_control without loop:', [...path, 'loop_control'], true));
   return {
     number,
     name: task.name ?? `${key}`,
@@ -229,7 +273,44 @@ function readTask(
     location: source.locate(path),
     paramsPath,
     ...(task.timeout === undefined ? {} : { timeoutS: task.timeout }),
+    when: readConditions(source, task.when, [...path, 'when'], errors),
+    ...(task.loop === undefined
+      ? {}
+      : {
+          loop: {
+            items: task.loop,
+            loopVar: loopControl?.loop_var ?? 'item',
+            ...(loopControl?.label !== undefined ? { label: loopControl.label } : {}),
+            path: [...path, 'loop'],
+          },
+        }),
+    tags: asList(task.tags),
+    ignoreErrors: task.ignore_errors === true,
+    neverChanged: task.changed_when === false,
   };
+}
+
+/**
+ * `when:` as expressions, each checked now: a syntax error is an input error with its
+ * location. `{{ }}` around a condition is accepted (Ansible warns about it).
+ */
+function readConditions(source: YamlSource, when: string | boolean | (string | boolean)[] | undefined, path: YamlPath, errors: InputError[]): Condition[] {
+  if (when === undefined) return [];
+  const list = Array.isArray(when) ? when : [when];
+  return list.flatMap((c, k) => {
+    const at = Array.isArray(when) ? [...path, k] : path;
+    const expr = typeof c === 'boolean' ? String(c) : (/^\s*\{\{(.*)\}\}\s*$/s.exec(c)?.[1] ?? c);
+    try {
+      parseExpression(expr);
+    } catch (e) {
+      if (e instanceof ExpressionError) {
+        errors.push(source.error(`when: ${e.message}`, at));
+        return [];
+      }
+      throw e;
+    }
+    return [{ expr, path: at }];
+  });
 }
 
 function unknownModule(source: YamlSource, modules: ReadonlyMap<string, TaskModule>, key: string, path: YamlPath): InputError {

@@ -4,6 +4,7 @@ import type { InputError } from '../errors.ts';
 import type { YamlPath } from '../yaml-source.ts';
 import type { Playbook } from './load.ts';
 import { closest } from './suggest.ts';
+import { requiredVariables } from './expression.ts';
 import { checkSyntax, requiredNames, TemplateError } from './template.ts';
 
 /** Variables every host has without anyone defining them. */
@@ -21,19 +22,36 @@ function* strings(value: unknown, path: YamlPath): Generator<[string, YamlPath]>
   }
 }
 
-function* templatedStrings(playbook: Playbook): Generator<[string, YamlPath, Set<string>]> {
+interface Checked {
+  /** A string holding `{{ }}` templates, or a `when:` expression. */
+  text: string;
+  expression: boolean;
+  path: YamlPath;
+  /** Names defined where this text is read (the play's vars, a loop's item). */
+  local: Set<string>;
+}
+
+function* checkedStrings(playbook: Playbook): Generator<Checked> {
   for (const [p, play] of playbook.plays.entries()) {
     const playNames = new Set(Object.keys(play.vars));
-    for (const [text, path] of strings(play.vars, [p, 'vars'])) if (text.includes('{{')) yield [text, path, playNames];
+    for (const [text, path] of strings(play.vars, [p, 'vars'])) if (text.includes('{{')) yield { text, expression: false, path, local: playNames };
+    for (const c of play.when) yield { text: c.expr, expression: true, path: c.path, local: playNames };
     for (const task of [...play.tasks, ...play.handlers]) {
-      for (const [text, path] of strings(task.params, task.paramsPath)) if (text.includes('{{')) yield [text, path, playNames];
+      const local = task.loop ? new Set([...playNames, task.loop.loopVar]) : playNames;
+      for (const [text, path] of strings(task.params, task.paramsPath)) if (text.includes('{{')) yield { text, expression: false, path, local };
+      for (const c of task.when) yield { text: c.expr, expression: true, path: c.path, local };
+      if (task.loop) {
+        for (const [text, path] of strings(task.loop.items, task.loop.path)) if (text.includes('{{')) yield { text, expression: false, path, local: playNames };
+        if (task.loop.label !== undefined) yield { text: task.loop.label, expression: false, path: [...task.loop.path.slice(0, -1), 'loop_control', 'label'], local };
+      }
     }
   }
 }
 
 export function templateSyntaxErrors(playbook: Playbook): InputError[] {
   const errors: InputError[] = [];
-  for (const [text, path] of templatedStrings(playbook)) {
+  for (const { text, expression, path } of checkedStrings(playbook)) {
+    if (expression) continue; // read when the playbook was loaded
     try {
       checkSyntax(text);
     } catch (e) {
@@ -47,10 +65,11 @@ export function templateSyntaxErrors(playbook: Playbook): InputError[] {
 /** Variables needed but defined nowhere in `known` (nor in the play's own vars). */
 export function undefinedVariableErrors(playbook: Playbook, known: ReadonlySet<string>): InputError[] {
   const errors: InputError[] = [];
-  for (const [text, path, playNames] of templatedStrings(playbook)) {
-    for (const name of requiredNames(text)) {
-      if (known.has(name) || playNames.has(name) || BUILTIN_VARIABLES.includes(name)) continue;
-      const hint = closest(name, [...known, ...playNames, ...BUILTIN_VARIABLES]);
+  for (const { text, expression, path, local } of checkedStrings(playbook)) {
+    const needed = expression ? requiredVariables(text) : requiredNames(text);
+    for (const name of needed) {
+      if (known.has(name) || local.has(name) || BUILTIN_VARIABLES.includes(name)) continue;
+      const hint = closest(name, [...known, ...local, ...BUILTIN_VARIABLES]);
       errors.push(playbook.source.error(`undefined variable '${name}'${hint ? ` (did you mean '${hint}'?)` : ''}`, path));
     }
   }

@@ -55,15 +55,18 @@ export function statusWord(t: TaskResult, check: boolean): string {
     case 'pending':
       return chalk.yellow(`would change after task ${t.after?.number ?? '?'}`);
     case 'failed':
+      if (t.ignored) return chalk.yellow('failed (ignored)');
       return chalk.red(check ? 'failed' : 'FAILED');
     case 'skipped':
-      return chalk.dim('skipped');
+      return chalk.dim(t.reason ? `skipped (${printable(t.reason)})` : 'skipped');
   }
 }
 
-export function taskLabel(t: { number: number; name: string; handler: boolean }, module?: string): string {
+/** `[5] create users (user)`; a loop's instance shows its item instead: `[5] create users (alice)`. */
+export function taskLabel(t: { number: number; name: string; handler: boolean; item?: string }, module?: string): string {
   const kind = t.handler ? 'handler ' : '';
-  return `[${t.number}] ${kind}${t.name}${module && module !== t.name ? ` (${module})` : ''}`;
+  const after = t.item !== undefined ? ` (${printable(t.item)})` : module && module !== t.name ? ` (${module})` : '';
+  return `[${t.number}] ${kind}${t.name}${after}`;
 }
 
 export function hostSummary(h: HostResult, check: boolean): string {
@@ -71,9 +74,12 @@ export function hostSummary(h: HostResult, check: boolean): string {
   const done = n('changed') > 0 ? ` (after changed=${n('changed')})` : '';
   if (h.status === 'unreachable') return chalk.red(`unreachable: ${printable(h.error ?? '')}${done}`);
   if (h.status === 'interrupted') return chalk.yellow(`interrupted${done}`);
+  const ignored = h.tasks.filter((t) => t.status === 'failed' && t.ignored).length;
+  const failed = n('failed') - ignored;
   const parts = [`ok=${n('ok')}`, `${check ? 'would-change' : 'changed'}=${n('changed') + n('would-change')}`];
   if (n('skipped') > 0) parts.push(`skipped=${n('skipped')}`);
   if (n('pending') > 0) parts.push(`after-earlier=${n('pending')}`);
-  parts.push(`failed=${n('failed') + (h.status === 'failed' && n('failed') === 0 ? 1 : 0)}`);
+  parts.push(`failed=${failed + (h.status === 'failed' && failed === 0 ? 1 : 0)}`);
+  if (ignored > 0) parts.push(`ignored=${ignored}`);
   return parts.join(' ');
 }

@@ -112,7 +112,7 @@ export const PAGE_SCRIPT = String.raw`
     return node;
   }
   function plural(n, word) { return n + ' ' + word + (n === 1 ? '' : 's'); }
-  function taskLabel(t) { return '[' + t.number + '] ' + (t.handler ? 'handler ' : '') + t.name + (t.module !== t.name ? ' (' + t.module + ')' : ''); }
+  function taskLabel(t) { return '[' + t.number + '] ' + (t.handler ? 'handler ' : '') + t.name + (t.item !== undefined ? ' (' + t.item + ')' : t.module !== t.name ? ' (' + t.module + ')' : ''); }
   function hostOf(i) { return data.hosts[i]; }
   function rowStatus(row) { return hostOf(row.hosts[0]).status; }
 
@@ -214,7 +214,7 @@ export const PAGE_SCRIPT = String.raw`
     table.textContent = '';
     var head = el('tr', null, [el('th', { scope: 'col', class: 'hosts-head', text: 'Hosts' }), el('th', { scope: 'col', text: 'Status' })].concat(columns.map(function (j) {
       var t = data.tasks[j];
-      return el('th', { scope: 'col', title: t.play + ': ' + taskLabel(t) }, [el('span', { class: 'num', text: '[' + t.number + ']' + (t.handler ? ' handler' : '') }), el('span', { class: 'name', text: t.name })]);
+      return el('th', { scope: 'col', title: t.play + ': ' + taskLabel(t) }, [el('span', { class: 'num', text: '[' + t.number + ']' + (t.handler ? ' handler' : '') }), el('span', { class: 'name', text: t.name + (t.item !== undefined ? ' (' + t.item + ')' : '') })]);
     })));
     table.appendChild(el('thead', null, [head]));
     for (var start = 0; start < visibleRows.length; start += CHUNK) {

@@ -32,7 +32,7 @@ export interface PageData {
   };
   totals: ReportDocument['totals'];
   /** The matrix's columns: every task any host ran, in play order. */
-  tasks: { play: string; number: number; name: string; module: string; handler: boolean }[];
+  tasks: { play: string; number: number; name: string; module: string; handler: boolean; item?: string }[];
   hosts: { name: string; status: ReportHost['status']; error?: string; stats: ReportHost['stats']; durations: (number | null)[] }[];
   /** Hosts whose results are identical, as one row; `cells[j]` indexes `cells` (null: the task did not run). */
   rows: { hosts: number[]; cells: (number | null)[] }[];
@@ -159,7 +159,7 @@ export function pageData(doc: ReportDocument, exitCode: number): PageData {
       ...(doc.rollout ? { rollout: { ...(doc.rollout.stopped ? { stopped: doc.rollout.stopped } : {}), notStarted: doc.rollout.notStarted, notFinished: doc.rollout.notFinished } } : {}),
     },
     totals: doc.totals,
-    tasks: columns.map(({ play, number, name, module, handler }) => ({ play, number, name, module, handler })),
+    tasks: columns.map(({ play, number, name, module, handler, ...rest }) => ({ play, number, name, module, handler, ...('item' in rest && rest.item !== undefined ? { item: rest.item } : {}) })),
     hosts,
     rows: sortedRows,
     cells,
@@ -167,8 +167,8 @@ export function pageData(doc: ReportDocument, exitCode: number): PageData {
   };
 }
 
-function columnKey(t: { play: string; number: number; handler: boolean }): string {
-  return JSON.stringify([t.play, t.handler, t.number]);
+function columnKey(t: { play: string; number: number; handler: boolean; item?: string }): string {
+  return JSON.stringify([t.play, t.handler, t.number, t.item ?? null]);
 }
 
 /** Every task any host ran, plays in the order hosts met them, tasks by number within a play. */

@@ -33,7 +33,8 @@ export function renderRecap(run: RunResult): string[] {
   for (const h of [...run.hosts].sort((a, b) => a.host.localeCompare(b.host, undefined, { numeric: true }))) {
     const n = (s: string) => h.tasks.filter((t) => t.status === s).length;
     const changed = n('changed') + n('would-change') + n('pending');
-    const failed = n('failed') + (h.status === 'failed' && n('failed') === 0 ? 1 : 0);
+    const ignored = h.tasks.filter((t) => t.status === 'failed' && t.ignored).length;
+    const failed = n('failed') - ignored + (h.status === 'failed' && n('failed') === ignored ? 1 : 0);
     const unreachable = h.status === 'unreachable' ? 1 : 0;
     totals.ok += h.status === 'ok' ? 1 : 0;
     totals.changed += h.status === 'changed' ? 1 : 0;
@@ -42,7 +43,7 @@ export function renderRecap(run: RunResult): string[] {
     totals.interrupted += h.status === 'interrupted' ? 1 : 0;
     const colour = unreachable || failed ? chalk.red : changed || h.status === 'interrupted' ? chalk.yellow : chalk.green;
     const changedWord = run.mode === 'check' ? 'would-change' : 'changed';
-    const skippedPart = n('skipped') > 0 ? `  skipped=${n('skipped')}` : '';
+    const skippedPart = (n('skipped') > 0 ? `  skipped=${n('skipped')}` : '') + (ignored > 0 ? `  ignored=${ignored}` : '');
     const interruptedPart = h.status === 'interrupted' ? '  interrupted' : '';
     const line = `${h.host.padEnd(width)}  ok=${n('ok')}  ${changedWord}=${changed}  failed=${failed}  unreachable=${unreachable}${skippedPart}${interruptedPart}`;
     out.push(colour(line));
@@ -87,7 +88,7 @@ export function renderStats(run: RunResult): string[] {
   for (const h of run.hosts) {
     for (const t of h.tasks) {
       if (t.status === 'skipped') continue;
-      const key = `[${t.number}] ${t.handler ? 'handler ' : ''}${t.name}`;
+      const key = taskLabel(t);
       const entry = byTask.get(key) ?? { times: [], cpu: [] };
       entry.times.push(t.durationMs);
       if (t.remoteCpuMs !== undefined) entry.cpu.push(t.remoteCpuMs);

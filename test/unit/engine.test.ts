@@ -16,6 +16,7 @@ import { defineTask, NO_CHANGE, ProbeFailed, type TaskModule } from '../../src/e
 import type { Host } from '../../src/inventory/index.ts';
 import { loadPlaybook } from '../../src/playbook/load.ts';
 import { sh, type ShellText } from '../../src/shell.ts';
+import command from '../../tasks/command.ts';
 import { TIMED_OUT, UnreachableError, type RunOptions, type RunResult, type Transport } from '../../src/transport/types.ts';
 
 /** kv: the file KEY in the host's directory holds VALUE. */
@@ -57,7 +58,7 @@ const log = defineTask({
   plan: (p) => ({ changes: [{ subject: 'log', kind: 'run', reason: p.line }], commands: [sh`echo ${p.line} >> "$HOST_DIR"/log`] }),
 });
 
-const MODULES = new Map<string, TaskModule>([kv, needs, log].map((m) => [m.name, m as TaskModule]));
+const MODULES = new Map<string, TaskModule>([kv, needs, log, command as TaskModule].map((m) => [m.name, m as TaskModule]));
 
 type Fault = (index: number, script: string) => RunResult | Error | undefined;
 
@@ -214,6 +215,128 @@ describe('engine: probe → plan → apply per host', () => {
     assert.equal(hostOf(f, 'h1').status, 'failed');
     assert.match(hostOf(f, 'h1').tasks[0]!.error!, /only_b/);
     assert.equal(hostOf(f, 'h2').status, 'changed');
+  });
+});
+
+describe('engine: when, loop, ignore_errors, changed_when', () => {
+  const items = (h: HostResult) => h.tasks.map((t) => `${t.handler ? 'H' : ''}${t.number}${t.item !== undefined ? `(${t.item})` : ''}:${t.status}`);
+
+  it('a false condition skips the task with its reason, and its state is not even read', async () => {
+    const playbook = `
+- hosts: all
+  tasks:
+    - name: only mail hosts
+      kv: { key: mailonly, value: "1" }
+      when: role == 'mail'
+    - name: everyone
+      kv: { key: all, value: "1" }
+`;
+    const f = await run(playbook, [{ name: 'mx', vars: { role: 'mail' } }, { name: 'web', vars: { role: 'web' } }], { check: true });
+    assert.deepEqual(items(hostOf(f, 'mx')), ['1:would-change', '2:would-change']);
+    assert.deepEqual(items(hostOf(f, 'web')), ['1:skipped', '2:would-change']);
+    assert.equal(hostOf(f, 'web').tasks[0]!.reason, "condition false: role == 'mail'");
+    const scripts = f.transports.get('web')!.scripts.map((s) => s.text).join('\n');
+    assert.doesNotMatch(scripts, /mailonly/, 'a skipped task is not probed');
+    assert.equal(f.transports.get('web')!.stats.roundTrips, 1);
+  });
+
+  it('a condition that cannot be read fails that task, naming the variable', async () => {
+    const f = await run('- hosts: all\n  tasks:\n    - kv: { key: a, value: "1" }\n      when: nosuch == 1\n', [{ name: 'h1' }]);
+    assert.deepEqual(items(hostOf(f, 'h1')), ['1:failed']);
+    assert.match(hostOf(f, 'h1').tasks[0]!.error!, /when: 'nosuch' is undefined/);
+  });
+
+  it('a loop: one instance per item, probed in one batch, named by item, a condition per item; notify once', async () => {
+    const playbook = `
+- hosts: all
+  tasks:
+    - name: keys
+      kv: { key: "{{ item }}", value: "1" }
+      loop: "{{ keys }}"
+      when: item != 'skipme'
+      notify: log it
+  handlers:
+    - name: log it
+      log: { line: once }
+`;
+    const f = await run(playbook, [{ name: 'h1', vars: { keys: ['a', 'b', 'skipme', 'c'] }, files: { b: '1' } }]);
+    assert.deepEqual(items(hostOf(f, 'h1')), ['1(a):changed', '1(b):ok', '1(skipme):skipped', '1(c):changed', 'H2:changed']);
+    assert.equal(read(f, 'h1', 'log'), 'once\n');
+    assert.equal(read(f, 'h1', 'c'), '1');
+    // Every item's state was read in the first round trip (the skipped one's not at all).
+    const first = f.transports.get('h1')!.scripts[0]!.text;
+    for (const key of ['a', 'b', 'c']) assert.match(first, new RegExp(`"\\$HOST_DIR"/${key} `));
+    assert.doesNotMatch(first, /skipme/);
+    // Then one round trip per change (a, c), and the handler's probe and its run.
+    assert.equal(f.transports.get('h1')!.stats.roundTrips, 1 + 2 + 2);
+  });
+
+  it('loop_control: another loop variable, and a label for maps', async () => {
+    const playbook = `
+- hosts: all
+  tasks:
+    - name: users
+      kv: { key: "{{ u.name }}", value: "{{ u.uid }}" }
+      loop: [{ name: alice, uid: "1001" }, { name: bob, uid: "1002" }]
+      loop_control: { loop_var: u, label: "{{ u.name }}" }
+`;
+    const f = await run(playbook, [{ name: 'h1' }]);
+    assert.deepEqual(items(hostOf(f, 'h1')), ['1(alice):changed', '1(bob):changed']);
+    assert.equal(read(f, 'h1', 'bob'), '1002');
+  });
+
+  it('a loop over something that is not a list fails that task clearly', async () => {
+    const f = await run('- hosts: all\n  tasks:\n    - kv: { key: "{{ item }}", value: "1" }\n      loop: "{{ word }}"\n', [{ name: 'h1', vars: { word: 'abc' } }]);
+    assert.match(hostOf(f, 'h1').tasks[0]!.error!, /loop: gave abc, not a list/);
+  });
+
+  it('ignore_errors: the failure is reported as ignored and the host goes on', async () => {
+    const playbook = `
+- hosts: all
+  tasks:
+    - kv: { key: a, value: "1", fail: true }
+      ignore_errors: true
+      notify: h
+    - kv: { key: b, value: "2" }
+  handlers:
+    - name: h
+      log: { line: never }
+`;
+    const f = await run(playbook, [{ name: 'h1' }]);
+    const h1 = hostOf(f, 'h1');
+    assert.deepEqual(items(h1), ['1:failed', '2:changed']);
+    assert.equal(h1.tasks[0]!.ignored, true);
+    assert.equal(h1.status, 'changed');
+    assert.equal(exitCode(f.result, false), 0);
+    assert.throws(() => read(f, 'h1', 'log'), 'a failed task notifies nothing');
+  });
+
+  it('changed_when: false — a reading command is never a change: check does not run it, apply runs it quietly', async () => {
+    const playbook = `
+- hosts: all
+  tasks:
+    - name: read
+      command: { cmd: 'echo ran >> "$HOST_DIR/ran"' }
+      changed_when: false
+      notify: h
+  handlers:
+    - name: h
+      log: { line: never }
+`;
+    const checked = await run(playbook, [{ name: 'h1' }], { check: true });
+    assert.deepEqual(items(hostOf(checked, 'h1')), ['1:ok']);
+    assert.throws(() => read(checked, 'h1', 'ran'));
+    const applied = await run(playbook, [{ name: 'h1' }]);
+    assert.deepEqual(items(hostOf(applied, 'h1')), ['1:ok']);
+    assert.equal(read(applied, 'h1', 'ran'), 'ran\n');
+    assert.throws(() => read(applied, 'h1', 'log'));
+  });
+
+  it('a play whose condition is false for a host skips all its tasks there', async () => {
+    const f = await run('- hosts: all\n  when: role == "mail"\n  tasks:\n    - kv: { key: a, value: "1" }\n', [{ name: 'mx', vars: { role: 'mail' } }, { name: 'web', vars: { role: 'web' } }]);
+    assert.deepEqual(items(hostOf(f, 'mx')), ['1:changed']);
+    assert.deepEqual(items(hostOf(f, 'web')), ['1:skipped']);
+    assert.equal(f.transports.get('web')!.stats.roundTrips, 0);
   });
 });
 

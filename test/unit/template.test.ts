@@ -32,7 +32,7 @@ describe('templates', () => {
   });
   it('unknown filters and garbage are errors, not silent text', () => {
     assert.throws(() => renderString('{{ domain | shout }}', lookup), /unknown filter 'shout'/);
-    assert.throws(() => renderString('{{ domain + }}', lookup), /cannot read/);
+    assert.throws(() => renderString('{{ domain = }}', lookup), /cannot read/);
   });
   it('a variable that refers to itself is reported', () => {
     const loop = variableLookup([{ a: '{{ b }}', b: '{{ a }}' }]);

@@ -1,0 +1,50 @@
+// tend's expression language (templates and when:) against Jinja2 itself: every
+// expression in test/conformance/expressions.json was evaluated by Jinja2 with strict
+// undefined variables, as Ansible evaluates conditions (record-expressions.py); tend must
+// give the same value, or refuse where Jinja2 raised an error.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { evaluate, ExpressionError, referencedVariables, requiredVariables, truthy, UNDEFINED } from '../../src/playbook/expression.ts';
+
+const recorded = JSON.parse(readFileSync(new URL('../conformance/expected/expressions.json', import.meta.url), 'utf8')) as {
+  vars: Record<string, unknown>;
+  results: { expr: string; value?: unknown; error?: true }[];
+};
+const lookup = (name: string) => (Object.hasOwn(recorded.vars, name) ? recorded.vars[name] : UNDEFINED);
+
+describe('expressions as Jinja2 evaluates them', () => {
+  for (const r of recorded.results) {
+    it(r.expr, () => {
+      if (r.error) assert.throws(() => evaluate(r.expr, lookup), ExpressionError);
+      else assert.deepEqual(evaluate(r.expr, lookup), r.value);
+    });
+  }
+});
+
+describe('the language, beyond the recorded cases', () => {
+  it('says where an undefined variable is, by its path', () => {
+    assert.throws(() => evaluate("facts.os.codename == 'bookworm'", lookup), /'facts\.os\.codename' is undefined/);
+    assert.throws(() => evaluate('users[5].name', lookup), /'users\[5\]\.name' is undefined/);
+  });
+  it('short-circuits: the right side of a decided and/or is not read', () => {
+    assert.equal(evaluate('missing is defined and missing > 1', lookup), false);
+    assert.equal(evaluate("os == 'Debian' or missing", lookup), true);
+  });
+  it('refuses to order unlike types, and says how to compare numbers written as text', () => {
+    assert.throws(() => evaluate('major < version', lookup), /cannot order number 12 and text "12" \(use \| int/);
+  });
+  it('truth as Jinja2: empty text, list and map, 0 and none are false', () => {
+    assert.deepEqual(['', [], {}, 0, null, 'x', [0], { a: 1 }, 1].map(truthy), [false, false, false, false, false, true, true, true, true]);
+  });
+  it('knows which variables an expression needs, and which it only tests', () => {
+    assert.deepEqual(requiredVariables("os == 'Debian' and (extra is defined) and (other | default(1)) > 0 and users[idx].name"), ['os', 'users', 'idx']);
+    assert.deepEqual(referencedVariables('extra is defined and facts.os.id'), ['extra', 'facts']);
+  });
+  it('locates syntax errors in words', () => {
+    assert.throws(() => evaluate("os == 'Debian' and", lookup), /expected a value at the end/);
+    assert.throws(() => evaluate('os is tall', lookup), /unknown test \(known: defined, undefined, none\)/);
+    assert.throws(() => evaluate('os | shout', lookup), /unknown filter 'shout'/);
+    assert.throws(() => evaluate("os = 'x'", lookup), /cannot read/);
+  });
+});
