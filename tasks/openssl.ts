@@ -3,11 +3,12 @@
 // only when missing, unreadable, not matching its key, not matching the wanted type,
 // size or subject, valid for another number of days, or inside the renewal window; the
 // diff says which.
-import { createHash, X509Certificate } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { defineTask, type Change } from '../src/engine/task.ts';
 import { sh, type ShellText } from '../src/shell.ts';
 import { stagedReplaceScript } from './lib/atomic.ts';
+import { certificateFields, type CertificateFields } from './lib/x509.ts';
 import { absolutePath, oneLine } from './lib/words.ts';
 import { metadataChanges, metadataCommands, modeParam, ownership, parseStat, type Wanted } from './lib/metadata.ts';
 
@@ -131,23 +132,20 @@ export function parseCertificate(text: string, renewSeconds: number, now = Date.
   const none: CertState = { exists: false, parseable: false, subject: '', pubHash: '', days: 0, expiring: false, ca: false };
   const [first = '', ...rest] = text.split('\n');
   if (first !== 'pem') return none;
-  let cert: X509Certificate;
+  let cert: CertificateFields;
   try {
-    cert = new X509Certificate(rest.join('\n'));
+    cert = certificateFields(rest.join('\n'));
   } catch {
     return { ...none, exists: true };
   }
-  const start = Date.parse(cert.validFrom);
-  const end = Date.parse(cert.validTo);
-  const publicKey = cert.publicKey.export({ type: 'spki', format: 'pem' }).toString();
   return {
     exists: true,
     parseable: true,
-    // node writes one attribute a line, escaped as RFC 2253 escapes them.
-    subject: cert.subject.split('\n').join(','),
-    pubHash: publicKeyHash(publicKey.trim().split('\n')),
-    days: Number.isFinite(start) && Number.isFinite(end) ? Math.round((end - start) / 86_400_000) : 0,
-    expiring: !(end > now + renewSeconds * 1000),
+    // As RFC 2253 text, each value escaped, so that subjectPairs reads it back whole.
+    subject: cert.subject.map((pair) => pair.replace(/[,+\\]/g, (c) => `\\${c}`)).join(','),
+    pubHash: publicKeyHash(cert.publicKeyPem.trim().split('\n')),
+    days: Math.round((cert.notAfter - cert.notBefore) / 86_400_000),
+    expiring: !(cert.notAfter > now + renewSeconds * 1000),
     ca: cert.ca,
   };
 }
