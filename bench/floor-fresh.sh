@@ -1,7 +1,8 @@
 #!/bin/sh
 # The floor for a fresh converge of the seed playbook: what a person who knew the end
 # state would type on a fresh Debian 12 host, as one script over one ssh — one
-# apt-get install of every package, the configuration written straight, the keys made,
+# apt-get install of every package (the same set the seed ends with), the configuration
+# written straight, the keys made,
 # the services restarted once. No state is read first and nothing is checked, so no
 # tool that reads state can be faster. bench/bench.ts sends it with HOSTNAME set.
 #   ssh root@HOST 'HOSTNAME_FQDN=mail.example.org sh -s' < bench/floor-fresh.sh
@@ -21,7 +22,11 @@ postfix postfix/mailbox_limit string 0
 postfix postfix/recipient_delim string +
 postfix postfix/protocols select ipv4
 EOF
-apt-get install -y -q --no-install-recommends libdb5.3 postfix sasl2-bin libsasl2-modules openssl procmail >/dev/null
+# The same packages the seed ends with: its lists refreshed (they are older than its
+# cache_valid_time on a fresh host), recommended packages too (apt's default, and the
+# apt module's).
+apt-get update -q >/dev/null
+apt-get install -y -q libdb5.3 postfix sasl2-bin libsasl2-modules openssl procmail >/dev/null
 usermod -a -G sasl postfix
 
 postconf -e "myhostname = $h" "mydestination = $h, localhost.$h, localhost" "mynetworks = 127.0.0.0/8" "relayhost =" \
