@@ -39,20 +39,43 @@ function allowTemplates(node: unknown): Json {
 
 export function playbookJsonSchema(modules: ReadonlyMap<string, TaskModule>): Json {
   const stringOrList = { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] };
+  const condition = {
+    description: 'an expression, or a list of them that must all hold: ansible_distribution == "Debian", x is defined',
+    anyOf: [{ type: 'string' }, { type: 'boolean' }, { type: 'array', items: { anyOf: [{ type: 'string' }, { type: 'boolean' }] } }],
+  };
+  const keywords = {
+    name: { type: 'string' },
+    notify: stringOrList,
+    timeout: { type: 'integer', minimum: 0, description: "seconds the task's commands may run (0: no limit)" },
+    when: condition,
+    loop: { description: 'the items: a list, or one {{ expression }} giving one', anyOf: [{ type: 'array' }, { type: 'string', pattern: '^\\s*\\{\\{' }] },
+    loop_control: { type: 'object', additionalProperties: false, properties: { loop_var: { type: 'string' }, label: { type: 'string' } } },
+    tags: stringOrList,
+    ignore_errors: { type: 'boolean' },
+    changed_when: { const: false, description: 'a command that only reads: never changed (command only)' },
+  };
   const task = (withListen: boolean) => ({
     type: 'object',
-    oneOf: [...modules.values()].map((m) => ({
-      type: 'object',
-      description: m.summary,
-      required: [m.name],
-      properties: {
-        name: { type: 'string' },
-        notify: stringOrList,
-        ...(withListen ? { listen: stringOrList } : {}),
-        [m.name]: { description: m.summary, ...moduleParamsSchema(m) },
+    oneOf: [
+      ...[...modules.values()].map((m) => ({
+        type: 'object',
+        description: m.summary,
+        required: [m.name],
+        properties: {
+          ...keywords,
+          ...(withListen ? { listen: stringOrList } : {}),
+          [m.name]: { description: m.summary, ...moduleParamsSchema(m) },
+        },
+        additionalProperties: false,
+      })),
+      {
+        type: 'object',
+        description: 'tasks from another file, read with the playbook',
+        required: ['import_tasks'],
+        properties: { import_tasks: { type: 'string' }, name: { type: 'string' }, tags: stringOrList, when: condition },
+        additionalProperties: false,
       },
-      additionalProperties: false,
-    })),
+    ],
   });
   const serialItem = { oneOf: [{ type: 'integer', minimum: 0 }, { type: 'string', pattern: '^[0-9]+%$' }] };
   return {
@@ -73,6 +96,13 @@ export function playbookJsonSchema(modules: ReadonlyMap<string, TaskModule>): Js
         gather_facts: { type: 'boolean', description: 'accepted for Ansible playbooks; tend reads state per task' },
         tasks: { type: 'array', items: task(false) },
         handlers: { type: 'array', items: task(true) },
+        roles: {
+          type: 'array',
+          description: 'roles/NAME next to the playbook; their tasks run before the play\'s',
+          items: { anyOf: [{ type: 'string' }, { type: 'object', required: ['role'], properties: { role: { type: 'string' }, tags: stringOrList, when: condition } }] },
+        },
+        when: condition,
+        tags: stringOrList,
         verify: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'shell commands `tend smoke` runs on each host after converging; each must exit 0' },
         serial: {
           description: 'rolling waves: hosts per wave — a number, "N%" of the play\'s hosts, or a list whose last item repeats',

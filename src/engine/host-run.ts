@@ -267,11 +267,22 @@ async function runPlay(
     }
     return playSkip.error ? { kind: 'failed' } : { kind: 'done' };
   }
-  const tasks = play.tasks.flatMap((spec) => prepare(spec, lookup, false));
+  // A role's tasks see its variables: defaults under the play's, vars over them, parameters over the inventory.
+  const scoped = new Map<NonNullable<TaskSpec['scope']>, Lookup>();
+  const lookupFor = (spec: TaskSpec): Lookup => {
+    if (!spec.scope) return lookup;
+    let found = scoped.get(spec.scope);
+    if (!found) {
+      found = variableLookup([spec.scope.defaults, play.vars, spec.scope.vars, host.vars, spec.scope.params, options.extraVars]);
+      scoped.set(spec.scope, found);
+    }
+    return found;
+  };
+  const tasks = play.tasks.flatMap((spec) => prepare(spec, lookupFor(spec), false));
   const ending = await runList(tasks);
   if (ending.kind !== 'done') return ending;
   const handlers = play.handlers.filter((h) => h.listen.some((name) => notified.has(name)));
-  return runList(handlers.flatMap((spec) => prepare(spec, lookup, true)));
+  return runList(handlers.flatMap((spec) => prepare(spec, lookupFor(spec), true)));
 }
 
 function skipped(play: Play, spec: TaskSpec, name: string, handler: boolean): TaskResult {

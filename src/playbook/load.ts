@@ -1,6 +1,6 @@
 // Playbook YAML → validated Plays. Everything that can be checked without a host is
 // checked here, and every complaint carries file:line:col.
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { InputError, throwIfAny, type SourceLocation } from '../errors.ts';
 import type { TaskModule } from '../engine/task.ts';
@@ -10,6 +10,7 @@ import { closest } from './suggest.ts';
 import { patternSyntaxError } from '../inventory/limit.ts';
 import { templateSyntaxErrors } from './variables.ts';
 import { ExpressionError, parse as parseExpression } from './expression.ts';
+import { readRoles, readTaskList, type Inherited, type ReadContext } from './includes.ts';
 
 export interface TaskSpec {
   /** 1-based position in its play's task list (handlers are numbered after tasks). */
@@ -35,11 +36,18 @@ export interface TaskSpec {
   ignoreErrors: boolean;
   /** `changed_when: false` — a command that only reads: never "changed", never notifies. */
   neverChanged: boolean;
+  /** The file the task was read from (the playbook, an imported file, a role's). */
+  source: YamlSource;
+  /** YAML paths of its notify entries, to locate a handler that does not exist. */
+  notifyPaths: YamlPath[];
+  /** A role's task: its variables (defaults below the play's, vars above, parameters above the inventory). */
+  scope?: { role: string; defaults: Record<string, unknown>; vars: Record<string, unknown>; params: Record<string, unknown> };
 }
 
 export interface Condition {
   expr: string;
   path: YamlPath;
+  source: YamlSource;
 }
 
 export interface Play {
@@ -86,10 +94,9 @@ const UNSUPPORTED_KEYWORDS: Record<string, string> = {
   failed_when: 'make the command exit non-zero when it fails',
   environment: 'set variables in the command itself (command: cmd: "VAR=x prog")',
   vars: 'put variables in the play, the inventory or -e',
-  include_tasks: 'list the tasks in the playbook',
-  import_tasks: 'list the tasks in the playbook',
-  include_role: 'list the tasks in the playbook',
-  import_role: 'list the tasks in the playbook',
+  include_tasks: 'use import_tasks: (read with the playbook, before any host)',
+  include_role: 'list the role under the play\'s roles:',
+  import_role: 'list the role under the play\'s roles:',
   async: 'a task runs until it ends (or --task-timeout)',
   poll: 'a task runs until it ends (or --task-timeout)',
   run_once: 'put the task in a play for one host',
@@ -140,6 +147,7 @@ const playShape = z
     gather_facts: z.boolean().optional().describe('accepted for Ansible playbooks; tend reads state per task'),
     tasks: z.array(taskShape).default([]),
     handlers: z.array(taskShape).default([]),
+    roles: z.array(z.unknown()).optional().describe('roles/NAME next to the playbook: a name, or { role: NAME, …parameters }; their tasks run first'),
     when: conditions.optional(),
     tags: tagList.optional(),
     verify: z
@@ -171,28 +179,34 @@ export function loadPlaybook(file: string, modules: ReadonlyMap<string, TaskModu
   if (!parsed.success) throwIfAny(zodErrors(source, parsed.error, [], data, '', Object.keys(playShape.shape)));
   const plays = parsed.data!;
   const errors: InputError[] = [];
+  const ctx: ReadContext = {
+    modules,
+    errors,
+    readTask: (from, task, path, number, inherited) => readTask(from, modules, task, path, number, errors, inherited),
+    readConditions: (from, when, path) => readConditions(from, when, path, errors),
+    importing: [resolve(file)],
+  };
+  const data2 = data as Record<string, unknown>[];
   const result: Play[] = plays.map((play, p) => {
-    const playTags = asList(play.tags);
-    const readList = (list: z.output<typeof taskShape>[], key: 'tasks' | 'handlers', offset: number) =>
-      list.flatMap((task, t) => {
-        const spec = readTask(source, modules, task, [p, key, t], offset + t + 1, errors);
-        return spec ? [{ ...spec, tags: [...new Set([...playTags, ...spec.tags])] }] : [];
-      });
+    const inherited: Inherited = { tags: asList(play.tags), when: [], baseDir: dirname(file) };
+    const next = { number: 1 };
     const patternError = hasTemplate(play.hosts) ? undefined : patternSyntaxError(play.hosts);
     if (patternError) errors.push(source.error(patternError, [p, 'hosts']));
-    const tasks = readList(play.tasks, 'tasks', 0);
-    const handlers = readList(play.handlers, 'handlers', play.tasks.length);
+    // Raw entries: an import is not a task, and each is checked where it is read.
+    const raw = data2[p]!;
+    const roles = readRoles(ctx, source, play.roles, [p, 'roles'], dirname(resolve(file)), next, inherited);
+    const tasks = [...roles.tasks, ...readTaskList(ctx, source, (raw.tasks as unknown[]) ?? [], [p, 'tasks'], next, inherited)];
+    const handlers = [...roles.handlers(next), ...readTaskList(ctx, source, (raw.handlers as unknown[]) ?? [], [p, 'handlers'], next, inherited)];
     // Every notified handler must exist in the play.
     const answers = new Set(handlers.flatMap((h) => h.listen));
-    play.tasks.forEach((task, t) => {
-      asList(task.notify).forEach((n, k) => {
+    for (const task of tasks) {
+      task.notify.forEach((n, k) => {
         if (!answers.has(n)) {
           const hint = closest(n, [...answers]);
-          const path = Array.isArray(task.notify) ? [p, 'tasks', t, 'notify', k] : [p, 'tasks', t, 'notify'];
-          errors.push(source.error(`notify '${n}': no handler of this play has that name${hint ? ` (did you mean '${hint}'?)` : ''}`, path));
+          errors.push(task.source.error(`notify '${n}': no handler of this play has that name${hint ? ` (did you mean '${hint}'?)` : ''}`, task.notifyPaths[k]!));
         }
       });
-    });
+    }
     return {
       name: play.name ?? `play ${p + 1}`,
       hosts: play.hosts,
@@ -216,11 +230,18 @@ export function loadPlaybook(file: string, modules: ReadonlyMap<string, TaskModu
 function readTask(
   source: YamlSource,
   modules: ReadonlyMap<string, TaskModule>,
-  task: z.output<typeof taskShape>,
+  raw: Record<string, unknown>,
   path: YamlPath,
   number: number,
   errors: InputError[],
+  inherited: Inherited,
 ): TaskSpec | null {
+  const shaped = taskShape.safeParse(raw);
+  if (!shaped.success) {
+    errors.push(...zodErrors(source, shaped.error, path, raw, ''));
+    return null;
+  }
+  const task = shaped.data;
   const unsupported = Object.keys(task).find((k) => k in UNSUPPORTED_KEYWORDS);
   if (unsupported) {
     errors.push(source.error(`'${unsupported}' is an Ansible keyword tend does not support yet: ${UNSUPPORTED_KEYWORDS[unsupported]}`, [...path, unsupported], true));
@@ -250,7 +271,7 @@ function readTask(
   let params = task[key] ?? {};
   if (module.resolve && params !== null && typeof params === 'object' && !Array.isArray(params)) {
     try {
-      params = module.resolve(params as Record<string, unknown>, { baseDir: dirname(source.file) });
+      params = module.resolve(params as Record<string, unknown>, { baseDir: inherited.baseDir });
     } catch (e) {
       errors.push(source.error(`${key}: ${e instanceof Error ? e.message : String(e)}`, paramsPath));
       return null;
@@ -269,11 +290,14 @@ function readTask(
     module,
     params,
     notify: asList(task.notify),
+    notifyPaths: asList(task.notify).map((_, k) => (Array.isArray(task.notify) ? [...path, 'notify', k] : [...path, 'notify'])),
+    source,
+    ...(inherited.scope ? { scope: inherited.scope } : {}),
     listen: [...(task.name ? [task.name] : []), ...asList(task.listen)],
     location: source.locate(path),
     paramsPath,
     ...(task.timeout === undefined ? {} : { timeoutS: task.timeout }),
-    when: readConditions(source, task.when, [...path, 'when'], errors),
+    when: [...inherited.when, ...readConditions(source, task.when, [...path, 'when'], errors)],
     ...(task.loop === undefined
       ? {}
       : {
@@ -284,7 +308,7 @@ function readTask(
             path: [...path, 'loop'],
           },
         }),
-    tags: asList(task.tags),
+    tags: [...new Set([...inherited.tags, ...asList(task.tags)])],
     ignoreErrors: task.ignore_errors === true,
     neverChanged: task.changed_when === false,
   };
@@ -294,12 +318,16 @@ function readTask(
  * `when:` as expressions, each checked now: a syntax error is an input error with its
  * location. `{{ }}` around a condition is accepted (Ansible warns about it).
  */
-function readConditions(source: YamlSource, when: string | boolean | (string | boolean)[] | undefined, path: YamlPath, errors: InputError[]): Condition[] {
+function readConditions(source: YamlSource, when: unknown, path: YamlPath, errors: InputError[]): Condition[] {
   if (when === undefined) return [];
-  const list = Array.isArray(when) ? when : [when];
+  const list: unknown[] = Array.isArray(when) ? when : [when];
+  if (list.some((c) => typeof c !== 'string' && typeof c !== 'boolean')) {
+    errors.push(source.error('when: an expression, or a list of expressions that must all hold', path));
+    return [];
+  }
   return list.flatMap((c, k) => {
     const at = Array.isArray(when) ? [...path, k] : path;
-    const expr = typeof c === 'boolean' ? String(c) : (/^\s*\{\{(.*)\}\}\s*$/s.exec(c)?.[1] ?? c);
+    const expr = typeof c === 'boolean' ? String(c) : (/^\s*\{\{(.*)\}\}\s*$/s.exec(c as string)?.[1] ?? (c as string));
     try {
       parseExpression(expr);
     } catch (e) {
@@ -309,7 +337,7 @@ function readConditions(source: YamlSource, when: string | boolean | (string | b
       }
       throw e;
     }
-    return [{ expr, path: at }];
+    return [{ expr, path: at, source }];
   });
 }
 

@@ -1,7 +1,7 @@
 // Template checks that need no host: every `{{ }}` can be read, and (when the inventory
 // is known) every variable it needs is defined somewhere — play vars, the inventory, -e.
 import type { InputError } from '../errors.ts';
-import type { YamlPath } from '../yaml-source.ts';
+import type { YamlPath, YamlSource } from '../yaml-source.ts';
 import type { Playbook } from './load.ts';
 import { closest } from './suggest.ts';
 import { requiredVariables } from './expression.ts';
@@ -27,22 +27,28 @@ interface Checked {
   text: string;
   expression: boolean;
   path: YamlPath;
-  /** Names defined where this text is read (the play's vars, a loop's item). */
+  /** The file it is in (the playbook, an imported task file, a role's). */
+  source: YamlSource;
+  /** Names defined where this text is read (the play's vars, a loop's item, a role's variables). */
   local: Set<string>;
 }
 
 function* checkedStrings(playbook: Playbook): Generator<Checked> {
+  const source = playbook.source;
   for (const [p, play] of playbook.plays.entries()) {
     const playNames = new Set(Object.keys(play.vars));
-    for (const [text, path] of strings(play.vars, [p, 'vars'])) if (text.includes('{{')) yield { text, expression: false, path, local: playNames };
-    for (const c of play.when) yield { text: c.expr, expression: true, path: c.path, local: playNames };
+    for (const [text, path] of strings(play.vars, [p, 'vars'])) if (text.includes('{{')) yield { text, expression: false, path, source, local: playNames };
+    for (const c of play.when) yield { text: c.expr, expression: true, path: c.path, source: c.source, local: playNames };
     for (const task of [...play.tasks, ...play.handlers]) {
-      const local = task.loop ? new Set([...playNames, task.loop.loopVar]) : playNames;
-      for (const [text, path] of strings(task.params, task.paramsPath)) if (text.includes('{{')) yield { text, expression: false, path, local };
-      for (const c of task.when) yield { text: c.expr, expression: true, path: c.path, local };
+      const scope = task.scope ? [...Object.keys(task.scope.defaults), ...Object.keys(task.scope.vars), ...Object.keys(task.scope.params)] : [];
+      const outer = scope.length > 0 ? new Set([...playNames, ...scope]) : playNames;
+      const local = task.loop ? new Set([...outer, task.loop.loopVar]) : outer;
+      const from = task.source;
+      for (const [text, path] of strings(task.params, task.paramsPath)) if (text.includes('{{')) yield { text, expression: false, path, source: from, local };
+      for (const c of task.when) yield { text: c.expr, expression: true, path: c.path, source: c.source, local };
       if (task.loop) {
-        for (const [text, path] of strings(task.loop.items, task.loop.path)) if (text.includes('{{')) yield { text, expression: false, path, local: playNames };
-        if (task.loop.label !== undefined) yield { text: task.loop.label, expression: false, path: [...task.loop.path.slice(0, -1), 'loop_control', 'label'], local };
+        for (const [text, path] of strings(task.loop.items, task.loop.path)) if (text.includes('{{')) yield { text, expression: false, path, source: from, local: outer };
+        if (task.loop.label !== undefined) yield { text: task.loop.label, expression: false, path: [...task.loop.path.slice(0, -1), 'loop_control', 'label'], source: from, local };
       }
     }
   }
@@ -50,12 +56,12 @@ function* checkedStrings(playbook: Playbook): Generator<Checked> {
 
 export function templateSyntaxErrors(playbook: Playbook): InputError[] {
   const errors: InputError[] = [];
-  for (const { text, expression, path } of checkedStrings(playbook)) {
+  for (const { text, expression, path, source } of checkedStrings(playbook)) {
     if (expression) continue; // read when the playbook was loaded
     try {
       checkSyntax(text);
     } catch (e) {
-      if (e instanceof TemplateError) errors.push(playbook.source.error(e.message, path));
+      if (e instanceof TemplateError) errors.push(source.error(e.message, path));
       else throw e;
     }
   }
@@ -65,12 +71,12 @@ export function templateSyntaxErrors(playbook: Playbook): InputError[] {
 /** Variables needed but defined nowhere in `known` (nor in the play's own vars). */
 export function undefinedVariableErrors(playbook: Playbook, known: ReadonlySet<string>): InputError[] {
   const errors: InputError[] = [];
-  for (const { text, expression, path, local } of checkedStrings(playbook)) {
+  for (const { text, expression, path, source, local } of checkedStrings(playbook)) {
     const needed = expression ? requiredVariables(text) : requiredNames(text);
     for (const name of needed) {
       if (known.has(name) || local.has(name) || BUILTIN_VARIABLES.includes(name)) continue;
       const hint = closest(name, [...known, ...local, ...BUILTIN_VARIABLES]);
-      errors.push(playbook.source.error(`undefined variable '${name}'${hint ? ` (did you mean '${hint}'?)` : ''}`, path));
+      errors.push(source.error(`undefined variable '${name}'${hint ? ` (did you mean '${hint}'?)` : ''}`, path));
     }
   }
   return errors;

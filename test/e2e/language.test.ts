@@ -1,0 +1,93 @@
+// The playbook language on a real host (fleet host 24): a role with defaults, a template
+// and a handler; a loop over users with a condition per item; tags; ignore_errors; a
+// reading command; then a second run that changes nothing in one round trip.
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { fleetArgs, onHost, tend, writeTemp } from './helpers.ts';
+
+const HOST = 24;
+const FILES: Record<string, string> = {
+  'site.yml': `- name: language
+  hosts: all
+  vars:
+    users:
+      - { name: alice, shell: /bin/bash }
+      - { name: bob, shell: /bin/sh }
+      - { name: carol, shell: /bin/sh, absent: true }
+  roles:
+    - role: motd
+      greeting: Bonjour
+  tasks:
+    - name: people
+      user: { name: "{{ person.name }}", shell: "{{ person.shell }}" }
+      loop: "{{ users }}"
+      loop_control: { loop_var: person, label: "{{ person.name }}" }
+      when: person.absent is not defined
+    - name: only elsewhere
+      file: { path: /etc/tend-lang-elsewhere, content: "x\\n" }
+      when: inventory_hostname != 'tend-${HOST}'
+    - name: slow thing
+      file: { path: /etc/tend-lang-slow, content: "slow\\n" }
+      tags: slow
+    - name: may fail
+      command: { cmd: "false" }
+      ignore_errors: true
+    - name: read the kernel
+      command: { cmd: "uname -r > /dev/null" }
+      changed_when: false
+`,
+  'roles/motd/defaults/main.yml': 'greeting: Hello\n',
+  'roles/motd/templates/motd.j2': '{{ greeting }} from {{ inventory_hostname }}\n',
+  'roles/motd/tasks/main.yml': '- name: motd\n  file: { path: /etc/tend-lang-motd, template: motd.j2 }\n  notify: motd changed\n',
+  'roles/motd/handlers/main.yml': '- name: motd changed\n  command: { cmd: "date > /etc/tend-lang-handled" }\n',
+};
+
+describe('the playbook language on a real host', () => {
+  const args = fleetArgs([HOST]);
+  let site: string;
+  before(() => {
+    const root = dirname(writeTemp('marker', ''));
+    for (const [path, text] of Object.entries(FILES)) {
+      mkdirSync(dirname(join(root, path)), { recursive: true });
+      writeFileSync(join(root, path), text);
+    }
+    site = join(root, 'site.yml');
+    onHost(HOST, 'userdel -r alice 2>/dev/null; userdel -r bob 2>/dev/null; rm -f /etc/tend-lang-*; true');
+  });
+
+  it('applies: role first, a loop per item, conditions, tags skipped, an ignored failure, a quiet command', async () => {
+    const json = writeTemp('lang.json', '');
+    const r = await tend(['apply', site, ...args(), '--skip-tags', 'slow', '--json', json]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /^tend-24: changed: \[2\] people \(alice\)$/m);
+    assert.match(r.stdout, /^tend-24: skipped \(condition false: person\.absent is not defined\): \[2\] people \(carol\)$/m);
+    assert.match(r.stdout, /^tend-24: failed \(ignored\): \[5\] may fail \(command\)$/m);
+    assert.match(r.stdout, /^tend-24 +ok=1 +changed=4 +failed=0 +unreachable=0 +skipped=2 +ignored=1$/m);
+    assert.doesNotMatch(r.stdout, /slow thing/, 'a skipped tag does not run nor show');
+    assert.equal(onHost(HOST, 'cat /etc/tend-lang-motd'), 'Bonjour from tend-24\n');
+    assert.match(onHost(HOST, 'getent passwd alice bob'), /^alice:.*:\/bin\/bash\nbob:.*:\/bin\/sh\n$/);
+    assert.equal(onHost(HOST, 'id carol >/dev/null 2>&1 && echo yes || echo no').trim(), 'no');
+    assert.equal(onHost(HOST, 'test -e /etc/tend-lang-handled && test ! -e /etc/tend-lang-slow && test ! -e /etc/tend-lang-elsewhere && echo ok').trim(), 'ok');
+    const report = JSON.parse(readFileSync(json, 'utf8'));
+    const people = report.hosts[0].tasks.filter((t: { number: number }) => t.number === 2);
+    assert.deepEqual(people.map((t: { item: string; status: string }) => `${t.item}:${t.status}`), ['alice:changed', 'bob:changed', 'carol:skipped']);
+  });
+
+  it('a second run changes nothing; every loop item is read in the first round trip', async () => {
+    const json = writeTemp('lang2.json', '');
+    const r = await tend(['apply', site, ...args(), '--skip-tags', 'slow', '--json', json, '--detailed-exitcode']);
+    assert.equal(r.code, 0, r.stdout);
+    const report = JSON.parse(readFileSync(json, 'utf8'));
+    // One round trip reads every task and item; the two commands without a condition (the
+    // ignored failure, the quiet read) run again, one round trip each.
+    assert.equal(report.hosts[0].stats.roundTrips, 3);
+    assert.deepEqual(report.hosts[0].tasks.filter((t: { status: string }) => t.status === 'changed'), []);
+    const check = await tend(['check', site, ...args(), '--skip-tags', 'slow,always', '--tags', 'never-matches,untagged']);
+    assert.equal(check.code, 2, 'the failing command would run again');
+    const onlySlow = await tend(['check', site, ...args(), '--tags', 'slow']);
+    assert.match(onlySlow.stdout, /would change: \[4\] slow thing/);
+    assert.doesNotMatch(onlySlow.stdout, /\[2\] people/);
+  });
+});
