@@ -9,6 +9,7 @@ import { knownVariables, parseExtraVars, useColour } from './commands/options.ts
 import { runInventory } from './commands/inventory.ts';
 import type { PlaybookFlags } from './commands/playbook.ts';
 import type { AdhocFlags } from './commands/run-command.ts';
+import type { FactsFlags } from './commands/facts.ts';
 import type { SmokeFlags } from './commands/smoke.ts';
 import { InputError, InputErrors, throwIfAny } from './errors.ts';
 import { checkKeyFiles, loadInventory } from './inventory/index.ts';
@@ -116,6 +117,13 @@ addConnectionOptions(
     process.exitCode = await runCommand(words, flags);
   });
 
+addConnectionOptions(program.command('facts').description('what each host is, as playbooks see it (facts.*, ansible_distribution, …)'))
+  .option('--json', 'the facts as JSON, by host')
+  .addHelpText('after', '\nExit status: 0 every host answered · 4 some host unreachable · 8 bad input')
+  .action(async (flags: FactsFlags) => {
+    const { runFacts } = await import('./commands/facts.ts');
+    process.exitCode = await runFacts(flags);
+  });
 
 program
   .command('smoke')

@@ -1,4 +1,5 @@
 // What the commands that contact hosts share: their flags, and reading them.
+import { FACT_NAMES } from '../engine/facts.ts';
 import chalk from 'chalk';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -32,8 +33,9 @@ export function useColour(flags: { color: boolean }): void {
 }
 
 /** Names of variables some host will have: any host's inventory vars and -e. */
+/** Variables a playbook may use: the inventory's, -e's, and facts (read from each host when used). */
 export function knownVariables(hosts: readonly Host[], extraVars: Record<string, unknown>): Set<string> {
-  return new Set([...hosts.flatMap((h) => Object.keys(h.vars)), ...Object.keys(extraVars)]);
+  return new Set([...hosts.flatMap((h) => Object.keys(h.vars)), ...Object.keys(extraVars), ...FACT_NAMES]);
 }
 
 export function parseExtraVars(values: string[]): Record<string, unknown> {

@@ -3,7 +3,8 @@
 // failed task, a lost connection, a timeout, an interrupt), every result gathered
 // before it is kept: reports show what changed and where it stopped.
 import type { Host } from '../inventory/index.ts';
-import { evaluate, toText, truthy } from '../playbook/expression.ts';
+import { evaluate, toText, truthy, UNDEFINED } from '../playbook/expression.ts';
+import { FACT_NAMES, FACTS_SNIPPET, factVariables, parseFacts, playUsesFacts } from './facts.ts';
 import { paramsForHost, type Condition, type Play, type TaskSpec } from '../playbook/load.ts';
 import { render, renderString, variableLookup, type Lookup } from '../playbook/template.ts';
 import type { ShellText } from '../shell.ts';
@@ -54,6 +55,9 @@ class ScriptLost extends Error {
   }
 }
 
+/** Thrown by a lookup asked for a fact before the host's facts are read. */
+class FactsPending extends Error {}
+
 export async function runPlays(
   host: Host,
   plays: readonly Play[],
@@ -62,8 +66,10 @@ export async function runPlays(
   events: HostEvents,
 ): Promise<Pick<HostResult, 'status' | 'tasks' | 'error'>> {
   const tasks: TaskResult[] = [];
+  // Read once per host, by the first play that uses them.
+  const factsBox: { facts?: Record<string, unknown> } = {};
   for (const [p, play] of plays.entries()) {
-    const ending = await runPlay(host, play, transport, options, events, tasks);
+    const ending = await runPlay(host, play, transport, options, events, tasks, factsBox);
     if (ending.kind !== 'done') {
       // What the ending kept from running is listed, so reports show the whole playbook.
       for (const later of plays.slice(p + 1)) for (const spec of later.tasks) tasks.push(skipped(later, spec, spec.name, false));
@@ -81,28 +87,89 @@ async function runPlay(
   options: HostRunOptions,
   events: HostEvents,
   results: TaskResult[],
+  factsBox: { facts?: Record<string, unknown> },
 ): Promise<Ending> {
-  // Play vars are defaults; the inventory overrides them; -e overrides everything.
-  const lookup = variableLookup([play.vars, host.vars, options.extraVars]);
   const notified = new Set<string>();
   let firstPending: { number: number; name: string } | undefined;
   const defaultTimeout = options.taskTimeoutS ?? 0;
 
+  /** One script on the host; a lost connection or an interrupt becomes ScriptLost. */
+  const send = async (script: ShellText, timeoutS: number) => {
+    try {
+      return await transport.run(script, { timeoutS });
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      if (options.control?.aborted) throw new ScriptLost(`interrupted while a script ran (${message})`, 'interrupted');
+      if (e instanceof UnreachableError) throw new ScriptLost(message, 'unreachable');
+      throw e;
+    }
+  };
+
+  // Play vars are defaults; the inventory overrides them; -e overrides everything. Facts
+  // sit below them all; a role's tasks see its variables (defaults under the play's, vars
+  // over them, parameters over the inventory).
+  // Before the facts are read, a fact in a condition is pending (FactsPending), and in
+  // parameters (`placeholder`) any value: a probe built from such parameters is used only
+  // if, with the real facts, the task's probe is the very same script.
+  const lookups = (facts: Record<string, unknown> | undefined, placeholder = false) => {
+    const below: Lookup = (name) => {
+      if (!FACT_NAMES.has(name)) return UNDEFINED;
+      if (facts === undefined) {
+        if (placeholder) return ANY_FACT;
+        throw new FactsPending(name);
+      }
+      return Object.hasOwn(facts, name) ? facts[name] : UNDEFINED;
+    };
+    const base = variableLookup([play.vars, host.vars, options.extraVars], below);
+    const scoped = new Map<NonNullable<TaskSpec['scope']>, Lookup>();
+    return (spec?: TaskSpec): Lookup => {
+      if (!spec?.scope) return base;
+      let found = scoped.get(spec.scope);
+      if (!found) {
+        found = variableLookup([spec.scope.defaults, play.vars, spec.scope.vars, host.vars, spec.scope.params, options.extraVars], below);
+        scoped.set(spec.scope, found);
+      }
+      return found;
+    };
+  };
+
+  // Facts come back with the first probes: every task that can be read without them is
+  // read speculatively in the same script (a task whose condition needs facts too — its
+  // probe only reads), so a converged host still costs one round trip.
+  let preProbed: Map<string, Probed> | undefined;
+  if (factsBox.facts === undefined && playUsesFacts(play)) {
+    const pending = lookups(undefined);
+    const placeholders = lookups(undefined, true);
+    const preview = play.tasks
+      .flatMap((spec) => prepare(spec, pending(spec), false, placeholders(spec)))
+      .filter((t) => t.error === undefined && t.skipReason === undefined);
+    const batch = probeBatch([FACTS_SNIPPET, ...preview.map((t) => t.spec.module.probe(t.params))], undefined, options.measure === true);
+    const out = await send(batch.script, defaultTimeout);
+    if (out.code !== 0 && out.stdout.length === 0) return { kind: 'failed', error: `reading the host's facts failed (exit ${out.code}): ${out.stderr.toString().trim()}` };
+    const [factsOut, ...probed] = batch.parse(out.stdout);
+    if (options.measure) transport.stats.remoteCpuMs = (transport.stats.remoteCpuMs ?? 0) + [factsOut!, ...probed].reduce((sum, p) => sum + (p.cpuMs ?? 0), 0);
+    factsBox.facts = factVariables(parseFacts(factsOut!.stdout));
+    preProbed = new Map(preview.map((t, k) => [probeKey(t), probed[k]!]));
+  }
+  const lookupFor = lookups(factsBox.facts);
+  const lookup = lookupFor();
+
   const runList = async (list: Prepared[]): Promise<Ending> => {
     let probes: Probed[] = [];
     let windowStart = 0;
-
-    /** One script on the host; a lost connection or an interrupt becomes ScriptLost. */
-    const send = async (script: ShellText, timeoutS: number) => {
-      try {
-        return await transport.run(script, { timeoutS });
-      } catch (e) {
-        const message = e instanceof Error ? e.message : String(e);
-        if (options.control?.aborted) throw new ScriptLost(`interrupted while a script ran (${message})`, 'interrupted');
-        if (e instanceof UnreachableError) throw new ScriptLost(message, 'unreachable');
-        throw e;
+    // Probes read with the facts serve the tasks they were read for, while they are in order.
+    if (preProbed) {
+      for (const t of list) {
+        if (t.error !== undefined || t.skipReason !== undefined) {
+          probes.push(probedFrom([], -1));
+          continue;
+        }
+        const found = preProbed.get(probeKey(t));
+        if (!found) break;
+        probes.push(found);
       }
-    };
+      preProbed = undefined;
+    }
 
     /**
      * Reads the state of every task from `i` on, in one round trip. With `apply`, the
@@ -267,17 +334,6 @@ async function runPlay(
     }
     return playSkip.error ? { kind: 'failed' } : { kind: 'done' };
   }
-  // A role's tasks see its variables: defaults under the play's, vars over them, parameters over the inventory.
-  const scoped = new Map<NonNullable<TaskSpec['scope']>, Lookup>();
-  const lookupFor = (spec: TaskSpec): Lookup => {
-    if (!spec.scope) return lookup;
-    let found = scoped.get(spec.scope);
-    if (!found) {
-      found = variableLookup([spec.scope.defaults, play.vars, spec.scope.vars, host.vars, spec.scope.params, options.extraVars]);
-      scoped.set(spec.scope, found);
-    }
-    return found;
-  };
   const tasks = play.tasks.flatMap((spec) => prepare(spec, lookupFor(spec), false));
   const ending = await runList(tasks);
   if (ending.kind !== 'done') return ending;
@@ -289,12 +345,31 @@ function skipped(play: Play, spec: TaskSpec, name: string, handler: boolean): Ta
   return { play: play.name, number: spec.number, name, module: spec.module.name, handler, status: 'skipped', changes: [], durationMs: 0 };
 }
 
-/** A task as this host runs it: one instance, or one per loop item. */
-function prepare(spec: TaskSpec, lookup: Lookup, handler: boolean): Prepared[] {
-  if (spec.loop === undefined) return [prepareOne(spec, lookup, handler)];
+/** Stands for any fact before the facts are read: every member of it is itself. */
+const ANY_FACT: unknown = new Proxy(
+  {},
+  {
+    get: (_t, key) => (key === 'toJSON' ? () => '(fact)' : ANY_FACT),
+    getOwnPropertyDescriptor: () => ({ value: ANY_FACT, configurable: true, enumerable: true, writable: false }),
+    ownKeys: () => [],
+  },
+);
+
+/** The probe script a prepared task sends, as text: speculative probes are matched by it. */
+function probeKey(t: Prepared): string {
+  const probe = t.spec.module.probe(t.params);
+  return (probe instanceof Array ? probe : [probe]).map((s) => s.text).join('\0');
+}
+
+/**
+ * A task as this host runs it: one instance, or one per loop item. `paramsLookup`, when
+ * given, renders the parameters (and loop items) while `lookup` decides the conditions.
+ */
+function prepare(spec: TaskSpec, lookup: Lookup, handler: boolean, paramsLookup = lookup): Prepared[] {
+  if (spec.loop === undefined) return [prepareOne(spec, lookup, handler, paramsLookup)];
   let items: unknown;
   try {
-    items = render(spec.loop.items, lookup);
+    items = render(spec.loop.items, paramsLookup);
   } catch (e) {
     return [{ spec, name: spec.name, handler, error: `loop: ${e instanceof Error ? e.message : String(e)}` }];
   }
@@ -303,6 +378,7 @@ function prepare(spec: TaskSpec, lookup: Lookup, handler: boolean): Prepared[] {
   return items.map((item) => {
     // The item is the innermost variable: it hides a play or inventory variable of its name.
     const itemLookup: Lookup = (name) => (name === loopVar ? item : lookup(name));
+    const itemParams: Lookup = (name) => (name === loopVar ? item : paramsLookup(name));
     let shown = itemLabel(item);
     if (label !== undefined) {
       try {
@@ -311,22 +387,28 @@ function prepare(spec: TaskSpec, lookup: Lookup, handler: boolean): Prepared[] {
         // A label that cannot be rendered: the item as it is.
       }
     }
-    return { ...prepareOne(spec, itemLookup, handler), item: shown };
+    return { ...prepareOne(spec, itemLookup, handler, itemParams), item: shown };
   });
 }
 
-function prepareOne(spec: TaskSpec, lookup: Lookup, handler: boolean): Prepared {
+function prepareOne(spec: TaskSpec, lookup: Lookup, handler: boolean, paramsLookup = lookup): Prepared {
   let name = spec.name;
   try {
     name = String(renderString(spec.name, lookup));
   } catch {
     // A name that cannot be rendered is shown as written.
   }
-  const skip = conditionsFail(spec.when, lookup);
+  let skip: ReturnType<typeof conditionsFail>;
+  try {
+    skip = conditionsFail(spec.when, lookup);
+  } catch (e) {
+    // Facts not read yet: the parameters may still be, for a speculative probe.
+    if (!(e instanceof FactsPending)) throw e;
+  }
   if (skip?.error !== undefined) return { spec, name, handler, error: skip.error };
   if (skip !== undefined) return { spec, name, handler, skipReason: skip.reason };
   try {
-    return { spec, name, handler, params: paramsForHost(spec, lookup) };
+    return { spec, name, handler, params: paramsForHost(spec, paramsLookup) };
   } catch (e) {
     return { spec, name, handler, error: e instanceof Error ? e.message : String(e) };
   }
@@ -338,6 +420,7 @@ function conditionsFail(conditions: readonly Condition[], lookup: Lookup): { rea
     try {
       if (!truthy(evaluate(c.expr, lookup))) return { reason: `condition false: ${c.expr.trim()}` };
     } catch (e) {
+      if (e instanceof FactsPending) throw e;
       return { error: `when: ${e instanceof Error ? e.message : String(e)}` };
     }
   }

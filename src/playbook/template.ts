@@ -47,12 +47,13 @@ export function requiredNames(text: string): string[] {
 }
 
 /** A lookup over layered variables whose values may themselves be templates. */
-export function variableLookup(layers: readonly Record<string, unknown>[]): Lookup {
+/** `below` answers names no layer has (facts: the lowest layer, read only when used). */
+export function variableLookup(layers: readonly Record<string, unknown>[], below?: Lookup): Lookup {
   const merged = mergeVars(emptyVars(), ...layers);
   const resolving = new Set<string>();
   const cache = new Map<string, unknown>();
   const lookup: Lookup = (name) => {
-    if (!Object.hasOwn(merged, name)) return UNDEFINED;
+    if (!Object.hasOwn(merged, name)) return below ? below(name) : UNDEFINED;
     if (cache.has(name)) return cache.get(name);
     if (resolving.has(name)) throw new ExpressionError(`variable '${name}' refers to itself`);
     resolving.add(name);

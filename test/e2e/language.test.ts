@@ -91,3 +91,48 @@ describe('the playbook language on a real host', () => {
     assert.doesNotMatch(onlySlow.stdout, /\[2\] people/);
   });
 });
+
+describe('facts, read with the first probes', () => {
+  const args = fleetArgs([HOST]);
+
+  it('tend facts says what the host says of itself', async () => {
+    const r = await tend(['facts', ...args(), '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const f = JSON.parse(r.stdout)[`tend-${HOST}`];
+    const own = (cmd: string) => onHost(HOST, cmd).trim();
+    assert.equal(f.os.id, own('. /etc/os-release; echo $ID'));
+    assert.equal(f.os.codename, own('. /etc/os-release; echo $VERSION_CODENAME'));
+    assert.equal(f.os.version, own('cat /etc/debian_version'));
+    assert.equal(f.os.family, 'Debian');
+    assert.equal(f.hostname, own('uname -n'));
+    assert.equal(f.kernel, own('uname -r'));
+    assert.equal(f.cpus, Number(own('nproc --all')));
+    assert.equal(f.memory_mb, Math.floor(Number(own("awk '/^MemTotal:/ {print $2}' /proc/meminfo")) / 1024));
+    assert.equal(f.init, 'sysvinit');
+    const plain = await tend(['facts', ...args()]);
+    assert.match(plain.stdout, new RegExp(`^tend-${HOST}: Debian GNU/Linux 12[.0-9]* \\(bookworm\\), family Debian; `, 'm'));
+  });
+
+  it('a play that uses facts in conditions and values converges, and a converged host costs one round trip', async () => {
+    const playbook = writeTemp(
+      'facts.yml',
+      `- hosts: all
+  tasks:
+    - name: release file
+      file: { path: /etc/tend-lang-release, content: "{{ facts.os.codename }} on {{ ansible_architecture }}\\n" }
+      when: ansible_os_family == 'Debian' and facts.os.major | int >= 12
+    - name: never on Debian
+      file: { path: /etc/tend-lang-ubuntu, content: "x\\n" }
+      when: ansible_distribution == 'Ubuntu'
+`,
+    );
+    const first = await tend(['apply', playbook, ...args()]);
+    assert.equal(first.code, 0, first.stdout + first.stderr);
+    assert.match(first.stdout, /skipped \(condition false: ansible_distribution == 'Ubuntu'\)/);
+    assert.match(onHost(HOST, 'cat /etc/tend-lang-release'), /^bookworm on x86_64\n$|^bookworm on \S+\n$/);
+    const json = writeTemp('facts.json', '');
+    const again = await tend(['check', playbook, ...args(), '--json', json]);
+    assert.equal(again.code, 0, again.stdout);
+    assert.equal(JSON.parse(readFileSync(json, 'utf8')).hosts[0].stats.roundTrips, 1, 'facts and probes in one script');
+  });
+});
