@@ -7,7 +7,7 @@ import { evaluate, toText, truthy, UNDEFINED } from '../playbook/expression.ts';
 import { FACT_NAMES, FACTS_SNIPPET, factVariables, parseFacts, playUsesFacts } from './facts.ts';
 import { paramsForHost, type Condition, type Play, type TaskSpec } from '../playbook/load.ts';
 import { render, renderString, variableLookup, type Lookup } from '../playbook/template.ts';
-import type { ShellText } from '../shell.ts';
+import { quote, ShellText } from '../shell.ts';
 import { TIMED_OUT, UnreachableError, type Transport } from '../transport/types.ts';
 import { applyScript, probeBatch, type ProbeScript } from './batch.ts';
 import type { RunControl } from './control.ts';
@@ -22,6 +22,8 @@ export interface HostRunOptions {
   control?: RunControl;
   /** Measure the host CPU each probe and task costs (--stats). */
   measure?: boolean;
+  /** Who the host's scripts run as (root when the transport becomes root). */
+  scriptUser?: string;
 }
 
 export interface HostEvents {
@@ -40,6 +42,8 @@ interface Prepared {
   skipReason?: string;
   /** The loop item this instance is for, as shown (loop_control.label). */
   item?: string;
+  /** Wraps the task's probe snippets and commands: its environment, and another user. */
+  wrap?: (text: string) => string;
 }
 
 /** How a list of tasks ended: all done, or why it stopped. */
@@ -136,14 +140,16 @@ async function runPlay(
   // Facts come back with the first probes: every task that can be read without them is
   // read speculatively in the same script (a task whose condition needs facts too — its
   // probe only reads), so a converged host still costs one round trip.
+  const scriptUser = options.scriptUser ?? host.user;
+  const wrapFor: WrapFor = (spec, lk) => wrapperFor(spec, play.become, host.user, scriptUser, lk);
   let preProbed: Map<string, Probed> | undefined;
   if (factsBox.facts === undefined && playUsesFacts(play)) {
     const pending = lookups(undefined);
     const placeholders = lookups(undefined, true);
     const preview = play.tasks
-      .flatMap((spec) => prepare(spec, pending(spec), false, placeholders(spec)))
+      .flatMap((spec) => prepare(spec, pending(spec), false, wrapFor, placeholders(spec)))
       .filter((t) => t.error === undefined && t.skipReason === undefined);
-    const batch = probeBatch([FACTS_SNIPPET, ...preview.map((t) => t.spec.module.probe(t.params))], undefined, options.measure === true);
+    const batch = probeBatch([FACTS_SNIPPET, ...preview.map((t) => wrapped(t, t.spec.module.probe(t.params)))], undefined, options.measure === true);
     const out = await send(batch.script, defaultTimeout);
     if (out.code !== 0 && out.stdout.length === 0) return { kind: 'failed', error: `reading the host's facts failed (exit ${out.code}): ${out.stderr.toString().trim()}` };
     const [factsOut, ...probed] = batch.parse(out.stdout);
@@ -177,7 +183,7 @@ async function runPlay(
      * round trip, its re-probe included. Returns how `apply` went.
      */
     const readFrom = async (i: number, apply?: ShellText, timeoutS = defaultTimeout): Promise<Probed | undefined> => {
-      const window = list.slice(i).map((t) => (t.error === undefined && t.skipReason === undefined ? t.spec.module.probe(t.params) : null));
+      const window = list.slice(i).map((t) => (t.error === undefined && t.skipReason === undefined ? wrapped(t, t.spec.module.probe(t.params)) : null));
       const scripts: ProbeScript[] = [...(apply ? [apply] : []), ...window.filter((s) => s !== null)];
       const batch = probeBatch(scripts, undefined, options.measure === true);
       const out = await send(batch.script, timeoutS);
@@ -292,7 +298,7 @@ async function runPlay(
       // after the commands, in the same round trip.
       let applied: Probed;
       try {
-        applied = (await readFrom(i + 1, applyScript(plan.commands), timeoutS))!;
+        applied = (await readFrom(i + 1, wrapped(task, applyScript(plan.commands)) as ShellText, timeoutS))!;
       } catch (e) {
         // The commands may have run, in part or whole: the task is reported with the
         // changes it was making, as failed, and why.
@@ -334,11 +340,11 @@ async function runPlay(
     }
     return playSkip.error ? { kind: 'failed' } : { kind: 'done' };
   }
-  const tasks = play.tasks.flatMap((spec) => prepare(spec, lookupFor(spec), false));
+  const tasks = play.tasks.flatMap((spec) => prepare(spec, lookupFor(spec), false, wrapFor));
   const ending = await runList(tasks);
   if (ending.kind !== 'done') return ending;
   const handlers = play.handlers.filter((h) => h.listen.some((name) => notified.has(name)));
-  return runList(handlers.flatMap((spec) => prepare(spec, lookupFor(spec), true)));
+  return runList(handlers.flatMap((spec) => prepare(spec, lookupFor(spec), true, wrapFor)));
 }
 
 function skipped(play: Play, spec: TaskSpec, name: string, handler: boolean): TaskResult {
@@ -357,15 +363,53 @@ const ANY_FACT: unknown = new Proxy(
 
 /** The probe script a prepared task sends, as text: speculative probes are matched by it. */
 function probeKey(t: Prepared): string {
-  const probe = t.spec.module.probe(t.params);
+  const probe = wrapped(t, t.spec.module.probe(t.params));
   return (probe instanceof Array ? probe : [probe]).map((s) => s.text).join('\0');
+}
+
+/** A task's probe (or commands) with its environment, as the user it runs as. */
+function wrapped(t: Prepared, probe: ShellText | readonly ShellText[]): ShellText | readonly ShellText[] {
+  if (!t.wrap) return probe;
+  return probe instanceof ShellText ? new ShellText(t.wrap(probe.text)) : probe.map((s) => new ShellText(t.wrap!(s.text)));
+}
+
+/**
+ * How a task's scripts must be wrapped: `export`s of its environment, and `runuser` (when
+ * the scripts run as root) or `sudo -n` (when not) to run as its become user.
+ */
+function wrapperFor(spec: TaskSpec, playBecome: boolean, loginUser: string, scriptUser: string, lookup: Lookup): ((text: string) => string) | undefined {
+  const exports = Object.entries(spec.environment ?? {}).map(([k, v]) => `export ${k}=${quote(toText(render(v, lookup)))}`);
+  const become = spec.become ?? playBecome;
+  const user = become ? (spec.becomeUser ?? 'root') : loginUser;
+  const switchUser = user !== scriptUser;
+  if (exports.length === 0 && !switchUser) return undefined;
+  return (text) => {
+    const inner = [...exports, text].join('\n');
+    if (!switchUser) return inner;
+    const shell = `/bin/sh -c ${quote(inner)}`;
+    return scriptUser === 'root' ? `runuser -u ${quote(user)} -- ${shell}` : `sudo -n -u ${quote(user)} -- ${shell}`;
+  };
 }
 
 /**
  * A task as this host runs it: one instance, or one per loop item. `paramsLookup`, when
  * given, renders the parameters (and loop items) while `lookup` decides the conditions.
  */
-function prepare(spec: TaskSpec, lookup: Lookup, handler: boolean, paramsLookup = lookup): Prepared[] {
+type WrapFor = (spec: TaskSpec, lookup: Lookup) => ((text: string) => string) | undefined;
+
+function prepare(spec: TaskSpec, lookup: Lookup, handler: boolean, wrapFor: WrapFor, paramsLookup = lookup): Prepared[] {
+  return prepareInstances(spec, lookup, handler, paramsLookup).map((t) => {
+    if (t.error !== undefined || t.skipReason !== undefined) return t;
+    try {
+      const wrap = wrapFor(spec, paramsLookup);
+      return wrap ? { ...t, wrap } : t;
+    } catch (e) {
+      return { ...t, error: `environment: ${e instanceof Error ? e.message : String(e)}` };
+    }
+  });
+}
+
+function prepareInstances(spec: TaskSpec, lookup: Lookup, handler: boolean, paramsLookup = lookup): Prepared[] {
   if (spec.loop === undefined) return [prepareOne(spec, lookup, handler, paramsLookup)];
   let items: unknown;
   try {

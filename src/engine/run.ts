@@ -36,7 +36,15 @@ export async function runFleet(work: Map<Host, Play[]>, options: RunOptions, eve
         host,
         work.get(host)!,
         transport,
-        { check: options.check, extraVars: options.extraVars, taskTimeoutS: options.taskTimeoutS, control: options.control, measure: options.measure },
+        {
+          check: options.check,
+          extraVars: options.extraVars,
+          taskTimeoutS: options.taskTimeoutS,
+          control: options.control,
+          measure: options.measure,
+          // The transport runs every script as root when any of the host's plays becomes root.
+          scriptUser: work.get(host)!.some((p) => p.become) ? 'root' : host.user,
+        },
         hostEvents,
       );
       // Reported as soon as the host is done, not when the slowest host is.

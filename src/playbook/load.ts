@@ -36,6 +36,12 @@ export interface TaskSpec {
   ignoreErrors: boolean;
   /** `changed_when: false` — a command that only reads: never "changed", never notifies. */
   neverChanged: boolean;
+  /** `become:` on the task (undefined: the play's). */
+  become?: boolean;
+  /** `become_user:` (with become: the user the task runs as; root when not given). */
+  becomeUser?: string;
+  /** `environment:` — values may be templates, rendered per host. */
+  environment?: Record<string, unknown>;
   /** The file the task was read from (the playbook, an imported file, a role's). */
   source: YamlSource;
   /** YAML paths of its notify entries, to locate a handler that does not exist. */
@@ -74,7 +80,9 @@ export interface Playbook {
   plays: Play[];
 }
 
-const TASK_KEYWORDS = new Set(['name', 'notify', 'listen', 'timeout', 'when', 'loop', 'loop_control', 'tags', 'ignore_errors', 'changed_when']);
+const TASK_KEYWORDS = new Set([
+  'name', 'notify', 'listen', 'timeout', 'when', 'loop', 'loop_control', 'tags', 'ignore_errors', 'changed_when', 'become', 'become_user', 'environment',
+]);
 
 /** Task keywords an Ansible user may write, with what to do in tend instead. */
 const UNSUPPORTED_KEYWORDS: Record<string, string> = {
@@ -89,10 +97,7 @@ const UNSUPPORTED_KEYWORDS: Record<string, string> = {
   block: 'list the tasks one after another',
   rescue: 'a failed task stops its host; fix the cause and run again',
   always: 'use a handler for what must follow a change',
-  become: 'set become: true on the play',
-  become_user: 'set become: true on the play (tasks run as root)',
   failed_when: 'make the command exit non-zero when it fails',
-  environment: 'set variables in the command itself (command: cmd: "VAR=x prog")',
   vars: 'put variables in the play, the inventory or -e',
   include_tasks: 'use import_tasks: (read with the playbook, before any host)',
   include_role: 'list the role under the play\'s roles:',
@@ -129,6 +134,12 @@ const taskShape = z
     tags: tagList.optional(),
     ignore_errors: z.boolean().optional().describe('a failure is reported, and the host goes on'),
     changed_when: z.literal(false).optional().describe('false: a command that only reads is never "changed" (and notifies nothing)'),
+    become: z.boolean().optional().describe("this task as another user (become_user, else root), whatever the play's become"),
+    become_user: z.string().regex(/^[a-z_][a-z0-9_.-]*\$?$/i, 'become_user: a user name').optional(),
+    environment: z
+      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name'), z.union([z.string(), z.number(), z.boolean()]))
+      .optional()
+      .describe("variables in the environment of the task's probe and commands"),
   })
   .catchall(z.unknown());
 
@@ -311,6 +322,9 @@ function readTask(
     tags: [...new Set([...inherited.tags, ...asList(task.tags)])],
     ignoreErrors: task.ignore_errors === true,
     neverChanged: task.changed_when === false,
+    ...(task.become !== undefined ? { become: task.become } : {}),
+    ...(task.become_user !== undefined ? { becomeUser: task.become_user } : {}),
+    ...(task.environment !== undefined ? { environment: task.environment } : {}),
   };
 }
 

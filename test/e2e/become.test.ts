@@ -42,6 +42,22 @@ describe('become: an unprivileged login user with sudo', () => {
     onHost(WITH_PASSWORD, `printf '%s\\n' ${quote(`deploy:${PASSWORD}`)} | chpasswd`);
   });
 
+  it('become on one task of a play that does not become: that task as root (sudo -n), the others as deploy', async () => {
+    const playbook = writeTemp(
+      'task-become.yml',
+      '- hosts: all\n  tasks:\n' +
+        '    - name: as root\n      file: { path: /etc/tend-task-become, content: "root\\n" }\n      become: true\n' +
+        '    - name: as deploy\n      command: { cmd: "id -un > /tmp/tend-task-who", creates: /tmp/tend-task-who }\n',
+    );
+    const inventory = deployInventory([NOPASSWD]);
+    const r = await tend(['apply', playbook, '-i', inventory, '--known-hosts', KNOWN_HOSTS]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(onHost(NOPASSWD, 'stat -c %U /etc/tend-task-become').trim(), 'root');
+    assert.equal(onHost(NOPASSWD, 'cat /tmp/tend-task-who'), 'deploy\n');
+    const again = await tend(['apply', playbook, '-i', inventory, '--known-hosts', KNOWN_HOSTS, '--detailed-exitcode']);
+    assert.equal(again.code, 0, again.stdout);
+  });
+
   it('without become, deploy cannot write what root owns (the hosts really are unprivileged)', async () => {
     const playbook = writeTemp('plain.yml', '- hosts: all\n  tasks:\n    - file: { path: /etc/tend-become, content: "x\\n" }\n');
     const r = await tend(['apply', playbook, '-i', deployInventory([NOPASSWD]), '--known-hosts', KNOWN_HOSTS]);

@@ -37,6 +37,13 @@ const FILES: Record<string, string> = {
     - name: read the kernel
       command: { cmd: "uname -r > /dev/null" }
       changed_when: false
+    - name: as nobody
+      command: { cmd: "id -un > /tmp/tend-lang-who", creates: /tmp/tend-lang-who }
+      become: true
+      become_user: nobody
+    - name: with an environment
+      command: { cmd: 'printf "%s" "$GREETING" > /etc/tend-lang-env', creates: /etc/tend-lang-env }
+      environment: { GREETING: "hello {{ inventory_hostname }}" }
 `,
   'roles/motd/defaults/main.yml': 'greeting: Hello\n',
   'roles/motd/templates/motd.j2': '{{ greeting }} from {{ inventory_hostname }}\n',
@@ -54,17 +61,20 @@ describe('the playbook language on a real host', () => {
       writeFileSync(join(root, path), text);
     }
     site = join(root, 'site.yml');
-    onHost(HOST, 'userdel -r alice 2>/dev/null; userdel -r bob 2>/dev/null; rm -f /etc/tend-lang-*; true');
+    onHost(HOST, 'userdel -r alice 2>/dev/null; userdel -r bob 2>/dev/null; rm -f /etc/tend-lang-* /tmp/tend-lang-*; true');
   });
 
-  it('applies: role first, a loop per item, conditions, tags skipped, an ignored failure, a quiet command', async () => {
+  it('applies: role first, a loop per item, conditions, tags skipped, an ignored failure, a quiet command, become_user, environment', async () => {
     const json = writeTemp('lang.json', '');
     const r = await tend(['apply', site, ...args(), '--skip-tags', 'slow', '--json', json]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /^tend-24: changed: \[2\] people \(alice\)$/m);
     assert.match(r.stdout, /^tend-24: skipped \(condition false: person\.absent is not defined\): \[2\] people \(carol\)$/m);
     assert.match(r.stdout, /^tend-24: failed \(ignored\): \[5\] may fail \(command\)$/m);
-    assert.match(r.stdout, /^tend-24 +ok=1 +changed=4 +failed=0 +unreachable=0 +skipped=2 +ignored=1$/m);
+    assert.match(r.stdout, /^tend-24 +ok=1 +changed=6 +failed=0 +unreachable=0 +skipped=2 +ignored=1$/m);
+    assert.equal(onHost(HOST, 'cat /tmp/tend-lang-who'), 'nobody\n', 'become_user');
+    assert.equal(onHost(HOST, 'stat -c %U /tmp/tend-lang-who').trim(), 'nobody');
+    assert.equal(onHost(HOST, 'cat /etc/tend-lang-env'), 'hello tend-24', 'environment');
     assert.doesNotMatch(r.stdout, /slow thing/, 'a skipped tag does not run nor show');
     assert.equal(onHost(HOST, 'cat /etc/tend-lang-motd'), 'Bonjour from tend-24\n');
     assert.match(onHost(HOST, 'getent passwd alice bob'), /^alice:.*:\/bin\/bash\nbob:.*:\/bin\/sh\n$/);
