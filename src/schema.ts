@@ -53,6 +53,9 @@ export function playbookJsonSchema(modules: ReadonlyMap<string, TaskModule>): Js
     tags: stringOrList,
     ignore_errors: { type: 'boolean' },
     changed_when: { const: false, description: 'a command that only reads: never changed (command only)' },
+    become: { type: 'boolean' },
+    become_user: { type: 'string' },
+    environment: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } },
   };
   const task = (withListen: boolean) => ({
     type: 'object',

@@ -146,3 +146,36 @@ describe('facts, read with the first probes', () => {
     assert.equal(JSON.parse(readFileSync(json, 'utf8')).hosts[0].stats.roundTrips, 1, 'facts and probes in one script');
   });
 });
+
+describe('group, sysctl and cron on a real host', () => {
+  const args = fleetArgs([HOST]);
+  const playbook = () =>
+    writeTemp(
+      'system.yml',
+      `- hosts: all
+  tasks:
+    - group: { name: tendops, gid: 2345 }
+    - sysctl: { name: net.ipv4.ip_default_ttl, value: 61, file: 60-tend-test.conf }
+    - cron: { name: queue report, job: "/usr/sbin/postqueue -p >/dev/null 2>&1", hour: 6, minute: 0, file: tend-test }
+`,
+    );
+  before(() => onHost(HOST, 'groupdel tendops 2>/dev/null; rm -f /etc/sysctl.d/60-tend-test.conf /etc/cron.d/tend-test; sysctl -q -w net.ipv4.ip_default_ttl=64'));
+
+  it('applies, then changes nothing; a hand edit is drift that check names', async () => {
+    const file = playbook();
+    const r = await tend(['apply', file, ...args()]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(onHost(HOST, 'getent group tendops'), /^tendops:x:2345:/);
+    assert.equal(onHost(HOST, 'cat /proc/sys/net/ipv4/ip_default_ttl').trim(), '61');
+    assert.equal(onHost(HOST, 'cat /etc/sysctl.d/60-tend-test.conf'), 'net.ipv4.ip_default_ttl = 61\n');
+    assert.equal(onHost(HOST, 'cat /etc/cron.d/tend-test'), '#tend: queue report\n0 6 * * * root /usr/sbin/postqueue -p >/dev/null 2>&1\n');
+    assert.equal(onHost(HOST, 'stat -c %a:%U /etc/cron.d/tend-test').trim(), '644:root');
+    const again = await tend(['apply', file, ...args(), '--detailed-exitcode']);
+    assert.equal(again.code, 0, again.stdout);
+    onHost(HOST, "sed -i 's/^0 6/30 7/' /etc/cron.d/tend-test; sysctl -q -w net.ipv4.ip_default_ttl=64");
+    const check = await tend(['check', file, ...args()]);
+    assert.equal(check.code, 2);
+    assert.match(check.stdout, /\/etc\/cron\.d\/tend-test: queue report: 30 7 \* \* \* root .* → 0 6 \* \* \* root/);
+    assert.match(check.stdout, /net\.ipv4\.ip_default_ttl \(running\): 64 → 61/);
+  });
+});

@@ -1,0 +1,56 @@
+// group, sysctl and cron: their plans from probe output as the hosts print it.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { withEntry } from '../../tasks/cron.ts';
+import { withSetting } from '../../tasks/sysctl.ts';
+import { commandsText, out, plan } from './fixtures.ts';
+
+describe('group plan', () => {
+  it('creates a missing group with its gid, changes a wrong gid, removes one that must not exist', () => {
+    assert.match(commandsText(plan('group', { name: 'mailadm', gid: 2001 }, out(''))), /^groupadd --gid 2001 +-- mailadm$/);
+    assert.deepEqual(plan('group', { name: 'mailadm', gid: 2001 }, out('mailadm:x:2001:\n')), { changes: [], commands: [] });
+    const wrong = plan('group', { name: 'mailadm', gid: 2001 }, out('mailadm:x:1005:alice\n'));
+    assert.deepEqual(wrong.changes, [{ subject: 'group mailadm gid', kind: 'set', before: '1005', after: '2001' }]);
+    assert.equal(commandsText(plan('group', { name: 'old', state: 'absent' }, out('old:x:1006:\n'))), 'groupdel -- old');
+    assert.deepEqual(plan('group', { name: 'old', state: 'absent' }, out('')), { changes: [], commands: [] });
+  });
+});
+
+describe('sysctl plan', () => {
+  it('in sync only when the drop-in and the running kernel both say the value', () => {
+    const p = { name: 'vm.swappiness', value: 10 };
+    assert.deepEqual(plan('sysctl', p, out('10\n', 'present\nvm.swappiness = 10\n')), { changes: [], commands: [] });
+    const running = plan('sysctl', p, out('60\n', 'present\nvm.swappiness = 10\n'));
+    assert.deepEqual(running.changes, [{ subject: 'vm.swappiness (running)', kind: 'set', before: '60', after: '10' }]);
+    assert.equal(commandsText(running), 'sysctl -q -w vm.swappiness=10');
+    const fresh = plan('sysctl', p, out('60\n', 'missing\n'));
+    assert.equal(fresh.changes.length, 2);
+    assert.match(commandsText(fresh), /\/etc\/sysctl\.d\/60-tend\.conf/);
+  });
+  it('compares multi-field values with whitespace folded, as the kernel prints them', () => {
+    const p = { name: 'net.ipv4.ip_local_port_range', value: '32768  60999', file: 'net.conf' };
+    assert.deepEqual(plan('sysctl', p, out('32768\t60999\n', 'present\nnet.ipv4.ip_local_port_range = 32768 60999\n')), { changes: [], commands: [] });
+  });
+  it('keeps the other lines of the drop-in, and refuses a parameter the kernel does not have', () => {
+    assert.equal(withSetting('# mine\nvm.dirty_ratio = 5\n', 'vm.swappiness', '10'), '# mine\nvm.dirty_ratio = 5\nvm.swappiness = 10\n');
+    assert.equal(withSetting('vm.swappiness=60\nx.y = 1\n', 'vm.swappiness', '10'), 'vm.swappiness = 10\nx.y = 1\n');
+    assert.throws(() => plan('sysctl', { name: 'vm.nosuch', value: 1 }, out('(none)\n', 'missing\n')), /no such kernel parameter/);
+  });
+});
+
+describe('cron plan', () => {
+  const job = { name: 'queue report', job: '/usr/sbin/postqueue -p', hour: 6, minute: 0 };
+  it('adds a named entry, changes it in place, removes it (and the file when it empties)', () => {
+    const added = plan('cron', job, out('missing\n'));
+    assert.deepEqual(added.changes, [{ subject: '/etc/cron.d/tend: queue report', kind: 'add', before: null, after: '0 6 * * * root /usr/sbin/postqueue -p' }]);
+    const file = '#tend: queue report\n0 6 * * * root /usr/sbin/postqueue -p\n';
+    assert.deepEqual(plan('cron', job, out(`present\n${file}`)), { changes: [], commands: [] });
+    assert.equal(withEntry(`# keep\n${file}`, 'queue report', '@daily root true'), '# keep\n#tend: queue report\n@daily root true\n');
+    assert.equal(withEntry(`#tend: a\n1 * * * * root a\n${file}`, 'queue report', undefined), '#tend: a\n1 * * * * root a\n');
+    assert.equal(commandsText(plan('cron', { name: 'queue report', state: 'absent' }, out(`present\n${file}`))), 'rm -f -- /etc/cron.d/tend');
+  });
+  it('refuses a file name cron would skip, and a present entry without a job', () => {
+    assert.throws(() => plan('cron', { ...job, file: 'my.jobs' }, out('missing\n')), /cron skips names with dots/);
+    assert.throws(() => plan('cron', { name: 'x' }, out('missing\n')), /needs job/);
+  });
+});
