@@ -1,6 +1,7 @@
 // The registry of task modules: a module is known by the file that defines it.
 import type { TaskModule } from '../src/engine/task.ts';
 import apt from './apt.ts';
+import aptRepository from './apt-repository.ts';
 import command from './command.ts';
 import cron from './cron.ts';
 import debconf from './debconf.ts';
@@ -15,5 +16,5 @@ import service from './service.ts';
 import user from './user.ts';
 
 export const modules: ReadonlyMap<string, TaskModule> = new Map(
-  ([apt, command, cron, debconf, directory, file, group, link, openssl, postconf, service, sysctl, user] as TaskModule[]).map((m) => [m.name, m]),
+  ([apt, aptRepository, command, cron, debconf, directory, file, group, link, openssl, postconf, service, sysctl, user] as TaskModule[]).map((m) => [m.name, m]),
 );

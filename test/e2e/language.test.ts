@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { fleetArgs, onHost, tend, writeTemp } from './helpers.ts';
 
 const HOST = 24;
@@ -177,5 +177,31 @@ describe('group, sysctl and cron on a real host', () => {
     assert.equal(check.code, 2);
     assert.match(check.stdout, /\/etc\/cron\.d\/tend-test: queue report: 30 7 \* \* \* root .* → 0 6 \* \* \* root/);
     assert.match(check.stdout, /net\.ipv4\.ip_default_ttl \(running\): 64 → 61/);
+  });
+});
+
+describe('apt_repository on a real host', () => {
+  const args = fleetArgs([HOST]);
+  // apt runs this before every `apt-get update`: a line per refresh of the lists.
+  before(() =>
+    onHost(
+      HOST,
+      "rm -f /etc/apt/sources.list.d/tend-local.sources /tmp/tend-apt-updates && " +
+        "echo 'APT::Update::Pre-Invoke { \"echo update >> /tmp/tend-apt-updates\"; };' > /etc/apt/apt.conf.d/99tend-test",
+    ),
+  );
+  after(() => onHost(HOST, 'rm -f /etc/apt/apt.conf.d/99tend-test /etc/apt/sources.list.d/tend-local.sources'));
+
+  it('adds a deb822 source and refreshes the lists once; a second run refreshes nothing', async () => {
+    // The fleet's own offline repository, under a second name (trusted: it is unsigned).
+    const file = writeTemp('repo.yml', '- hosts: all\n  tasks:\n    - apt_repository: { name: tend-local, uris: ["file:/srv/repo"], suites: [./], trusted: true }\n');
+    const updates = () => onHost(HOST, 'cat /tmp/tend-apt-updates 2>/dev/null | wc -l').trim();
+    const r = await tend(['apply', file, ...args()]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(onHost(HOST, 'cat /etc/apt/sources.list.d/tend-local.sources'), 'Types: deb\nURIs: file:/srv/repo\nSuites: ./\nTrusted: yes\n');
+    assert.equal(updates(), '1', 'the lists were refreshed with the change');
+    const again = await tend(['apply', file, ...args(), '--detailed-exitcode']);
+    assert.equal(again.code, 0, again.stdout);
+    assert.equal(updates(), '1', 'no refresh when nothing changed');
   });
 });

@@ -54,3 +54,28 @@ describe('cron plan', () => {
     assert.throws(() => plan('cron', { name: 'x' }, out('missing\n')), /needs job/);
   });
 });
+
+describe('apt_repository plan', () => {
+  const key = '-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmQINBGExample\n-----END PGP PUBLIC KEY BLOCK-----\n';
+  const repo = { name: 'example', uris: ['https://deb.example.org/debian'], suites: ['bookworm'], components: ['main'], key };
+  const sources = 'Types: deb\nURIs: https://deb.example.org/debian\nSuites: bookworm\nComponents: main\nSigned-By: /etc/apt/keyrings/example.asc\n';
+  it('writes the key and the deb822 source, and refreshes the lists in the same step', () => {
+    const p = plan('apt_repository', repo, out('missing\n', 'missing\n'));
+    assert.deepEqual(p.changes.map((c) => `${c.kind} ${c.subject}`), ['add /etc/apt/keyrings/example.asc', 'content /etc/apt/sources.list.d/example.sources']);
+    assert.equal(p.changes[1]!.after, sources);
+    assert.match(commandsText(p), /apt-get update -q/);
+  });
+  it('converged: nothing at all, no refresh of the lists', () => {
+    assert.deepEqual(plan('apt_repository', repo, out(`present\n${sources}`, `present\n${key}`)), { changes: [], commands: [] });
+  });
+  it('another key alone is a change (and a refresh); absent removes both files', () => {
+    const p = plan('apt_repository', repo, out(`present\n${sources}`, 'present\nold key\n'));
+    assert.deepEqual(p.changes.map((c) => c.reason), ['another key']);
+    assert.match(commandsText(p), /apt-get update/);
+    assert.match(commandsText(plan('apt_repository', { name: 'example', state: 'absent' }, out(`present\n${sources}`, `present\n${key}`))), /^rm -f -- \/etc\/apt\/sources\.list\.d\/example\.sources \/etc\/apt\/keyrings\/example\.asc\napt-get update/);
+  });
+  it('refuses a source without a key unless it is a trusted local one', () => {
+    assert.throws(() => plan('apt_repository', { ...repo, key: undefined }, out('missing\n', 'missing\n')), /give key/);
+    assert.throws(() => plan('apt_repository', { ...repo, key: 'not a key' }, out('missing\n', 'missing\n')), /ASCII-armored/);
+  });
+});
