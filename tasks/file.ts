@@ -2,12 +2,13 @@
 // host's variables), or some of its lines (`lines:` — a line matched by a regular
 // expression is replaced, or added when absent; the rest is untouched); owner, group,
 // mode. Writes are atomic; `backup` keeps the old version; `validate` checks the new one.
-import { readFileSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import { defineTask, ProbeFailed, type Change } from '../src/engine/task.ts';
 import { sh, type ShellText } from '../src/shell.ts';
-import { atomicWriteScript } from './lib/atomic.ts';
+import { atomicWriteScript, stagedReplaceScript } from './lib/atomic.ts';
 import { absolutePath } from './lib/words.ts';
 import { metadataChanges, metadataCommands, ownership, parseStat } from './lib/metadata.ts';
 
@@ -24,6 +25,12 @@ const params = z
     path: absolutePath,
     state: z.enum(['present', 'absent']).default('present'),
     content: z.string().optional().describe('the whole content of the file'),
+    src: z
+      .string()
+      .optional()
+      .describe("a file of the controller's, copied byte for byte (beside the playbook, or in a role's files/); compared by SHA-256, streamed"),
+    src_sha256: z.string().regex(/^[0-9a-f]{64}$/).optional().describe('(filled in from src when the playbook is read)'),
+    src_size: z.number().int().min(0).optional().describe('(filled in from src when the playbook is read)'),
     template: z.string().optional().describe('a file beside the playbook, rendered with the host’s variables'),
     lines: z.array(lineRule).min(1).optional().describe('lines that must be present (replacing the line their regexp matches)'),
     create: z.boolean().default(true).describe('with lines: create the file when missing'),
@@ -37,10 +44,32 @@ const params = z
     ...ownership,
   })
   .strict()
-  .refine((p) => [p.content, p.template, p.lines].filter((x) => x !== undefined).length <= 1, 'give one of content, template or lines')
+  .refine((p) => [p.content, p.template, p.lines, p.src].filter((x) => x !== undefined).length <= 1, 'give one of content, template, lines or src')
+  .refine((p) => (p.src_sha256 === undefined && p.src_size === undefined) || p.src !== undefined, 'src_sha256 and src_size come from src')
   .refine((p) => p.validate === undefined || p.validate.includes('%s'), 'validate must contain %s (the new file’s path)');
 
 type Params = z.output<typeof params>;
+
+/**
+ * `src:` found (beside the playbook, or in a role's files/) and hashed when the playbook is
+ * read: a few chunks at a time, so a large file costs no more memory than a small one.
+ */
+function resolveSource(raw: Record<string, unknown>, baseDir: string): Record<string, unknown> {
+  const src = raw.src as string;
+  const candidates = isAbsolute(src) ? [src] : [join(baseDir, src), join(dirname(baseDir), 'files', src)];
+  const file = candidates.find((c) => existsSync(c) && statSync(c).isFile());
+  if (!file) throw new Error(`src ${src}: no such file (looked at ${candidates.join(', ')})`);
+  const hash = createHash('sha256');
+  const chunk = Buffer.alloc(1 << 20);
+  const fd = openSync(file, 'r');
+  let size = 0;
+  try {
+    for (let n; (n = readSync(fd, chunk, 0, chunk.length, null)) > 0; size += n) hash.update(chunk.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return { ...raw, src: file, src_sha256: hash.digest('hex'), src_size: size };
+}
 
 /**
  * Applies line rules to a text: each rule replaces the last line its regexp matches, or
@@ -70,6 +99,7 @@ export default defineTask({
   params,
   example: `file:\n  path: /etc/postfix/sasl/smtpd.conf\n  content: |\n    pwcheck_method: saslauthd\n    mech_list: plain login\n  mode: "0644"`,
   resolve: (raw, { baseDir }) => {
+    if (typeof raw.src === 'string' && !raw.src.includes('{{')) return resolveSource(raw, baseDir);
     if (typeof raw.template !== 'string') return raw;
     const file = isAbsolute(raw.template) ? raw.template : join(baseDir, raw.template);
     let text: string;
@@ -90,7 +120,11 @@ export default defineTask({
 ${p.follow ? sh`[ -L "$p" ] && p=$(readlink -f -- "$p")` : sh`true`}
 if [ -d "$p" ] && [ ! -L "$p" ]; then echo directory; exit 0; fi
 if [ -e "$p" ] || [ -L "$p" ]; then stat -c '%F|%U|%G|%a' -- "$p"; else echo missing; fi`,
-    p.state === 'present' && (p.content !== undefined || p.lines !== undefined) ? sh`if [ -f ${p.path} ]; then cat -- ${p.path}; fi` : sh`true`,
+    p.state === 'present' && p.src !== undefined
+      ? sh`if [ -f ${p.path} ]; then sha256sum -- ${p.path}; fi`
+      : p.state === 'present' && (p.content !== undefined || p.lines !== undefined)
+        ? sh`if [ -f ${p.path} ]; then cat -- ${p.path}; fi`
+        : sh`true`,
   ],
   plan: (p: Params, probed) => {
     if (probed.code !== 0) throw new ProbeFailed(probed.stderr.trim() || `probe exited ${probed.code}`);
@@ -114,6 +148,22 @@ if [ -e "$p" ] || [ -L "$p" ]; then stat -c '%F|%U|%G|%a' -- "$p"; else echo mis
     }
     if (exists && have.type !== 'regular file' && have.type !== 'regular empty file') {
       throw new Error(`${path} is a ${have.type}, not a regular file`);
+    }
+    if (p.src !== undefined && p.src_sha256 === undefined) throw new Error(`src ${p.src}: must name a file when the playbook is read (no templates)`);
+    if (p.src !== undefined) {
+      // Compared by hash, copied by streaming: binary files and large ones alike.
+      const haveHash = exists ? current.trim().split(/\s+/)[0] : undefined;
+      if (!exists || haveHash !== p.src_sha256) {
+        const short = (h: string | undefined) => (h ? `sha256 ${h.slice(0, 12)}…` : null);
+        return {
+          changes: [
+            { subject: path, kind: 'set', before: exists ? short(haveHash) : null, after: `${short(p.src_sha256)} (${p.src_size} bytes from ${p.src})`, reason: exists ? 'content differs' : 'new file' },
+            ...(exists ? metadataChanges(path, have, want) : []),
+          ],
+          commands: [],
+          upload: { file: p.src, script: stagedReplaceScript({ path, produce: sh`cat > new`, want, exists, backup: p.backup, validate: p.validate }) },
+        };
+      }
     }
     let wanted: string | undefined = p.content;
     if (p.lines !== undefined) {

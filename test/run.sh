@@ -14,6 +14,7 @@ fi
 missing=()
 command -v dockerd >/dev/null || missing+=(docker.io)
 command -v chromium >/dev/null || missing+=(chromium)
+[ -x /usr/bin/time ] || missing+=(time)
 if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null ||
     echo "npm test: ${missing[*]} could not be installed; the tests that need them will fail or be skipped" >&2

@@ -98,9 +98,9 @@ async function runPlay(
   const defaultTimeout = options.taskTimeoutS ?? 0;
 
   /** One script on the host; a lost connection or an interrupt becomes ScriptLost. */
-  const send = async (script: ShellText, timeoutS: number) => {
+  const send = async (script: ShellText, timeoutS: number, input?: string) => {
     try {
-      return await transport.run(script, { timeoutS });
+      return await transport.run(script, { timeoutS, ...(input !== undefined ? { input } : {}) });
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       if (options.control?.aborted) throw new ScriptLost(`interrupted while a script ran (${message})`, 'interrupted');
@@ -298,7 +298,20 @@ async function runPlay(
       // after the commands, in the same round trip.
       let applied: Probed;
       try {
-        applied = (await readFrom(i + 1, wrapped(task, applyScript(plan.commands)) as ShellText, timeoutS))!;
+        if (plan.upload) {
+          // The file travels first, streamed in a round trip of its own; then the rest.
+          const up = await send(wrapped(task, plan.upload.script) as ShellText, timeoutS, plan.upload.file);
+          if (up.code !== 0) {
+            applied = probedFrom([], up.code, up.code === TIMED_OUT ? `timed out after ${timeoutS} s` : up.stderr.toString());
+          } else if (plan.commands.length > 0) {
+            applied = (await readFrom(i + 1, wrapped(task, applyScript(plan.commands)) as ShellText, timeoutS))!;
+          } else {
+            if (i + 1 < list.length) await readFrom(i + 1);
+            applied = probedFrom([], 0);
+          }
+        } else {
+          applied = (await readFrom(i + 1, wrapped(task, applyScript(plan.commands)) as ShellText, timeoutS))!;
+        }
       } catch (e) {
         // The commands may have run, in part or whole: the task is reported with the
         // changes it was making, as failed, and why.

@@ -46,6 +46,11 @@ export interface Plan {
   changes: Change[];
   /** Run in order, in one remote script that stops at the first failure. */
   commands: ShellText[];
+  /**
+   * A file of this machine's to stream to the host first (in a round trip of its own,
+   * never held in memory whole): `script` runs with the file as its stdin.
+   */
+  upload?: { file: string; script: ShellText };
 }
 
 /** Thrown by `plan` when the probe could not read the state at all (a tool is missing…). */

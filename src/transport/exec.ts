@@ -5,8 +5,9 @@
 // `PREFIX… timeout … /bin/sh -s TAG` with the script on stdin: the same batching and
 // reports as over SSH.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createReadStream } from 'node:fs';
 import type { ShellText } from '../shell.ts';
-import { interruptCommand, limitedShell, newStats, scriptTag, UnreachableError, type RunOptions, type RunResult, type Transport } from './types.ts';
+import { interruptCommand, limitedShell, limitedShellWithInput, newStats, scriptTag, UnreachableError, type RunOptions, type RunResult, type Transport } from './types.ts';
 
 export class ExecTransport implements Transport {
   readonly stats = newStats();
@@ -32,7 +33,11 @@ export class ExecTransport implements Transport {
   run(script: ShellText, options: RunOptions = {}): Promise<RunResult> {
     this.stats.roundTrips++;
     const tag = scriptTag();
-    const [command, ...argv] = [...this.prefix, ...limitedShell(options.timeoutS ?? 0, tag).split(' ')];
+    const input = options.input;
+    const [command, ...argv] = [
+      ...this.prefix,
+      ...(input === undefined ? limitedShell(options.timeoutS ?? 0, tag).split(' ') : limitedShellWithInput(options.timeoutS ?? 0, script.text, tag)),
+    ];
     return new Promise((resolve, reject) => {
       if (this.aborted) return reject(new Error('interrupted'));
       // Its own process group: a Ctrl-C at the terminal reaches tend, which decides
@@ -52,6 +57,14 @@ export class ExecTransport implements Transport {
         if (this.aborted) return reject(new Error('interrupted'));
         resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr });
       });
+      if (input !== undefined) {
+        // Streamed: backpressure keeps a file of any size to a few chunks in memory.
+        const file = createReadStream(input);
+        file.on('data', (chunk) => (this.stats.bytesSent += chunk.length));
+        file.on('error', (e) => child.stdin!.destroy(e));
+        file.pipe(child.stdin!);
+        return;
+      }
       this.stats.bytesSent += Buffer.byteLength(script.text);
       child.stdin!.end(script.text.endsWith('\n') ? script.text : `${script.text}\n`);
     });

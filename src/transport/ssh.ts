@@ -1,12 +1,12 @@
 // SSH with ssh2: one connection per host for the whole run; every script is one exec
 // channel on it, fed through stdin to /bin/sh. Host keys are verified before any
 // authentication happens.
-import { readFileSync } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import ssh2 from 'ssh2';
 import pLimit from 'p-limit';
 import type { Host } from '../inventory/index.ts';
-import type { ShellText } from '../shell.ts';
+import { quote, type ShellText } from '../shell.ts';
 import { fingerprint, keyType, knownHostsName, type KnownHosts, type Verdict } from './known-hosts.ts';
 import { sudoWithPassword, type SudoSession } from './become.ts';
 import { expandHome } from '../local-user.ts';
@@ -22,6 +22,7 @@ import {
   type RunOptions,
   type RunResult,
   type Transport,
+  limitedShellWithInput,
 } from './types.ts';
 
 export interface SshOptions {
@@ -137,7 +138,7 @@ export class SshTransport implements Transport {
   }
 
   run(script: ShellText, options: RunOptions = {}): Promise<RunResult> {
-    return this.channels(() => this.exec(script, options.timeoutS ?? 0));
+    return this.channels(() => this.exec(script, options.timeoutS ?? 0, options.input));
   }
 
   /** `inner` as root when the run becomes root: directly, `sudo -n`, or sudo with a password. */
@@ -149,12 +150,15 @@ export class SshTransport implements Transport {
     return { command: sudo.command, sudo };
   }
 
-  private exec(script: ShellText, timeoutS: number): Promise<RunResult> {
+  private exec(script: ShellText, timeoutS: number, input?: string): Promise<RunResult> {
     this.stats.roundTrips++;
     return new Promise((resolve, reject) => {
       if (this.closed) return reject(new UnreachableError(`${this.host.name}: the connection is closed${this.lost ? ` (${this.lost})` : ''}`));
       const tag = scriptTag();
-      const { command, sudo } = this.privileged(limitedShell(timeoutS, tag));
+      const { command, sudo } = this.privileged(input === undefined ? limitedShell(timeoutS, tag) : limitedShellWithInput(timeoutS, script.text, tag).map(quote).join(' '));
+      if (input !== undefined && sudo) {
+        return reject(new Error(`${this.host.name}: streaming a file (file src:) through sudo with a password is not supported; use NOPASSWD sudo or log in as root`));
+      }
       this.client.exec(command, (err, stream) => {
         if (err) return reject(new UnreachableError(`${this.host.name}: cannot open a channel: ${err.message}`));
         this.running.add(tag);
@@ -184,13 +188,44 @@ export class SshTransport implements Transport {
           }
           resolve({ code, stdout, stderr });
         });
+        let becomeFailed: Error | undefined;
+        if (input !== undefined) {
+          this.stream(input, stream);
+          return;
+        }
         const body = Buffer.from(script.text.endsWith('\n') ? script.text : `${script.text}\n`);
         this.stats.bytesSent += body.length;
-        let becomeFailed: Error | undefined;
         if (sudo) sudo.start(stream, body).catch((e: Error) => (becomeFailed = e));
         else stream.end(body);
       });
     });
+  }
+
+  /**
+   * A file streamed into a channel, a chunk at a time. ssh2 passes the channel's
+   * backpressure on, but writes its packets to the socket without heeding the socket's:
+   * reading waits while the socket holds more than a few megabytes, so a file of any
+   * size costs a bounded amount of memory.
+   */
+  private stream(input: string, channel: ssh2.ClientChannel): void {
+    const file = createReadStream(input, { highWaterMark: 64 * 1024 });
+    const socket = (this.client as unknown as { _sock?: Duplex })._sock;
+    const LIMIT = 1024 * 1024;
+    file.on('data', (chunk) => {
+      this.stats.bytesSent += chunk.length;
+      const channelFull = !channel.write(chunk);
+      const socketFull = socket !== undefined && socket.writableLength > LIMIT;
+      if (!channelFull && !socketFull) return;
+      file.pause();
+      let waiting = (channelFull ? 1 : 0) + (socketFull ? 1 : 0);
+      const go = () => {
+        if (--waiting === 0) file.resume();
+      };
+      if (channelFull) channel.once('drain', go);
+      if (socketFull) socket!.once('drain', go);
+    });
+    file.on('end', () => channel.end());
+    file.on('error', () => channel.close());
   }
 
   /** A stream to `address:port` as seen from this host: how a bastion carries the next hop. */

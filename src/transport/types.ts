@@ -24,6 +24,8 @@ export interface RunOptions {
    * ends the script's whole process group, and the script exits 124.
    */
   timeoutS?: number;
+  /** A file of this machine streamed as the script's stdin (the script then travels as `sh -c`). */
+  input?: string;
 }
 
 export interface Transport {
@@ -62,6 +64,11 @@ export function newStats(): TransportStats {
  */
 export function limitedShell(timeoutS: number, tag?: string): string {
   return `timeout -k 10 ${Math.max(0, Math.floor(timeoutS))} /bin/sh -s${tag ? ` ${tag}` : ''}`;
+}
+
+/** The same for a script given on the command line (its stdin is data): `sh -c SCRIPT TAG`. */
+export function limitedShellWithInput(timeoutS: number, script: string, tag: string): string[] {
+  return ['timeout', '-k', '10', String(Math.max(0, Math.floor(timeoutS))), '/bin/sh', '-c', script, tag];
 }
 
 /** A fresh tag for a script: `tend-` and 16 random hex digits. */

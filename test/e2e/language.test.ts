@@ -2,10 +2,11 @@
 // and a handler; a loop over users with a condition per item; tags; ignore_errors; a
 // reading command; then a second run that changes nothing in one round trip.
 import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fleetArgs, onHost, tend, writeTemp } from './helpers.ts';
+import { fleetArgs, onHost, ROOT, tend, writeTemp } from './helpers.ts';
 
 const HOST = 24;
 const FILES: Record<string, string> = {
@@ -203,5 +204,58 @@ describe('apt_repository on a real host', () => {
     const again = await tend(['apply', file, ...args(), '--detailed-exitcode']);
     assert.equal(again.code, 0, again.stdout);
     assert.equal(updates(), '1', 'no refresh when nothing changed');
+  });
+});
+
+describe('file src: a controller file, streamed', () => {
+  const args = fleetArgs([HOST]);
+
+  /** Peak memory (kB) of one tend run, by GNU time. */
+  async function peakKb(playbook: string): Promise<{ code: number; kb: number; stdout: string }> {
+    const out = writeTemp('time.txt', '');
+    const { execFile } = await import('node:child_process');
+    return new Promise((resolve) => {
+      execFile('/usr/bin/time', ['-f', '%M', '-o', out, process.execPath, join(ROOT, 'bin/tend.js'), 'apply', playbook, ...args()], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } }, (error, stdout) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, kb: Number(readFileSync(out, 'utf8').trim().split('\n').pop()), stdout });
+      });
+    });
+  }
+
+  it('copies bytes exactly, compares by SHA-256, and memory does not grow with the file: 50 MB, 150 MB', async () => {
+    onHost(HOST, 'rm -f /srv/tend-small.bin /srv/tend-big.bin /srv/tend-bigger.bin');
+    const dir = dirname(writeTemp('x', ''));
+    const small = join(dir, 'small.bin');
+    writeFileSync(small, Buffer.from([0, 1, 2, 255, 10, 0, 13]));
+    const big = join(dir, 'big.bin');
+    writeFileSync(big, randomBytes(50 * 1024 * 1024));
+    const bigger = join(dir, 'bigger.bin');
+    writeFileSync(bigger, Buffer.concat([randomBytes(100 * 1024 * 1024), readFileSync(big)]));
+    const playbook = (src: string, dest: string) => writeTemp('src.yml', `- hosts: all\n  tasks:\n    - file: { path: ${dest}, src: ${src}, mode: "0600" }\n`);
+    const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+    const a = await peakKb(playbook(small, '/srv/tend-small.bin'));
+    assert.equal(a.code, 0, a.stdout);
+    const b = await peakKb(playbook(big, '/srv/tend-big.bin'));
+    assert.equal(b.code, 0, b.stdout);
+    const c = await peakKb(playbook(bigger, '/srv/tend-bigger.bin'));
+    assert.equal(c.code, 0, c.stdout);
+    assert.equal(onHost(HOST, 'sha256sum /srv/tend-small.bin').split(' ')[0], sha(small));
+    assert.equal(onHost(HOST, 'sha256sum /srv/tend-big.bin').split(' ')[0], sha(big));
+    assert.equal(onHost(HOST, 'sha256sum /srv/tend-bigger.bin').split(' ')[0], sha(bigger));
+    assert.equal(onHost(HOST, 'stat -c %a /srv/tend-big.bin').trim(), '600');
+    // Streaming costs a fixed amount (buffers the garbage collector frees in its own
+    // time); holding the file would cost at least its size.
+    const kb = `${a.kb} kB for 7 bytes, ${b.kb} kB for 50 MB, ${c.kb} kB for 150 MB`;
+    assert.ok(b.kb - a.kb < 50 * 1024, kb);
+    assert.ok(c.kb - b.kb < 16 * 1024, kb);
+    onHost(HOST, 'rm -f /srv/tend-bigger.bin');
+
+    const again = await tend(['apply', playbook(big, '/srv/tend-big.bin'), ...args(), '--detailed-exitcode']);
+    assert.equal(again.code, 0, again.stdout);
+    onHost(HOST, "printf 'x' >> /srv/tend-small.bin");
+    const check = await tend(['check', playbook(small, '/srv/tend-small.bin'), ...args()]);
+    assert.equal(check.code, 2);
+    assert.match(check.stdout, /\/srv\/tend-small\.bin: sha256 [0-9a-f]{12}… → sha256 [0-9a-f]{12}… \(7 bytes from .*small\.bin\) \(content differs\)/);
   });
 });

@@ -58,7 +58,7 @@ describe('file plan', () => {
     assert.throws(() => plan('file', { path: '/etc/x', content: 'a', validate: 'true' }, stat('missing')), { name: 'ZodError', message: /validate must contain %s/ });
     assert.throws(() => plan('file', { path: '/etc/x', content: 'a', lines: [{ regexp: 'a', line: 'a' }] }, stat('missing')), {
       name: 'ZodError',
-      message: /give one of content, template or lines/,
+      message: /give one of content, template, lines or src/,
     });
   });
 });

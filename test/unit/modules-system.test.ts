@@ -79,3 +79,27 @@ describe('apt_repository plan', () => {
     assert.throws(() => plan('apt_repository', { ...repo, key: 'not a key' }, out('missing\n', 'missing\n')), /ASCII-armored/);
   });
 });
+
+describe('file src plan', () => {
+  it('hashes the controller file when read, compares by SHA-256, and streams it when it differs', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { createHash } = await import('node:crypto');
+    const { modules } = await import('../../tasks/index.ts');
+    const dir = mkdtempSync(join(tmpdir(), 'tend-src-'));
+    writeFileSync(join(dir, 'blob.bin'), Buffer.from([0, 255, 10]));
+    const file = modules.get('file')!;
+    const resolved = file.resolve!({ path: '/srv/blob', src: 'blob.bin' }, { baseDir: dir });
+    const sha = createHash('sha256').update(Buffer.from([0, 255, 10])).digest('hex');
+    assert.deepEqual([resolved.src, resolved.src_sha256, resolved.src_size], [join(dir, 'blob.bin'), sha, 3]);
+    const stat = 'regular file|root|root|644\n';
+    assert.deepEqual(plan('file', resolved, out('plain\n', stat, `${sha}  /srv/blob\n`)), { changes: [], commands: [] });
+    const differs = plan('file', resolved, out('plain\n', stat, `${'0'.repeat(64)}  /srv/blob\n`));
+    assert.equal(differs.changes[0]!.reason, 'content differs');
+    assert.equal(differs.upload!.file, join(dir, 'blob.bin'));
+    assert.match(differs.upload!.script.text, /cat > new/);
+    assert.throws(() => file.resolve!({ path: '/srv/x', src: 'nope.bin' }, { baseDir: dir }), /no such file/);
+    assert.throws(() => plan('file', { path: '/srv/x', src: 'a', content: 'b' }, out('missing\n', 'missing\n', '')), /one of content, template, lines or src/);
+  });
+});
