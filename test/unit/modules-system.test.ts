@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { withEntry } from '../../tasks/cron.ts';
 import { withSetting } from '../../tasks/sysctl.ts';
-import { commandsText, out, plan } from './fixtures.ts';
+import { commandsText, fixture, out, plan } from './fixtures.ts';
 
 describe('group plan', () => {
   it('creates a missing group with its gid, changes a wrong gid, removes one that must not exist', () => {
@@ -102,4 +102,16 @@ describe('file src plan', () => {
     assert.throws(() => file.resolve!({ path: '/srv/x', src: 'nope.bin' }, { baseDir: dir }), /no such file/);
     assert.throws(() => plan('file', { path: '/srv/x', src: 'a', content: 'b' }, out('missing\n', 'missing\n', '')), /one of content, template, lines or src/);
   });
+});
+
+describe('the new modules from probes captured on fleet hosts (test/fixtures/capture.ts)', () => {
+  for (const name of ['group', 'sysctl', 'cron', 'apt_repository']) {
+    it(`${name}: a converged host needs nothing; a fresh one needs exactly the change`, () => {
+      const converged = fixture(name, 'converged');
+      assert.deepEqual(plan(name, converged.params, converged.probed), { changes: [], commands: [] });
+      const fresh = fixture(name, 'fresh');
+      const p = plan(name, fresh.params, fresh.probed);
+      assert.ok(p.changes.length > 0 && p.commands.length > 0, JSON.stringify(p.changes));
+    });
+  }
 });
