@@ -367,6 +367,8 @@ export const PAGE_SCRIPT = String.raw`
         detail.appendChild(el('h3', { text: check && cell.status !== 'changed' ? 'What would change' : 'What changed' }));
         detail.appendChild(el('ul', { class: 'changes' }, cell.changes.map(changeItem)));
       }
+      if (cell && cell.reason) detail.appendChild(el('p', { class: 'reason', text: 'Skipped: ' + cell.reason }));
+      if (cell && cell.ignored) detail.appendChild(el('p', { class: 'reason', text: 'Failed, and ignored (ignore_errors): the host went on.' }));
       if (cell && cell.error) {
         detail.appendChild(el('h3', { text: 'Error' }));
         detail.appendChild(el('pre', { class: 'error', text: cell.error }));

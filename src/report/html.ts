@@ -45,6 +45,10 @@ export interface PageCell {
   status: ReportTask['status'];
   afterTask?: { number: number; name: string };
   error?: string;
+  /** Why it was skipped (a false condition). */
+  reason?: string;
+  /** Failed, and ignored (ignore_errors). */
+  ignored?: true;
   changes: (Omit<ReportChange, 'before' | 'after'> & { before?: string | null; after?: string | null; patch?: number })[];
 }
 
@@ -102,6 +106,8 @@ export function pageData(doc: ReportDocument, exitCode: number): PageData {
       status: t.status,
       ...('afterTask' in t && t.afterTask ? { afterTask: t.afterTask } : {}),
       ...(t.error !== undefined ? { error: t.error } : {}),
+      ...('reason' in t && t.reason !== undefined ? { reason: t.reason } : {}),
+      ...('ignored' in t && t.ignored ? { ignored: true as const } : {}),
       changes: t.changes.map((c) => {
         const patch = patchOf(c);
         if (patch === undefined) return c;
