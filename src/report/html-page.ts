@@ -48,6 +48,7 @@ table.matrix { border-collapse: separate; border-spacing: 0; font-size: 13px; }
 .st-would-change, .st-changed-host { color: var(--change); } td.st-would-change, td.st-changed-host { background: var(--bg-change); }
 .st-changed { color: var(--changed); } td.st-changed { background: var(--bg-changed); }
 .st-failed { color: var(--failed); } td.st-failed { background: var(--bg-failed); }
+.st-ignored { color: var(--change); } td.st-ignored { background: var(--bg-skip); }
 .st-unreachable { color: var(--unreach); } td.st-unreachable { background: var(--bg-unreach); }
 .st-skipped, .st-not-run, .st-interrupted { color: var(--skip); } td.st-skipped, td.st-not-run, td.st-interrupted { background: var(--bg-skip); }
 aside#detail { flex: 0 0 44%; max-width: 44%; margin-top: 12px; border: 1px solid var(--line); border-radius: 6px; padding: 12px 16px; max-height: calc(100vh - 60px); overflow: auto; position: sticky; top: 60px; }
@@ -89,6 +90,7 @@ export const PAGE_SCRIPT = String.raw`
     'would-change': ['\u25B3', 'change', 'would change'],
     'changed': ['\u25CF', 'changed', 'changed'],
     'failed': ['\u2717', 'FAILED', 'failed'],
+    'ignored': ['\u2717', 'ignored', 'failed, ignored (ignore_errors)'],
     'skipped': ['\u2212', 'skip', 'skipped'],
     'unreachable': ['\u2298', 'unreach', 'host unreachable: not run'],
     'not-run': ['\u00B7', 'not run', 'not run']
@@ -121,7 +123,7 @@ export const PAGE_SCRIPT = String.raw`
     var ci = row.cells[j];
     if (ci === null) return { key: rowStatus(row) === 'unreachable' ? 'unreachable' : 'not-run', cell: null };
     var cell = data.cells[ci];
-    return { key: cell.status, cell: cell };
+    return { key: cell.ignored ? 'ignored' : cell.status, cell: cell };
   }
   function cellWords(state) {
     var s = CELL[state.key];

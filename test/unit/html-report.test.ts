@@ -81,6 +81,18 @@ describe('HTML report data', () => {
     assert.match(page, /<title>tend check: base\.yml<\/title>/);
   });
 
+  it('an ignored failure is its own kind of cell, apart from failures', () => {
+    const ignoredRun: RunResult = {
+      mode: 'apply',
+      durationMs: 1,
+      hosts: [{ host: 'h', status: 'changed', stats, tasks: [{ ...file, number: 1, status: 'failed', ignored: true, error: 'boom', changes: [], durationMs: 1 }] }],
+    };
+    const page = pageData(jsonReport(ignoredRun, { playbook: 'p', inventory: 'i', startedAt: new Date(0) }), 0);
+    assert.equal(page.cells[0]!.ignored, true);
+    assert.equal(page.totals.tasks.failed, 0);
+    assert.match(PAGE_SCRIPT, /cell\.ignored \? 'ignored'/);
+  });
+
   it('the page script is valid JavaScript', () => {
     assert.doesNotThrow(() => new Script(PAGE_SCRIPT));
   });
