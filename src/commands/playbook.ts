@@ -136,12 +136,7 @@ export async function runPlaybook(playbookFile: string, flags: PlaybookFlags, ch
     exitCode: code,
     ...(shard ? { shard: `${shard.index}/${shard.total}` } : {}),
   });
-  if (flags.json !== undefined) {
-    const report = `${JSON.stringify(doc, null, 2)}\n`;
-    if (flags.json === '-') process.stdout.write(report);
-    else writeReportFile(flags.json, report);
-  }
-  if (flags.html !== undefined) await writeHtmlReport(flags.html, doc, code);
+  await writeReports(doc, code, flags);
   return code;
 }
 
@@ -159,6 +154,16 @@ function refusePlaybookVarsDirs(playbookFile: string, inventoryFile: string): vo
       );
     }
   }
+}
+
+/** --json FILE (`-`: stdout) and --html FILE, when asked for, of one report. */
+export async function writeReports(doc: ReportDocument, code: number, outputs: { json?: string; html?: string }): Promise<void> {
+  if (outputs.json !== undefined) {
+    const text = `${JSON.stringify(doc, null, 2)}\n`;
+    if (outputs.json === '-') process.stdout.write(text);
+    else writeReportFile(outputs.json, text);
+  }
+  if (outputs.html !== undefined) await writeHtmlReport(outputs.html, doc, code);
 }
 
 /** The HTML report (its code loaded only when asked for), written like the JSON one. */

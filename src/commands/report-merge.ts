@@ -8,7 +8,7 @@ import { InputError } from '../errors.ts';
 import { jsonReport } from '../report/json.ts';
 import { readReport, runFromReport } from '../report/read.ts';
 import { renderChanges, renderRecap } from '../report/recap.ts';
-import { writeHtmlReport, writeReportFile } from './playbook.ts';
+import { writeReports } from './playbook.ts';
 
 export async function mergeReports(files: readonly string[], outputs: { json?: string; html?: string }): Promise<number> {
   if (files.length === 0) throw new InputError('report merge: name the shard reports to merge');
@@ -38,12 +38,7 @@ export async function mergeReports(files: readonly string[], outputs: { json?: s
   const code = exitCode(merged, false);
   const startedAt = new Date(Math.min(...reports.map((r) => Date.parse(r.startedAt))));
   const report = { ...jsonReport(merged, { playbook: first.playbook, inventory: first.inventory, startedAt, exitCode: code }), merged: [...files] };
-  if (outputs.json !== undefined) {
-    const text = `${JSON.stringify(report, null, 2)}\n`;
-    if (outputs.json === '-') process.stdout.write(text);
-    else writeReportFile(outputs.json, text);
-  }
-  if (outputs.html !== undefined) await writeHtmlReport(outputs.html, report, code);
+  await writeReports(report, code, outputs);
   return code;
 }
 
