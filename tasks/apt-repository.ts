@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { defineTask, type Change } from '../src/engine/task.ts';
 import { sh, type ShellText } from '../src/shell.ts';
 import { atomicWriteScript } from './lib/atomic.ts';
+import { wholeFileProbe, wholeFileText } from './lib/whole-file.ts';
 import { oneLine } from './lib/words.ts';
 
 const word = z.string().regex(/^[A-Za-z0-9./][A-Za-z0-9._~+:/-]*$/, 'one word (no spaces, not starting with -)');
@@ -59,14 +60,13 @@ export default defineTask({
   params,
   example: `apt_repository:\n  name: example\n  uris: [https://deb.example.org/debian]\n  suites: [bookworm]\n  components: [main]\n  key: "{{ lookup_of_your_key }}"`,
   probe: (p) => [
-    sh`f=${`${SOURCES}/${p.name}.sources`}; if [ -f "$f" ]; then echo present; cat -- "$f"; else echo missing; fi`,
-    sh`f=${`${KEYRINGS}/${p.name}.asc`}; if [ -f "$f" ]; then echo present; cat -- "$f"; else echo missing; fi`,
+    wholeFileProbe(`${SOURCES}/${p.name}.sources`),
+    wholeFileProbe(`${KEYRINGS}/${p.name}.asc`),
   ],
   plan: (p, probed) => {
-    const read = (text: string) => (text.startsWith('present\n') ? text.slice('present\n'.length) : null);
     const [sourcesText = '', keyFile = ''] = probed.sections;
-    const haveSources = read(sourcesText);
-    const haveKey = read(keyFile);
+    const haveSources = wholeFileText(sourcesText);
+    const haveKey = wholeFileText(keyFile);
     const changes: Change[] = [];
     const commands: ShellText[] = [];
     const sourcesPath = `${SOURCES}/${p.name}.sources`;

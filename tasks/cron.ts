@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { defineTask, type Change } from '../src/engine/task.ts';
 import { sh, type ShellText } from '../src/shell.ts';
 import { atomicWriteScript } from './lib/atomic.ts';
+import { wholeFileProbe, wholeFileText } from './lib/whole-file.ts';
 
 const field = (what: string) => z.union([z.string().regex(/^[0-9A-Za-z*/,-]+$/, `${what}: cron syntax such as 5, */10, 1-5 or mon-fri`), z.number().int().min(0)]).transform(String);
 
@@ -48,11 +49,11 @@ export default defineTask({
   summary: 'a named job in a file under /etc/cron.d is present (with its schedule) or absent',
   params,
   example: `cron:\n  name: queue report\n  job: /usr/sbin/postqueue -p | mail -s queue root\n  hour: 6\n  minute: 0`,
-  probe: (p) => sh`f=${`${DIR}/${p.file}`}; if [ -f "$f" ]; then echo present; cat -- "$f"; else echo missing; fi`,
+  probe: (p) => wholeFileProbe(`${DIR}/${p.file}`),
   plan: (p, probed) => {
-    const text = probed.stdout;
-    const exists = text.startsWith('present\n');
-    const current = exists ? text.slice('present\n'.length) : '';
+    const found = wholeFileText(probed.stdout);
+    const exists = found !== null;
+    const current = found ?? '';
     const wanted = withEntry(current, p.name, p.state === 'present' ? entryLine(p) : undefined);
     if (wanted === current) return { changes: [], commands: [] };
     const lines = current.split('\n');

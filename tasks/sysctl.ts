@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { defineTask, type Change } from '../src/engine/task.ts';
 import { sh, type ShellText } from '../src/shell.ts';
 import { atomicWriteScript } from './lib/atomic.ts';
+import { wholeFileProbe, wholeFileText } from './lib/whole-file.ts';
 
 const params = z
   .object({
@@ -48,12 +49,13 @@ export default defineTask({
     // The running value. Not with the shell's read: dash reads a byte at a time, and
     // /proc/sys answers only the first read.
     sh`if [ -r ${keyPath(p.name)} ]; then cat -- ${keyPath(p.name)}; else echo '(none)'; fi`,
-    sh`f=${`${DIR}/${p.file}`}; if [ -f "$f" ]; then echo present; cat -- "$f"; else echo missing; fi`,
+    wholeFileProbe(`${DIR}/${p.file}`),
   ],
   plan: (p, probed) => {
     const [runningText = '', fileText = ''] = probed.sections;
-    const exists = fileText.startsWith('present\n');
-    const file = exists ? fileText.slice('present\n'.length) : '';
+    const found = wholeFileText(fileText);
+    const exists = found !== null;
+    const file = found ?? '';
     const running = runningText.trim().replace(/\s+/g, ' ');
     const changes: Change[] = [];
     const commands: ShellText[] = [];
