@@ -109,6 +109,31 @@ async function runPlay(
     }
   };
 
+  /**
+   * One probe script on the host, its sections read back (host CPU counted with
+   * --stats). With `apply`, the first script is a task's commands: its time limit cut
+   * short is reported, not thrown; for probes alone it is an error.
+   */
+  const probeRound = async (scripts: ProbeScript[], timeoutS: number, apply: boolean): Promise<Probed[] | 'timed out'> => {
+    const batch = probeBatch(scripts, undefined, options.measure === true);
+    const out = await send(batch.script, timeoutS);
+    if (out.code === TIMED_OUT && !apply) throw new Error(`reading the host's state took longer than ${timeoutS} s; the probes were stopped`);
+    if (out.code === TIMED_OUT && out.stdout.length === 0) return 'timed out';
+    if (out.code !== 0 && out.stdout.length === 0) {
+      throw new Error(`probe script failed (exit ${out.code}): ${out.stderr.toString().trim()}`);
+    }
+    let parsed: Probed[];
+    try {
+      parsed = batch.parse(out.stdout);
+    } catch (e) {
+      // The task's commands were stopped by the time limit: whatever they printed is cut short.
+      if (out.code === TIMED_OUT) return 'timed out';
+      throw e;
+    }
+    if (options.measure) transport.stats.remoteCpuMs = (transport.stats.remoteCpuMs ?? 0) + parsed.reduce((sum, p) => sum + (p.cpuMs ?? 0), 0);
+    return parsed;
+  };
+
   // Play vars are defaults; the inventory overrides them; -e overrides everything. Facts
   // sit below them all; a role's tasks see its variables (defaults under the play's, vars
   // over them, parameters over the inventory).
@@ -149,11 +174,20 @@ async function runPlay(
     const preview = play.tasks
       .flatMap((spec) => prepare(spec, pending(spec), false, wrapFor, placeholders(spec)))
       .filter((t) => t.error === undefined && t.skipReason === undefined);
-    const batch = probeBatch([FACTS_SNIPPET, ...preview.map((t) => wrapped(t, t.spec.module.probe(t.params)))], undefined, options.measure === true);
-    const out = await send(batch.script, defaultTimeout);
-    if (out.code !== 0 && out.stdout.length === 0) return { kind: 'failed', error: `reading the host's facts failed (exit ${out.code}): ${out.stderr.toString().trim()}` };
-    const [factsOut, ...probed] = batch.parse(out.stdout);
-    if (options.measure) transport.stats.remoteCpuMs = (transport.stats.remoteCpuMs ?? 0) + [factsOut!, ...probed].reduce((sum, p) => sum + (p.cpuMs ?? 0), 0);
+    let read: Probed[];
+    try {
+      read = (await probeRound([FACTS_SNIPPET, ...preview.map((t) => wrapped(t, t.spec.module.probe(t.params)))], defaultTimeout, false)) as Probed[];
+    } catch (e) {
+      // As when any probe fails: the play's tasks are listed, none ran.
+      const error = `reading the host's facts: ${e instanceof Error ? e.message : String(e)}`;
+      for (const spec of play.tasks) {
+        const result = skipped(play, spec, spec.name, false);
+        results.push(result);
+        events.taskDone(result);
+      }
+      return e instanceof ScriptLost ? { kind: e.status, error: e.message } : { kind: 'failed', error };
+    }
+    const [factsOut, ...probed] = read;
     factsBox.facts = factVariables(parseFacts(factsOut!.stdout));
     preProbed = new Map(preview.map((t, k) => [probeKey(t), probed[k]!]));
   }
@@ -185,23 +219,8 @@ async function runPlay(
     const readFrom = async (i: number, apply?: ShellText, timeoutS = defaultTimeout): Promise<Probed | undefined> => {
       const window = list.slice(i).map((t) => (t.error === undefined && t.skipReason === undefined ? wrapped(t, t.spec.module.probe(t.params)) : null));
       const scripts: ProbeScript[] = [...(apply ? [apply] : []), ...window.filter((s) => s !== null)];
-      const batch = probeBatch(scripts, undefined, options.measure === true);
-      const out = await send(batch.script, timeoutS);
-      if (out.code === TIMED_OUT && !apply) throw new Error(`reading the host's state took longer than ${timeoutS} s; the probes were stopped`);
-      // The task's commands were stopped by the time limit: whatever they printed is cut short.
-      const timedOut = probedFrom([], TIMED_OUT, `timed out after ${timeoutS} s`);
-      if (out.code === TIMED_OUT && out.stdout.length === 0) return timedOut;
-      if (out.code !== 0 && out.stdout.length === 0) {
-        throw new Error(`probe script failed (exit ${out.code}): ${out.stderr.toString().trim()}`);
-      }
-      let parsed: Probed[];
-      try {
-        parsed = batch.parse(out.stdout);
-      } catch (e) {
-        if (out.code === TIMED_OUT) return timedOut;
-        throw e;
-      }
-      if (options.measure) transport.stats.remoteCpuMs = (transport.stats.remoteCpuMs ?? 0) + parsed.reduce((sum, p) => sum + (p.cpuMs ?? 0), 0);
+      const parsed = await probeRound(scripts, timeoutS, apply !== undefined);
+      if (parsed === 'timed out') return probedFrom([], TIMED_OUT, `timed out after ${timeoutS} s`);
       const applied = apply ? parsed.shift() : undefined;
       let k = 0;
       probes = window.map((s) => (s === null ? probedFrom([], -1) : parsed[k++]!));

@@ -354,6 +354,17 @@ describe('engine: faults during a run', () => {
     assert.equal(exitCode(f.result, false), 4);
   });
 
+  it('a connection lost while facts are read: the host is unreachable and its tasks are listed as skipped', async () => {
+    const playbook = '- hosts: all\n  tasks:\n    - kv: { key: a, value: "{{ ansible_hostname }}" }\n    - kv: { key: b, value: "2" }\n';
+    const fault: Fault = (n) => (n === 1 ? new UnreachableError('h1: connection lost while a script ran (ECONNRESET)') : undefined);
+    const f = await run(playbook, [{ name: 'h1', fault }]);
+    const h = hostOf(f, 'h1');
+    assert.equal(h.status, 'unreachable');
+    assert.deepEqual(statuses(h), ['1:skipped', '2:skipped']);
+    assert.match(h.error!, /ECONNRESET/);
+    assert.equal(exitCode(f.result, false), 4);
+  });
+
   it('a task whose script the host timed out fails with the limit it hit', async () => {
     const playbook = '- hosts: all\n  tasks:\n    - kv: { key: a, value: "1" }\n      timeout: 7\n    - kv: { key: b, value: "2" }\n';
     const fault: Fault = (n) => (n === 2 ? { code: TIMED_OUT, stdout: Buffer.from(''), stderr: Buffer.from('') } : undefined);
