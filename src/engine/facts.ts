@@ -138,9 +138,20 @@ export function taskUsesFacts(task: TaskSpec): boolean {
   return names.some((n) => FACT_NAMES.has(n));
 }
 
-/** Whether a play reads facts (its tasks, handlers, conditions or variables). */
+const playsUsingFacts = new WeakMap<Play, boolean>();
+
+/**
+ * Whether a play reads facts (its tasks, handlers, conditions or variables). Asked for
+ * every host: the answer, the same for all of them, is worked out once per play.
+ */
 export function playUsesFacts(play: Play): boolean {
-  if (play.when.some((c) => referencedVariables(c.expr).some((n) => FACT_NAMES.has(n)))) return true;
-  if (textsOf(play.vars).flatMap(referencedNames).some((n) => FACT_NAMES.has(n))) return true;
-  return [...play.tasks, ...play.handlers].some(taskUsesFacts);
+  let uses = playsUsingFacts.get(play);
+  if (uses === undefined) {
+    uses =
+      play.when.some((c) => referencedVariables(c.expr).some((n) => FACT_NAMES.has(n))) ||
+      textsOf(play.vars).flatMap(referencedNames).some((n) => FACT_NAMES.has(n)) ||
+      [...play.tasks, ...play.handlers].some(taskUsesFacts);
+    playsUsingFacts.set(play, uses);
+  }
+  return uses;
 }
