@@ -19,7 +19,7 @@ export interface Inherited {
   tags: string[];
   when: Condition[];
   scope?: TaskSpec['scope'];
-  /** Where files named by templates and `src:` are looked for. */
+  /** Where files named by templates and `src:` are looked for (not imports: those sit beside their importer). */
   baseDir: string;
 }
 
@@ -68,7 +68,8 @@ function importTasks(ctx: ReadContext, source: YamlSource, task: Record<string, 
     ctx.errors.push(source.error('import_tasks: a file name (imports are read before any host is known: no templates)', [...at, 'import_tasks']));
     return [];
   }
-  const file = isAbsolute(task.import_tasks) ? task.import_tasks : resolve(inherited.baseDir, task.import_tasks);
+  // Beside the file that imports it (the playbook, a task file, a role's tasks/).
+  const file = isAbsolute(task.import_tasks) ? task.import_tasks : resolve(dirname(source.file), task.import_tasks);
   if (ctx.importing.includes(file)) {
     ctx.errors.push(source.error(`import_tasks: ${task.import_tasks} imports itself (through ${ctx.importing.join(' → ')})`, [...at, 'import_tasks']));
     return [];
@@ -91,7 +92,8 @@ function importTasks(ctx: ReadContext, source: YamlSource, task: Record<string, 
       ...inherited,
       tags: [...inherited.tags, ...tags],
       when: [...inherited.when, ...when],
-      baseDir: dirname(file),
+      // Inside a role, templates and files stay the role's; elsewhere they sit beside the task file.
+      baseDir: inherited.scope ? inherited.baseDir : dirname(file),
     });
   } finally {
     ctx.importing.pop();

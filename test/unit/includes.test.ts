@@ -90,6 +90,17 @@ describe('roles', () => {
     // The role's variables count as defined when the playbook is validated.
     assert.deepEqual(undefinedVariableErrors(loadPlaybook(site, modules), new Set()), []);
   });
+  it('a role’s tasks import files beside them, and those still take templates from the role’s templates/', () => {
+    const site = tree({
+      ...role,
+      'roles/tuned/tasks/main.yml': '- import_tasks: more.yml\n',
+      'roles/tuned/tasks/more.yml': '- name: from the import\n  file: { path: /etc/x.conf, template: tuned.conf }\n',
+      'site.yml': '- hosts: all\n  roles: [tuned]\n',
+    });
+    const task = loadPlaybook(site, modules).plays[0]!.tasks[0]!;
+    assert.equal((task.params as { content: string }).content, '{{ kernel_key }} = {{ swappiness }}\n');
+    assert.equal(task.scope!.role, 'tuned');
+  });
   it('a role that does not exist, and errors inside a role, are located', () => {
     const none = tree({ 'site.yml': '- hosts: all\n  roles: [nosuch]\n' });
     assert.match(failure(() => loadPlaybook(none, modules)), /site\.yml:2:11: role 'nosuch': no directory/);
