@@ -105,9 +105,10 @@ export async function runRollout(
       rollout.waves.push({ play: play.name, hosts: batch.map((h) => h.name), failed });
       const limit = play.maxFailPercentage;
       const overLimit = limit !== undefined && (failed / batch.length) * 100 > limit;
-      // Stopping matters only where something is left to start: a later wave or play.
-      const more = w < batches.length - 1 || plays.slice(p + 1).some((later) => hostsOf(later).length > 0);
-      if (more && failed > 0 && (failed === batch.length || overLimit)) {
+      // Stopping matters only where something is left to start: a later wave or play
+      // (asked only of a wave that failed: it walks every later play's hosts).
+      const more = () => w < batches.length - 1 || plays.slice(p + 1).some((later) => hostsOf(later).length > 0);
+      if (failed > 0 && (failed === batch.length || overLimit) && more()) {
         rollout.stopped = {
           play: play.name,
           wave: w + 1,
