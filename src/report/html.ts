@@ -52,14 +52,15 @@ export interface PageCell {
   changes: (Omit<ReportChange, 'before' | 'after'> & { before?: string | null; after?: string | null; patch?: number })[];
 }
 
-const diff2html = createRequire(import.meta.url);
+/** Resolves the installed diff2html's bundle files. */
+const require = createRequire(import.meta.url);
 
 /** The page for one report. `exitCode` is the run's (it depends on flags the report does not keep). */
 export function htmlReport(doc: ReportDocument, exitCode: number): string {
   const data = pageData(doc, exitCode);
   const title = `tend ${doc.mode}: ${doc.playbook}`;
-  const script = readFileSync(diff2html.resolve('diff2html/bundles/js/diff2html.min.js'), 'utf8');
-  const diffStyle = readFileSync(diff2html.resolve('diff2html/bundles/css/diff2html.min.css'), 'utf8');
+  const script = readFileSync(require.resolve('diff2html/bundles/js/diff2html.min.js'), 'utf8');
+  const diffStyle = readFileSync(require.resolve('diff2html/bundles/css/diff2html.min.css'), 'utf8');
   return [
     '<!DOCTYPE html>',
     '<html lang="en">',
