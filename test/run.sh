@@ -3,7 +3,7 @@
 # fleet this script starts and always tears down, even when tests fail.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-HOSTS=${TEND_TEST_HOSTS:-26}
+HOSTS=${TEND_TEST_HOSTS:-34}
 
 if [ "$(id -u)" != 0 ]; then
   echo "npm test: the end-to-end tests need root (they start a container fleet)" >&2
