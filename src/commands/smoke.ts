@@ -20,6 +20,7 @@ import { InventoryData } from '../inventory/data.ts';
 import { buildInventory, type Host } from '../inventory/model.ts';
 import { loadPlaybook, type Play } from '../playbook/load.ts';
 import { undefinedVariableErrors } from '../playbook/variables.ts';
+import { junitXml } from '../report/junit.ts';
 import { sh } from '../shell.ts';
 import { knownVariables, parseExtraVars, positiveInt, refuseConnectionExtraVars, useColour } from './options.ts';
 import { writeReportFile } from './playbook.ts';
@@ -180,25 +181,6 @@ export async function runSmoke(playbookFile: string, flags: SmokeFlags): Promise
   }
   if (interrupted) code = 130;
   if (flags.json !== undefined) writeReportFile(flags.json, `${JSON.stringify({ playbook: playbookFile, image: flags.image, engine, exitCode: code, hosts: results }, null, 2)}\n`);
-  if (flags.junit !== undefined) writeReportFile(flags.junit, junit(playbookFile, results));
+  if (flags.junit !== undefined) writeReportFile(flags.junit, junitXml(playbookFile, results));
   return code;
-}
-
-function xml(text: string): string {
-  // eslint-disable-next-line no-control-regex -- characters XML 1.0 cannot carry at all
-  return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`).replace(/[\x00-\x08\x0b\x0c\x0e-\x1f]/g, '');
-}
-
-/** One test suite per host, one test case per step: what CI systems show natively. */
-function junit(playbook: string, results: HostSteps[]): string {
-  const suites = results.map((r) => {
-    const failures = r.steps.filter((s) => s.status === 'failed').length;
-    const skipped = r.steps.filter((s) => s.status === 'skipped').length;
-    const cases = r.steps.map((s) => {
-      const body = s.status === 'failed' ? `<failure message="${xml(s.detail ?? 'failed')}"/>` : s.status === 'skipped' ? '<skipped/>' : '';
-      return `    <testcase classname="${xml(r.host)}" name="${s.name}" time="${(s.durationMs / 1000).toFixed(3)}">${body}</testcase>`;
-    });
-    return `  <testsuite name="${xml(`${playbook} on ${r.host}`)}" tests="${r.steps.length}" failures="${failures}" skipped="${skipped}">\n${cases.join('\n')}\n  </testsuite>`;
-  });
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="tend smoke">\n${suites.join('\n')}\n</testsuites>\n`;
 }
