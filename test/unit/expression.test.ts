@@ -48,3 +48,16 @@ describe('the language, beyond the recorded cases', () => {
     assert.throws(() => evaluate("os = 'x'", lookup), /cannot read/);
   });
 });
+
+describe('arithmetic and ordering at their edges (Python semantics, as Jinja2 computes them)', () => {
+  const none = () => UNDEFINED;
+  it('% and // floor toward minus infinity: the sign of % follows the divisor', () => {
+    assert.deepEqual(['-7 % 3', '7 % -3', '-7 % -3', '7 % 3', '-6 % 3', '7.5 % 2'].map((e) => evaluate(e, none)), [2, -2, -1, 1, 0, 1.5]);
+    assert.deepEqual(['-7 // 2', '7 // -2', '7 // 2'].map((e) => evaluate(e, none)), [-4, -4, 3]);
+  });
+  it('<= and >= hold for equal values, numbers and texts alike', () => {
+    assert.deepEqual(['3 <= 3', "'b' <= 'b'", '2 <= 3', '4 <= 3'].map((e) => evaluate(e, none)), [true, true, true, false]);
+    assert.deepEqual(['3 >= 3', "'b' >= 'b'", '3 >= 2', '3 >= 4'].map((e) => evaluate(e, none)), [true, true, true, false]);
+    assert.deepEqual(['3 < 3', '3 > 3'].map((e) => evaluate(e, none)), [false, false]);
+  });
+});
