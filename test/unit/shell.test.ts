@@ -9,7 +9,7 @@ function shellEcho(script: string): string {
 }
 
 describe('quote', () => {
-  const hostile = ["it's", 'a b', '$(reboot)', '`id`', '"q"', '\\', 'a\nb', '*', '-rf', '', ' ', '${HOME}', '!x', '~'];
+  const hostile = ["it's", 'a b', '$(reboot)', '`id`', '"q"', '\\', 'a\nb', '*', '-rf', '', ' ', '${HOME}', '!x', '~', '#x', '# comment', 'a;b', 'a|b', 'a&b', '<x', '>x', '(x)', '{a,b}', '[ab]', '?', 'a\tb', "''", 'x=$y'];
   for (const value of hostile) {
     it(`round-trips ${JSON.stringify(value)} through /bin/sh unchanged`, () => {
       assert.equal(shellEcho(quote(value)), `${value}\n`);
@@ -18,6 +18,15 @@ describe('quote', () => {
   it('leaves plain words bare, for readable scripts', () => {
     assert.equal(quote('postfix'), 'postfix');
     assert.equal(quote('/etc/postfix/main.cf'), '/etc/postfix/main.cf');
+    assert.equal(quote('user@host:1,a=b+c%d_e-f.g'), 'user@host:1,a=b+c%d_e-f.g');
+    assert.equal(quote(42), '42');
+  });
+  it('quotes every word that holds anything else, even where the shell would read it the same', () => {
+    // `#` starts a comment only at the start of a word, but a bare `#x` as an argument is
+    // gone: the rule is one character set, never a guess about position.
+    for (const value of ['#x', 'a#b', '', ' ', '~', '!x', "it's", 'é', 'a\tb']) assert.match(quote(value), /^'.*'$/s, value);
+    assert.equal(quote("it's"), `'it'"'"'s'`);
+    assert.equal(shellEcho(`a ${quote('#x')} b`), 'a\n#x\nb\n');
   });
   it('refuses NUL, which no shell word can hold', () => {
     assert.throws(() => quote('a\0b'), /a shell word cannot contain a NUL byte/);
