@@ -7,7 +7,7 @@ import { writeHtmlReport } from './playbook.ts';
 
 /** Writes the page; returns the line that says where. */
 export async function reportToHtml(file: string, output?: string): Promise<string> {
-  const saved = readReport(file);
+  const saved = await readReport(file);
   const run = runFromReport(saved);
   // Read back through the run, so the page is made from exactly what --html makes it from.
   const code = saved.exitCode ?? exitCode(run, false);

@@ -12,7 +12,7 @@ import { writeReports } from './playbook.ts';
 
 export async function mergeReports(files: readonly string[], outputs: { json?: string; html?: string }): Promise<number> {
   if (files.length === 0) throw new InputError('report merge: name the shard reports to merge');
-  const reports = files.map(readReport);
+  const reports = await Promise.all(files.map(readReport));
   const first = reports[0]!;
   const owner = new Map<string, string>();
   reports.forEach((r, i) => {

@@ -1,5 +1,5 @@
-// A saved JSON report (written by --json) read back: checked to be one, and turned back
-// into the run it describes, for `tend report merge` and `tend report html`.
+// A saved JSON report (written by --json) read back: checked against its schema, and
+// turned back into the run it describes, for `tend report merge` and `tend report html`.
 import { readFileSync } from 'node:fs';
 import type { HostResult, RunResult, TaskResult } from '../engine/results.ts';
 import type { Rollout } from '../engine/rollout.ts';
@@ -36,17 +36,18 @@ export interface JsonReport {
   }[];
 }
 
-export function readReport(file: string): JsonReport {
-  let data: JsonReport;
+/** Reads a report and checks it against schema/report.schema.json: exit 8 with the JSON path of its first problem. */
+export async function readReport(file: string): Promise<JsonReport> {
+  let data: unknown;
   try {
-    data = JSON.parse(readFileSync(file, 'utf8')) as JsonReport;
+    data = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
     throw new InputError(`${file}: not a tend JSON report (${(e as Error).message})`);
   }
-  if (data === null || typeof data !== 'object' || !Array.isArray(data.hosts) || (data.mode !== 'apply' && data.mode !== 'check')) {
-    throw new InputError(`${file}: not a tend JSON report (written by --json)`);
-  }
-  return data;
+  const { reportProblem } = await import('./validate.ts');
+  const problem = reportProblem(data);
+  if (problem !== undefined) throw new InputError(`${file}: ${problem}`);
+  return data as JsonReport;
 }
 
 /** A JSON report back into the run it describes (secret values stay out: they were never in it). */
