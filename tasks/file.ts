@@ -3,14 +3,16 @@
 // expression is replaced, or added when absent; the rest is untouched); owner, group,
 // mode. Writes are atomic; `backup` keeps the old version; `validate` checks the new one.
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import { defineTask, ProbeFailed, type Change } from '../src/engine/task.ts';
 import { sh, type ShellText } from '../src/shell.ts';
-import { atomicWriteScript, stagedReplaceScript } from './lib/atomic.ts';
+import { atomicWriteScript, fileMetadataScript, inParentOf, stagedReplaceScript } from './lib/atomic.ts';
+import { probeInParentOf, refuseUnsafe } from './lib/safe-path.ts';
+import { readInputFile } from '../src/input-file.ts';
 import { absolutePath } from './lib/words.ts';
-import { metadataChanges, metadataCommands, ownership, parseStat } from './lib/metadata.ts';
+import { metadataChanges, ownership, parseStat } from './lib/metadata.ts';
 
 
 const lineRule = z
@@ -102,49 +104,61 @@ export default defineTask({
     if (typeof raw.src === 'string' && !raw.src.includes('{{')) return resolveSource(raw, baseDir);
     if (typeof raw.template !== 'string') return raw;
     const file = isAbsolute(raw.template) ? raw.template : join(baseDir, raw.template);
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (e) {
-      throw new Error(`template ${raw.template}: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? e})`);
-    }
+    // Capped and regular files only, as every input file: `template: /dev/zero` never ends.
+    const text = readInputFile(file, 'template');
     const { template: _template, ...rest } = raw;
     if (rest.content !== undefined) throw new Error('give one of content, template or lines');
     return { ...rest, content: text };
   },
-  // Three sections: what stands at path (`link TARGET` for a symlink, with the resolved
-  // path), its stat line (of the link's target with follow), and the content.
+  // Three sections, each read in the directory holding path, reached by the safe walk:
+  // what stands at path (`link TARGET` for a symlink, with the resolved path), its stat
+  // line (of the link's target with follow), and the content.
   probe: (p) => [
-    sh`if [ -L ${p.path} ]; then printf 'link %s\\n' "$(readlink -f -- ${p.path})"; else echo plain; fi`,
-    sh`p=${p.path}
-${p.follow ? sh`[ -L "$p" ] && p=$(readlink -f -- "$p")` : sh`true`}
-if [ -d "$p" ] && [ ! -L "$p" ]; then echo directory; exit 0; fi
-if [ -e "$p" ] || [ -L "$p" ]; then stat -c '%F|%U|%G|%a' -- "$p"; else echo missing; fi`,
+    probeInParentOf(
+      p.path,
+      sh`if [ -L "$tend_name" ]; then printf 'link %s\\n' "$(readlink -f -- "$tend_name")"; else echo plain; fi`,
+      sh`echo plain`,
+    ),
+    probeInParentOf(
+      p.path,
+      sh`if [ -d "$tend_name" ] && [ ! -L "$tend_name" ]; then echo directory; exit 0; fi
+if [ -e "$tend_name" ] || [ -L "$tend_name" ]; then stat -c '%F|%U|%G|%a' -- "$tend_name"; else echo missing; fi`,
+      sh`echo missing`,
+      { follow: p.follow },
+    ),
     p.state === 'present' && p.src !== undefined
-      ? sh`if [ -f ${p.path} ]; then sha256sum -- ${p.path}; fi`
+      ? probeInParentOf(p.path, sh`if [ -f "$tend_name" ]; then sha256sum -- "$tend_name"; fi`, sh`:`, { follow: p.follow, quiet: true })
       : p.state === 'present' && (p.content !== undefined || p.lines !== undefined)
-        ? sh`if [ -f ${p.path} ]; then cat -- ${p.path}; fi`
+        ? probeInParentOf(p.path, sh`if [ -f "$tend_name" ]; then cat -- "$tend_name"; fi`, sh`:`, { follow: p.follow, quiet: true })
         : sh`true`,
   ],
   plan: (p: Params, probed) => {
     if (probed.code !== 0) throw new ProbeFailed(probed.stderr.trim() || `probe exited ${probed.code}`);
     const [standing = '', statLine = '', current = ''] = probed.sections;
+    refuseUnsafe(standing);
+    // With follow, the link's target may be unsafe where the link itself was not.
+    refuseUnsafe(statLine);
     const link = /^link (.*)$/.exec(standing.trim());
     if (link && p.state === 'present' && !p.follow) {
       throw new Error(`${p.path} is a symbolic link (to ${link[1]}); set follow: true to manage the file it points to`);
     }
-    // With follow, every command acts on the resolved path, never through the link.
+    // With follow, the file is the link's target: shown by its resolved path, reached at
+    // apply time by the same safe walk, told to follow the link.
     const path = link && p.follow && p.state === 'present' ? link[1]! : p.path;
+    const walk = { follow: p.follow && p.state === 'present' };
+    const shownPath = path === p.path ? undefined : path;
     if (statLine.trim() === 'directory') throw new Error(`${path} is a directory, not a file`);
     const have = parseStat(statLine);
     const exists = have.type !== null;
     const want = { owner: p.owner, group: p.group, mode: p.mode };
+    // A secret file is never readable by others, from its first byte.
+    const newFileMode = p.secret ? '0600' : undefined;
 
     if (p.state === 'absent') {
       if (!exists && !link) return { changes: [], commands: [] };
       // A link is removed itself, never what it points to.
       const before = link ? `symlink to ${link[1]}` : 'file';
-      return { changes: [{ subject: p.path, kind: 'remove', before, after: null }], commands: [sh`rm -f -- ${p.path}`] };
+      return { changes: [{ subject: p.path, kind: 'remove', before, after: null }], commands: [inParentOf(p.path, sh`rm -f -- "$tend_name"`)] };
     }
     if (exists && have.type !== 'regular file' && have.type !== 'regular empty file') {
       throw new Error(`${path} is a ${have.type}, not a regular file`);
@@ -161,7 +175,7 @@ if [ -e "$p" ] || [ -L "$p" ]; then stat -c '%F|%U|%G|%a' -- "$p"; else echo mis
             ...(exists ? metadataChanges(path, have, want) : []),
           ],
           commands: [],
-          upload: { file: p.src, script: stagedReplaceScript({ path, produce: sh`cat > new`, want, exists, backup: p.backup, validate: p.validate }) },
+          upload: { file: p.src, script: stagedReplaceScript({ path: p.path, ...walk, shownPath, produce: sh`cat > new`, want, exists, backup: p.backup, validate: p.validate, newFileMode }) },
         };
       }
     }
@@ -183,12 +197,12 @@ if [ -e "$p" ] || [ -L "$p" ]; then stat -c '%F|%U|%G|%a' -- "$p"; else echo mis
         ...(exists ? {} : { reason: 'new file' }),
       });
       changes.push(...(exists ? metadataChanges(path, have, want) : []));
-      commands.push(atomicWriteScript({ path, content: wanted ?? '', want, exists, backup: p.backup, validate: p.validate }));
+      commands.push(atomicWriteScript({ path: p.path, ...walk, shownPath, content: wanted ?? '', want, exists, backup: p.backup, validate: p.validate, newFileMode }));
       return { changes, commands };
     }
     const meta = metadataChanges(path, have, want);
-    // Refused at run time too if a link appeared since the probe (chmod would follow it).
-    if (meta.length > 0) commands.push(sh`[ ! -L ${path} ] || { echo ${`${path} became a symbolic link`} >&2; exit 1; }`, ...metadataCommands(sh`${path}`, want));
+    // Through a hard link in our staging directory: a link swapped in since the probe is refused.
+    if (meta.length > 0) commands.push(fileMetadataScript(p.path, want, walk));
     return { changes: meta, commands };
   },
 });

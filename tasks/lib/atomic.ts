@@ -1,8 +1,11 @@
 // Replacing a file so that nothing is ever lost, half-written, exposed or redirected.
 //
-// The new file is made inside a private staging directory, created exclusively (mkdir
-// fails if the name exists) with a random name beside the target, mode 0700, owned by
-// us. The script enters it once (`cd -P`) and then works by relative name only: a user
+// The script first walks to the target's directory component by component
+// (safe-path.ts: no step from another user's directory to something not theirs) and
+// stays there. The new file is made inside a private staging directory, created
+// exclusively (mkdir fails if the name exists) with a random name beside the target,
+// mode 0700, owned by us. The script enters it once (`cd -P`) and then works by
+// relative name only (the target is "../$tend_name"): a user
 // who owns the target's directory (root managing ~alice/.ssh/authorized_keys) can
 // rename or replace the staging directory's entry, but not what is inside it, and our
 // working directory stays the one we made. Inside: the file is created empty (umask
@@ -14,6 +17,7 @@
 import { randomBytes } from 'node:crypto';
 import { quote, sh, ShellText } from '../../src/shell.ts';
 import { metadataCommands, type Wanted } from './metadata.ts';
+import { enterParentOf, type Walk } from './safe-path.ts';
 
 /** The staged file's name inside the staging directory (our working directory). */
 export const STAGED = new ShellText('new');
@@ -32,6 +36,12 @@ export interface StagedReplace {
   validate?: string;
   /** Random hex for the staging directory's name (tests pass a fixed one). */
   nonce?: string;
+  /** Follow a symbolic link standing at `path` (the safe walk's rule applies to it too). */
+  follow?: boolean;
+  /** The file's path as shown and as validate's %s sees it, when it differs from `path` (follow). */
+  shownPath?: string;
+  /** The mode of a new file when `want` gives none (0644; 0600 for secrets), set before its first byte. */
+  newFileMode?: string;
 }
 
 export function dirOf(path: string): string {
@@ -39,26 +49,21 @@ export function dirOf(path: string): string {
 }
 
 export function stagedReplaceScript(w: StagedReplace): ShellText {
-  const stage = `${dirOf(w.path)}/.tend.${w.nonce ?? randomBytes(12).toString('hex')}`;
-  const staged = `${stage}/new`;
+  const nonce = w.nonce ?? randomBytes(12).toString('hex');
+  const stage = `.tend.${nonce}`;
+  // What validate's %s names: the staged file, by the path the task gave (or, with
+  // follow, the file the link led to, as the probe saw it).
+  const staged = `${dirOf(w.shownPath ?? w.path)}/${stage}/new`;
+  const old = new ShellText('"../$tend_name"');
   const metadata = w.exists
     ? [
         // Owner and mode of the old file, then what the task wants on top.
-        ...(w.want.owner === undefined || w.want.group === undefined ? [sh`chown -h --reference=${w.path} new`] : []),
-        ...(w.want.mode === undefined ? [sh`chmod --reference=${w.path} new`] : []),
+        ...(w.want.owner === undefined || w.want.group === undefined ? [sh`chown -h --reference=${old} new`] : []),
+        ...(w.want.mode === undefined ? [sh`chmod --reference=${old} new`] : []),
         ...metadataCommands(STAGED, w.want),
       ]
-    : [...metadataCommands(STAGED, w.want), ...(w.want.mode === undefined ? [sh`chmod 0644 new`] : [])];
-  const steps: ShellText[] = [
-    sh`mkdir -m 0700 -- ${stage}`,
-    sh`cd -P -- ${stage}`,
-    // The directory we are in is the one we made: ours, private, empty.
-    new ShellText(`{ [ "$(stat -c '%u %a' .)" = "$(id -u) 700" ] && [ -z "$(ls -A)" ]; } || { echo 'tend: the staging directory was tampered with' >&2; exit 1; }`),
-    sh`umask 077`,
-    sh`: > new`,
-    ...metadata,
-    w.produce,
-  ];
+    : [...metadataCommands(STAGED, w.want), ...(w.want.mode === undefined ? [sh`chmod ${w.newFileMode ?? '0644'} new`] : [])];
+  const steps: ShellText[] = [...enterStaging(stage), sh`umask 077`, sh`: > new`, ...metadata, w.produce];
   if (w.validate !== undefined) {
     // %s becomes the staged file's path as a literal, so it means the same inside
     // quotes as outside them.
@@ -66,19 +71,70 @@ export function stagedReplaceScript(w: StagedReplace): ShellText {
     steps.push(new ShellText(`( ${command} ) || { echo ${quote(`validate failed: ${w.validate}`)} >&2; exit 1; }`));
   }
   // The backup is named for when it was made: `main.cf.20261127-014502~`.
-  if (w.backup && w.exists) steps.push(new ShellText(`ln -- ${quote(w.path)} ${quote(w.path)}."$(date +%Y%m%d-%H%M%S)~"`));
-  steps.push(sh`mv -fT -- new ${w.path}`);
-  // A subshell: the `cd` and the traps stay inside it. The EXIT trap removes the staging
-  // directory however the subshell ends; signals end it through the EXIT trap.
+  if (w.backup && w.exists) steps.push(new ShellText(`ln -P -- "../$tend_name" "../$tend_name.$(date +%Y%m%d-%H%M%S)~"`));
+  steps.push(sh`mv -fT -- new ${old}`);
+  return inStagingDirectory(w.path, stage, steps, { follow: w.follow });
+}
+
+/** The steps that make the staging directory and enter it, checked to be ours, private and empty. */
+function enterStaging(stage: string): ShellText[] {
+  return [
+    sh`mkdir -m 0700 -- ${stage}`,
+    sh`cd -P -- ${stage}`,
+    sh`tend_staged=1`,
+    // The directory we are in is the one we made: ours, private, empty.
+    new ShellText(`{ [ "$(stat -c '%u %a' .)" = "$(id -u) 700" ] && [ -z "$(ls -A)" ]; } || { echo 'tend: the staging directory was tampered with' >&2; exit 1; }`),
+  ];
+}
+
+/**
+ * A subshell that walks safely to the directory holding `path`, makes the staging
+ * directory there and runs `steps` inside it; the `cd` and the traps stay inside the
+ * subshell. The EXIT trap removes the staging directory however the subshell ends
+ * (from inside it, `..` is the walked directory: a directory of ours, mode 0700, cannot
+ * be moved to another parent by anyone else); signals end it through the EXIT trap.
+ */
+function inStagingDirectory(path: string, stage: string, steps: readonly ShellText[], walk: Walk): ShellText {
   return new ShellText(
     [
       '(',
-      `trap ${quote(`cd / && rm -rf -- ${quote(stage)}`)} EXIT`,
+      enterParentOf(path, walk).text,
+      'tend_staged=',
+      `trap ${quote(`if [ "$tend_staged" = 1 ]; then cd -P ..; fi && rm -rf -- ${stage}`)} EXIT`,
       "trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM",
       steps.map((s) => s.text).join(' &&\n'),
       ')',
     ].join('\n'),
   );
+}
+
+/**
+ * Owner, group and mode of an existing file changed without a path anyone else could
+ * redirect: the file is hard-linked into our private staging directory (a hard link to a
+ * symlink, if one was swapped in, stays a symlink and is refused), and changed there:
+ * the same inode, reached through a name only we control.
+ */
+export function fileMetadataScript(path: string, want: Wanted, walk: Walk = {}, nonce = randomBytes(12).toString('hex')): ShellText {
+  const stage = `.tend.${nonce}`;
+  return inStagingDirectory(
+    path,
+    stage,
+    [
+      ...enterStaging(stage),
+      new ShellText('ln -P -- "../$tend_name" it'),
+      sh`{ [ -f it ] && [ ! -L it ]; } || { echo ${`tend: ${path} is no longer a regular file`} >&2; exit 1; }`,
+      ...metadataCommands(new ShellText('it'), want),
+    ],
+    walk,
+  );
+}
+
+/** A command run in the directory holding `path`, reached by the safe walk; "$tend_name" names the file there. */
+export function inParentOf(path: string, command: ShellText, walk: Walk = {}): ShellText {
+  return sh`(
+${enterParentOf(path, walk)}
+${command}
+)`;
 }
 
 export interface AtomicWrite {
@@ -89,6 +145,9 @@ export interface AtomicWrite {
   backup?: boolean;
   validate?: string;
   nonce?: string;
+  follow?: boolean;
+  shownPath?: string;
+  newFileMode?: string;
 }
 
 /** Replaces `path` with exactly `content` (bytes carried as base64: nothing added or lost). */

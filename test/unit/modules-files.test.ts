@@ -8,9 +8,12 @@ import { ProbeFailed } from '../../src/engine/task.ts';
 import { applyLines } from '../../tasks/file.ts';
 import { atomicWriteScript, stagedReplaceScript } from '../../tasks/lib/atomic.ts';
 import { ShellText } from '../../src/shell.ts';
+import { CHASE_FUNCTIONS } from '../../tasks/lib/safe-path.ts';
 import { commandsText, fixture, out, plan, withSection } from './fixtures.ts';
 
 const stat = (line: string, content = '') => out('plain\n', `${line}\n`, content);
+/** A script without the safe walk's function definitions (tested on their own in safe-path.test.ts). */
+const walked = (script: string) => script.replaceAll(`${CHASE_FUNCTIONS.text}\n`, '');
 
 describe('file plan', () => {
   it('lines: the real /etc/default/saslauthd gets START=yes appended, nothing else touched', () => {
@@ -30,15 +33,26 @@ describe('file plan', () => {
     assert.deepEqual(ok, { changes: [], commands: [] });
     const mode = plan('file', { path: '/etc/x', content: 'a\n', mode: '0600' }, stat('regular file|root|root|644', 'a\n'));
     assert.deepEqual(mode.changes, [{ subject: '/etc/x mode', kind: 'set', before: '0644', after: '0600' }]);
-    assert.equal(commandsText(mode), "[ ! -L /etc/x ] || { echo '/etc/x became a symbolic link' >&2; exit 1; }\nchmod -- 0600 /etc/x");
+    // Through a hard link in the private staging directory, never by the path.
+    const script = walked(commandsText(mode));
+    assert.match(script, /^tend_chase \/etc\/x 0 0 \|\|/m);
+    assert.match(script, /^ln -P -- "\.\.\/\$tend_name" it &&$/m);
+    assert.match(script, /^chmod -- 0600 it\n\)$/m);
+    assert.doesNotMatch(script, /chmod -- 0600 \/etc\/x/);
   });
   it('content differs: one atomic write, shown as a diff; secret content is never in the change', () => {
     const p = plan('file', { path: '/etc/x', content: 'new\n' }, stat('regular file|root|root|644', 'old\n'));
     assert.deepEqual(p.changes.map((c) => [c.kind, c.before, c.after]), [['content', 'old\n', 'new\n']]);
-    assert.match(commandsText(p), /^mkdir -m 0700 -- \/etc\/\.tend\.[0-9a-f]{24} &&$/m);
-    assert.match(commandsText(p), /mv -fT -- new \/etc\/x\n\)$/);
+    const script = walked(commandsText(p));
+    assert.match(script, /^tend_chase \/etc\/x 0 0 \|\|/m);
+    assert.match(script, /^mkdir -m 0700 -- \.tend\.[0-9a-f]{24} &&$/m);
+    assert.match(script, /mv -fT -- new "\.\.\/\$tend_name"\n\)$/);
     const secret = plan('file', { path: '/etc/x', content: 'pw=hunter2\n', secret: true }, stat('regular file|root|root|600', 'pw=old\n'));
     assert.equal(secret.changes[0]!.secret, true);
+    // A new secret file is 0600 before its first byte; other new files 0644.
+    const fresh = (secret: boolean) => walked(commandsText(plan('file', { path: '/etc/x', content: 'pw\n', secret }, stat('missing'))));
+    assert.match(fresh(true), /^chmod 0600 new &&\nprintf/m);
+    assert.match(fresh(false), /^chmod 0644 new &&\nprintf/m);
   });
   it('a directory or a missing file with create: false are refused', () => {
     assert.throws(() => plan('file', { path: '/etc/x', content: 'a' }, stat('directory')), /is a directory/);
@@ -49,10 +63,11 @@ describe('file plan', () => {
     assert.throws(() => plan('file', { path: '/etc/x', content: 'new\n' }, linked), /\/etc\/x is a symbolic link \(to \/etc\/real\); set follow: true/);
     const p = plan('file', { path: '/etc/x', content: 'new\n', follow: true }, linked);
     assert.equal(p.changes[0]!.subject, '/etc/real');
-    assert.match(commandsText(p), /mv -fT -- new \/etc\/real\n/);
-    assert.doesNotMatch(commandsText(p), /\/etc\/x/);
+    // The walk is told to follow the link (by the same safety rule), then works relative to where it led.
+    assert.match(walked(commandsText(p)), /^tend_chase \/etc\/x 1 0 \|\|/m);
+    assert.match(commandsText(p), /mv -fT -- new "\.\.\/\$tend_name"\n/);
     // state: absent removes the link itself.
-    assert.equal(commandsText(plan('file', { path: '/etc/x', state: 'absent' }, linked)), 'rm -f -- /etc/x');
+    assert.equal(walked(commandsText(plan('file', { path: '/etc/x', state: 'absent' }, linked))), `(\ntend_chase /etc/x 0 0 || { printf 'tend: %s\\n' "\${tend_why#missing: }" >&2; exit 1; }\nrm -f -- "$tend_name"\n)`);
   });
   it('validate needs %s; one of content, template or lines', () => {
     assert.throws(() => plan('file', { path: '/etc/x', content: 'a', validate: 'true' }, stat('missing')), { name: 'ZodError', message: /validate must contain %s/ });
