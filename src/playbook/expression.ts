@@ -11,8 +11,31 @@
 // filters, member access (as in Jinja2).
 // An undefined variable is an error wherever its value is used; `is defined` and
 // `default` are the two places where it may be undefined.
+// Limits (limits.ts): nesting and operator chains are bounded while parsing, so the parser
+// and the evaluator (both recursive) never run out of stack; every value an expression
+// makes is bounded in size before it is built.
+import { LIMITS, sizeWithin } from './limits.ts';
 
 export class ExpressionError extends Error {}
+
+/** A value over LIMITS.valueBytes, refused before it is built; `variable` names whose value it was. */
+export class ValueTooLarge extends ExpressionError {
+  constructor(
+    readonly what: string,
+    readonly variable?: string,
+  ) {
+    super(`${variable === undefined ? '' : `variable '${variable}': `}${what} would be larger than ${LIMITS.valueBytes / 1024 / 1024} MiB (the limit on a value)`);
+  }
+}
+
+/** Throws ValueTooLarge unless `values`, written out one after another, stay within the limit. */
+export function checkSize(what: string, ...values: Value[]): void {
+  let total = 0;
+  for (const v of values) {
+    total += sizeWithin(v);
+    if (total > LIMITS.valueBytes) throw new ValueTooLarge(what);
+  }
+}
 
 export type Value = unknown;
 export type Lookup = (name: string) => Value;
@@ -69,8 +92,12 @@ const parsed = new Map<string, Node>();
 export function parse(expr: string, shown = expr.trim()): Node {
   const cached = parsed.get(expr);
   if (cached) return cached;
+  if (shown.length > 120) shown = `${shown.slice(0, 100)}…`;
   const tokens = tokenize(expr, shown);
   let i = 0;
+  // How many sub-expressions enclose the one being read, and each node's height.
+  let nesting = 0;
+  const heights = new WeakMap<Node, number>();
   const peek = (offset = 0) => tokens[i + offset];
   const isOp = (value: string, offset = 0) => peek(offset)?.type === 'op' && peek(offset)!.value === value;
   const isWord = (value: string, offset = 0) => peek(offset)?.type === 'name' && peek(offset)!.value === value;
@@ -79,12 +106,29 @@ export function parse(expr: string, shown = expr.trim()): Node {
     throw new ExpressionError(`in '${shown}': ${what}${at ? ` at '${at.value}'` : ' at the end'}`);
   };
   const expectOp = (value: string) => (isOp(value) ? i++ : fail(`expected '${value}'`));
+  /** Reads a sub-expression one level deeper (parentheses, brackets, arguments, not, minus). */
+  const nested = <T>(read: () => T): T => {
+    if (++nesting > LIMITS.expressionNesting) fail(`nested more than ${LIMITS.expressionNesting} levels (the limit)`);
+    try {
+      return read();
+    } finally {
+      nesting--;
+    }
+  };
+  /** A node, refused when it stands on a chain of more operators than the limit. */
+  const node = <N extends Node>(made: N, ...children: Node[]): N => {
+    const height = 1 + children.reduce((most, c) => Math.max(most, heights.get(c) ?? 1), 0);
+    if (height > LIMITS.expressionChain) fail(`more than ${LIMITS.expressionChain} operators deep (the limit)`);
+    heights.set(made, height);
+    return made;
+  };
 
   const orExpr = (): Node => {
     let left = andExpr();
     while (isWord('or')) {
       i++;
-      left = { kind: 'logic', op: 'or', left, right: andExpr() };
+      const right = andExpr();
+      left = node({ kind: 'logic', op: 'or', left, right }, left, right);
     }
     return left;
   };
@@ -92,31 +136,37 @@ export function parse(expr: string, shown = expr.trim()): Node {
     let left = notExpr();
     while (isWord('and')) {
       i++;
-      left = { kind: 'logic', op: 'and', left, right: notExpr() };
+      const right = notExpr();
+      left = node({ kind: 'logic', op: 'and', left, right }, left, right);
     }
     return left;
   };
   const notExpr = (): Node => {
     if (isWord('not')) {
       i++;
-      return { kind: 'not', operand: notExpr() };
+      const operand = nested(notExpr);
+      return node({ kind: 'not', operand }, operand);
     }
     return comparison();
   };
   const comparison = (): Node => {
     const left = additive();
     const t = peek();
+    const compared = (op: 'in' | '==') => {
+      const right = additive();
+      return node({ kind: 'compare', op, left, right }, left, right);
+    };
     if (t?.type === 'op' && ['==', '!=', '<', '>', '<=', '>='].includes(t.value)) {
       i++;
-      return { kind: 'compare', op: t.value as '==', left, right: additive() };
+      return compared(t.value as '==');
     }
     if (isWord('in')) {
       i++;
-      return { kind: 'compare', op: 'in', left, right: additive() };
+      return compared('in');
     }
     if (isWord('not') && isWord('in', 1)) {
       i += 2;
-      return { kind: 'compare', op: 'not in', left, right: additive() };
+      return compared('not in' as 'in');
     }
     if (isWord('is')) {
       i++;
@@ -124,7 +174,7 @@ export function parse(expr: string, shown = expr.trim()): Node {
       const name = peek();
       if (name?.type !== 'name' || !TESTS.includes(name.value)) fail(`unknown test (known: ${TESTS.join(', ')})`);
       i++;
-      return { kind: 'test', subject: left, test: name!.value as 'defined', negated };
+      return node({ kind: 'test', subject: left, test: name!.value as 'defined', negated }, left);
     }
     return left;
   };
@@ -132,7 +182,8 @@ export function parse(expr: string, shown = expr.trim()): Node {
     let left = multiplicative();
     while (isOp('+') || isOp('-') || isOp('~')) {
       const op = tokens[i++]!.value as '+';
-      left = { kind: 'math', op, left, right: multiplicative() };
+      const right = multiplicative();
+      left = node({ kind: 'math', op, left, right }, left, right);
     }
     return left;
   };
@@ -140,14 +191,16 @@ export function parse(expr: string, shown = expr.trim()): Node {
     let left = unary();
     while (isOp('*') || isOp('/') || isOp('//') || isOp('%')) {
       const op = tokens[i++]!.value as '*';
-      left = { kind: 'math', op, left, right: unary() };
+      const right = unary();
+      left = node({ kind: 'math', op, left, right }, left, right);
     }
     return left;
   };
   const unary = (): Node => {
     if (isOp('-')) {
       i++;
-      return { kind: 'negate', operand: unary() };
+      const operand = nested(unary);
+      return node({ kind: 'negate', operand }, operand);
     }
     return filtered();
   };
@@ -163,18 +216,18 @@ export function parse(expr: string, shown = expr.trim()): Node {
       if (isOp('(')) {
         i++;
         while (!isOp(')')) {
-          args.push(orExpr());
+          args.push(nested(orExpr));
           if (!isOp(')')) expectOp(',');
         }
         i++;
       }
-      subject = { kind: 'filter', subject, name: name!.value, args };
+      subject = node({ kind: 'filter', subject, name: name!.value, args }, subject, ...args);
     }
     return subject;
   };
   const postfix = (): Node => {
-    let node = primary();
-    let text = node.kind === 'var' ? node.name : '';
+    let object = primary();
+    let text = object.kind === 'var' ? object.name : '';
     for (;;) {
       if (isOp('.')) {
         i++;
@@ -182,14 +235,14 @@ export function parse(expr: string, shown = expr.trim()): Node {
         if (key?.type !== 'name' && key?.type !== 'number') fail('expected a name after .');
         i++;
         text += `.${key!.value}`;
-        node = { kind: 'member', object: node, key: { kind: 'literal', value: key!.value }, text };
+        object = node({ kind: 'member', object, key: { kind: 'literal', value: key!.value }, text }, object);
       } else if (isOp('[')) {
         i++;
-        const key = orExpr();
+        const key = nested(orExpr);
         expectOp(']');
         text += key.kind === 'literal' ? `[${JSON.stringify(key.value)}]` : '[…]';
-        node = { kind: 'member', object: node, key, text };
-      } else return node;
+        object = node({ kind: 'member', object, key, text }, object, key);
+      } else return object;
     }
   };
   const primary = (): Node => {
@@ -199,18 +252,20 @@ export function parse(expr: string, shown = expr.trim()): Node {
     if (t.type === 'string') return { kind: 'literal', value: t.value };
     if (t.type === 'number') return { kind: 'literal', value: Number(t.value) };
     if (t.type === 'op' && t.value === '(') {
-      const inner = orExpr();
+      const inner = nested(orExpr);
       expectOp(')');
       return inner;
     }
     if (t.type === 'op' && t.value === '[') {
       const items: Node[] = [];
-      while (!isOp(']')) {
-        items.push(orExpr());
-        if (!isOp(']')) expectOp(',');
-      }
+      nested(() => {
+        while (!isOp(']')) {
+          items.push(orExpr());
+          if (!isOp(']')) expectOp(',');
+        }
+      });
       i++;
-      return { kind: 'list', items };
+      return node({ kind: 'list', items }, ...items);
     }
     if (t.type === 'name') {
       if (t.value === 'true' || t.value === 'True') return { kind: 'literal', value: true };
@@ -226,10 +281,10 @@ export function parse(expr: string, shown = expr.trim()): Node {
     return fail('unexpected');
   };
 
-  const node = orExpr();
+  const tree = orExpr();
   if (i < tokens.length) fail('unexpected');
-  parsed.set(expr, node);
-  return node;
+  parsed.set(expr, tree);
+  return tree;
 }
 
 /** A value that is not there, carrying the path that named it (for the error). */
@@ -244,7 +299,10 @@ function strict(v: Value, expr: string): Value {
 
 export function toText(v: Value): string {
   if (v === null || v === undefined) return '';
-  if (typeof v === 'object') return JSON.stringify(v);
+  if (typeof v === 'object') {
+    checkSize('its text', v);
+    return JSON.stringify(v);
+  }
   return String(v);
 }
 
@@ -264,8 +322,11 @@ function run(node: Node, lookup: Lookup, expr: string): Value {
   switch (node.kind) {
     case 'literal':
       return node.value;
-    case 'list':
-      return node.items.map((n) => strict(run(n, lookup, expr), expr));
+    case 'list': {
+      const items = node.items.map((n) => strict(run(n, lookup, expr), expr));
+      checkSize(`the list in '${expr}'`, ...items);
+      return items;
+    }
     case 'var': {
       const v = lookup(node.name);
       return v === UNDEFINED ? new Missing(node.name) : v;
@@ -304,9 +365,10 @@ function run(node: Node, lookup: Lookup, expr: string): Value {
 }
 
 function math(op: string, a: Value, b: Value, expr: string): Value {
-  if (op === '~') return toText(a) + toText(b);
-  if (op === '+' && typeof a === 'string' && typeof b === 'string') return a + b;
-  if (op === '+' && Array.isArray(a) && Array.isArray(b)) return [...a, ...b];
+  const joined = () => checkSize(`'${expr}'`, a, b);
+  if (op === '~') return (joined(), toText(a) + toText(b));
+  if (op === '+' && typeof a === 'string' && typeof b === 'string') return (joined(), a + b);
+  if (op === '+' && Array.isArray(a) && Array.isArray(b)) return (joined(), [...a, ...b]);
   if (typeof a !== 'number' || typeof b !== 'number') throw new ExpressionError(`in '${expr}': cannot compute ${describe(a)} ${op} ${describe(b)}`);
   if ((op === '/' || op === '//' || op === '%') && b === 0) throw new ExpressionError(`in '${expr}': division by zero`);
   switch (op) {
@@ -388,6 +450,7 @@ function filter(name: string, v: Value, args: Value[], expr: string): Value {
       throw new ExpressionError(`in '${expr}': length needs a text, a list or a map`);
     case 'join':
       if (!Array.isArray(value)) throw new ExpressionError(`in '${expr}': join needs a list`);
+      checkSize(`'${expr}'`, ...value, ...value.map(() => args[0] ?? ''));
       return value.map(toText).join(args[0] === undefined ? '' : toText(args[0]));
     case 'fqdn': {
       // tend's own: a host name as is when it has a dot, else completed with the domain given.

@@ -9,7 +9,8 @@
 // the playbook's defaults; Ansible puts them above it.)
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import type { InputError } from '../errors.ts';
+import { InputError } from '../errors.ts';
+import { LIMITS } from './limits.ts';
 import type { TaskModule } from '../engine/task.ts';
 import { YamlSource, type YamlPath } from '../yaml-source.ts';
 import type { Condition, TaskSpec } from './load.ts';
@@ -32,6 +33,31 @@ export interface ReadContext {
   readConditions(source: YamlSource, when: unknown, path: YamlPath): Condition[];
   /** Files being imported right now: a file importing itself is refused. */
   importing: string[];
+  /** Shared by the whole playbook: tasks and imports read so far, and each task file parsed once. */
+  expansion: Expansion;
+}
+
+export interface Expansion {
+  entries: number;
+  files: Map<string, YamlSource>;
+}
+
+export function newExpansion(): Expansion {
+  return { entries: 0, files: new Map() };
+}
+
+/**
+ * Counts one task or import against LIMITS.tasksAndImports. Past it, reading stops at
+ * once (imports that fan out — each file importing the next twice — double with every
+ * file, and would never finish).
+ */
+function count(ctx: ReadContext, source: YamlSource, at: YamlPath, isImport: boolean): void {
+  if (++ctx.expansion.entries <= LIMITS.tasksAndImports) return;
+  const where = source.locate(isImport ? [...at, 'import_tasks'] : at);
+  throw new InputError(
+    `${isImport ? 'import_tasks: ' : ''}more than ${LIMITS.tasksAndImports} tasks and imports once import_tasks are expanded (the limit): do imports fan out, a file importing another several times?`,
+    where,
+  );
 }
 
 /** A task list with its import_tasks entries expanded in place; numbers continue from `next`. */
@@ -50,6 +76,7 @@ export function readTaskList(
       return [];
     }
     const task = entry as Record<string, unknown>;
+    count(ctx, source, at, task.import_tasks !== undefined);
     if (task.import_tasks !== undefined) return importTasks(ctx, source, task, at, next, inherited);
     const spec = ctx.readTask(source, task, at, next.number++, inherited);
     return spec ? [spec] : [];
@@ -78,7 +105,8 @@ function importTasks(ctx: ReadContext, source: YamlSource, task: Record<string, 
     ctx.errors.push(source.error(`import_tasks: ${file} does not exist`, [...at, 'import_tasks']));
     return [];
   }
-  const imported = YamlSource.load(file);
+  let imported = ctx.expansion.files.get(file);
+  if (!imported) ctx.expansion.files.set(file, (imported = YamlSource.load(file)));
   const data = imported.toJS();
   if (!Array.isArray(data)) {
     ctx.errors.push(imported.error('a task file is a list of tasks', []));

@@ -8,9 +8,9 @@ import { YamlSource, type YamlPath } from '../yaml-source.ts';
 import { hasTemplate, render, TemplateError } from './template.ts';
 import { closest } from './suggest.ts';
 import { patternSyntaxError } from '../inventory/limit.ts';
-import { templateSyntaxErrors } from './variables.ts';
+import { playVarsLimitErrors, templateSyntaxErrors } from './variables.ts';
 import { ExpressionError, parse as parseExpression } from './expression.ts';
-import { readRoles, readTaskList, type Inherited, type ReadContext } from './includes.ts';
+import { newExpansion, readRoles, readTaskList, type Inherited, type ReadContext } from './includes.ts';
 
 export interface TaskSpec {
   /** 1-based position in its play's task list (handlers are numbered after tasks). */
@@ -196,6 +196,7 @@ export function loadPlaybook(file: string, modules: ReadonlyMap<string, TaskModu
     readTask: (from, task, path, number, inherited) => readTask(from, modules, task, path, number, errors, inherited),
     readConditions: (from, when, path) => readConditions(from, when, path, errors),
     importing: [resolve(file)],
+    expansion: newExpansion(),
   };
   const data2 = data as Record<string, unknown>[];
   const result: Play[] = plays.map((play, p) => {
@@ -235,6 +236,7 @@ export function loadPlaybook(file: string, modules: ReadonlyMap<string, TaskModu
   throwIfAny(errors);
   const playbook = { file, source, plays: result };
   throwIfAny(templateSyntaxErrors(playbook));
+  throwIfAny(playVarsLimitErrors(playbook));
   return playbook;
 }
 

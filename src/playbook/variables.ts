@@ -5,7 +5,8 @@ import type { YamlPath, YamlSource } from '../yaml-source.ts';
 import type { Playbook } from './load.ts';
 import { closest } from './suggest.ts';
 import { requiredVariables } from './expression.ts';
-import { checkSyntax, requiredNames, TemplateError } from './template.ts';
+import { ValueTooLarge } from './expression.ts';
+import { checkSyntax, hasTemplate, requiredNames, TemplateError, variableLookup } from './template.ts';
 
 /** Variables every host has without anyone defining them. */
 export const BUILTIN_VARIABLES = ['inventory_hostname', 'group_names'];
@@ -77,6 +78,37 @@ export function undefinedVariableErrors(playbook: Playbook, known: ReadonlySet<s
       if (known.has(name) || local.has(name) || BUILTIN_VARIABLES.includes(name)) continue;
       const hint = closest(name, [...known, ...local, ...BUILTIN_VARIABLES]);
       errors.push(source.error(`undefined variable '${name}'${hint ? ` (did you mean '${hint}'?)` : ''}`, path));
+    }
+  }
+  return errors;
+}
+
+/** Raised when a value needs a host's variables or facts: the check below leaves it for run time. */
+class NeedsHost extends Error {}
+
+/**
+ * A play's vars that, with the play alone, make a value over the size limit (variables
+ * that double): an input error at the variable, before any host. A value that needs a
+ * host's variables or facts is bounded the same way when a host renders it.
+ */
+export function playVarsLimitErrors(playbook: Playbook): InputError[] {
+  const errors: InputError[] = [];
+  for (const [p, play] of playbook.plays.entries()) {
+    const lookup = variableLookup([play.vars], () => {
+      throw new NeedsHost();
+    });
+    for (const [name, value] of Object.entries(play.vars)) {
+      if (![...strings(value, [])].some(([text]) => hasTemplate(text))) continue;
+      try {
+        lookup(name);
+      } catch (e) {
+        if (e instanceof ValueTooLarge) {
+          const culprit = e.variable ?? name;
+          errors.push(playbook.source.error(`vars: ${culprit}: ${e.message.replace(/^variable '[^']*': /, '')}`, [p, 'vars', culprit], true));
+          break;
+        }
+        // Anything else (an undefined name, a host's variable) is for run time, as before.
+      }
     }
   }
   return errors;
