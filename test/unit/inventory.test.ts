@@ -1,8 +1,11 @@
 // Inventories read with Ansible's semantics; test/unit/inventory-conformance.test.ts
 // compares whole inventories with what ansible-inventory recorded.
 import assert from 'node:assert/strict';
-import { userInfo } from 'node:os';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { loadInventory } from '../../src/inventory/index.ts';
 import { parseIniInventory } from '../../src/inventory/ini.ts';
 import { selectHosts } from '../../src/inventory/limit.ts';
 import { buildInventory } from '../../src/inventory/model.ts';
@@ -137,5 +140,33 @@ describe('host patterns', () => {
     assert.deepEqual(names('prod', 'web*'), ['web1', 'web2', 'web3', 'web4']);
     const local = selectHosts(inv, undefined, 'localhost', () => {});
     assert.deepEqual([local[0]!.name, local[0]!.connection], ['localhost', 'local']);
+  });
+});
+
+describe('globs with a negated set, [!…]', () => {
+  const inv = iniInventory('[web]\nweb1\nweb2\nweb3\nwebx\n');
+  const names = (pattern: string) => selectHosts(inv, undefined, pattern, () => {}).map((h) => h.name);
+  it('[!seq] matches one character not in the set, as fnmatch does', () => {
+    assert.deepEqual(names('web[!12]'), ['web3', 'webx']);
+    assert.deepEqual(names('web[!0-9]'), ['webx']);
+    assert.deepEqual(names('web[12]*'), ['web1', 'web2']);
+    assert.deepEqual(names('web[!12]:&web[!x]'), ['web3']);
+  });
+});
+
+describe('group_vars/ and host_vars/ beside the inventory, in Ansible’s order', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tend-varsdirs-'));
+  writeFileSync(join(dir, 'hosts'), '[web]\nw1 v=file-host h=file-host\nw2\n[web:vars]\nv=file-group\ng=file-group\nd=file-group\n');
+  mkdirSync(join(dir, 'host_vars'));
+  mkdirSync(join(dir, 'group_vars'));
+  writeFileSync(join(dir, 'host_vars', 'w1.yml'), 'v: dir-host\n');
+  writeFileSync(join(dir, 'group_vars', 'web.yml'), 'd: dir-group\nh: dir-group\n');
+  writeFileSync(join(dir, 'group_vars', 'all.yml'), 'g: dir-all\n');
+  it('host_vars/HOST beats the file’s host variables, which beat group_vars/GROUP, which beats the file’s group variables', () => {
+    const inv = loadInventory(join(dir, 'hosts'));
+    const w1 = inv.hosts.get('w1')!.vars;
+    assert.deepEqual([w1.v, w1.h, w1.d, w1.g], ['dir-host', 'file-host', 'dir-group', 'dir-all']);
+    const w2 = inv.hosts.get('w2')!.vars;
+    assert.deepEqual([w2.v, w2.h, w2.d], ['file-group', 'dir-group', 'dir-group']);
   });
 });
