@@ -7,12 +7,13 @@ import { evaluate, toText, truthy, UNDEFINED } from '../playbook/expression.ts';
 import { FACT_NAMES, FACTS_SNIPPET, factVariables, parseFacts, playUsesFacts } from './facts.ts';
 import { paramsForHost, type Condition, type Play, type TaskSpec } from '../playbook/load.ts';
 import { render, renderString, variableLookup, type Lookup } from '../playbook/template.ts';
-import { quote, ShellText } from '../shell.ts';
+import { ShellText } from '../shell.ts';
 import { TIMED_OUT, UnreachableError, type Transport } from '../transport/types.ts';
 import { applyScript, probeBatch, type ProbeScript } from './batch.ts';
 import type { RunControl } from './control.ts';
 import { isChange, type HostResult, type HostStatus, type TaskResult } from './results.ts';
 import { ProbeFailed, probedFrom, type Plan, type Probed } from './task.ts';
+import { wrapperFor, type TaskWrapper } from './task-user.ts';
 
 export interface HostRunOptions {
   check: boolean;
@@ -43,7 +44,7 @@ interface Prepared {
   /** The loop item this instance is for, as shown (loop_control.label). */
   item?: string;
   /** Wraps the task's probe snippets and commands: its environment, and another user. */
-  wrap?: (text: string) => string;
+  wrap?: TaskWrapper;
 }
 
 /** How a list of tasks ended: all done, or why it stopped. */
@@ -319,7 +320,7 @@ async function runPlay(
       try {
         if (plan.upload) {
           // The file travels first, streamed in a round trip of its own; then the rest.
-          const up = await send(wrapped(task, plan.upload.script) as ShellText, timeoutS, plan.upload.file);
+          const up = await send(wrapped(task, plan.upload.script, true) as ShellText, timeoutS, plan.upload.file);
           if (up.code !== 0) {
             applied = probedFrom([], up.code, up.code === TIMED_OUT ? `timed out after ${timeoutS} s` : up.stderr.toString());
           } else if (plan.commands.length > 0) {
@@ -400,34 +401,16 @@ function probeKey(t: Prepared): string {
 }
 
 /** A task's probe (or commands) with its environment, as the user it runs as. */
-function wrapped(t: Prepared, probe: ShellText | readonly ShellText[]): ShellText | readonly ShellText[] {
+function wrapped(t: Prepared, probe: ShellText | readonly ShellText[], stdinIsData = false): ShellText | readonly ShellText[] {
   if (!t.wrap) return probe;
-  return probe instanceof ShellText ? new ShellText(t.wrap(probe.text)) : probe.map((s) => new ShellText(t.wrap!(s.text)));
-}
-
-/**
- * How a task's scripts must be wrapped: `export`s of its environment, and `runuser` (when
- * the scripts run as root) or `sudo -n` (when not) to run as its become user.
- */
-function wrapperFor(spec: TaskSpec, playBecome: boolean, loginUser: string, scriptUser: string, lookup: Lookup): ((text: string) => string) | undefined {
-  const exports = Object.entries(spec.environment ?? {}).map(([k, v]) => `export ${k}=${quote(toText(render(v, lookup)))}`);
-  const become = spec.become ?? playBecome;
-  const user = become ? (spec.becomeUser ?? 'root') : loginUser;
-  const switchUser = user !== scriptUser;
-  if (exports.length === 0 && !switchUser) return undefined;
-  return (text) => {
-    const inner = [...exports, text].join('\n');
-    if (!switchUser) return inner;
-    const shell = `/bin/sh -c ${quote(inner)}`;
-    return scriptUser === 'root' ? `runuser -u ${quote(user)} -- ${shell}` : `sudo -n -u ${quote(user)} -- ${shell}`;
-  };
+  return probe instanceof ShellText ? new ShellText(t.wrap(probe.text, stdinIsData)) : probe.map((s) => new ShellText(t.wrap!(s.text, stdinIsData)));
 }
 
 /**
  * A task as this host runs it: one instance, or one per loop item. `paramsLookup`, when
  * given, renders the parameters (and loop items) while `lookup` decides the conditions.
  */
-type WrapFor = (spec: TaskSpec, lookup: Lookup) => ((text: string) => string) | undefined;
+type WrapFor = (spec: TaskSpec, lookup: Lookup) => TaskWrapper | undefined;
 
 function prepare(spec: TaskSpec, lookup: Lookup, handler: boolean, wrapFor: WrapFor, paramsLookup = lookup): Prepared[] {
   return prepareInstances(spec, lookup, handler, paramsLookup).map((t) => {
