@@ -7,6 +7,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import type { ShellText } from '../shell.ts';
+import { RunOutput } from './bounded-output.ts';
 import { interruptCommand, limitedShell, limitedShellWithInput, newStats, scriptTag, UnreachableError, type RunOptions, type RunResult, type Transport } from './types.ts';
 
 export class ExecTransport implements Transport {
@@ -44,18 +45,30 @@ export class ExecTransport implements Transport {
       // whether the script finishes (first Ctrl-C) or is interrupted (second).
       const child = spawn(command!, argv, { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
       this.running.set(tag, child);
-      const out: Buffer[] = [];
-      const err: Buffer[] = [];
-      child.stdout!.on('data', (d: Buffer) => out.push(d));
-      child.stderr!.on('data', (d: Buffer) => err.push(d));
+      // Kept in bounded memory whatever the host prints (see bounded-output.ts).
+      const output = new RunOutput(options.output);
+      let tooLarge: Error | undefined;
+      const stopIfTooLarge = (fits: boolean) => {
+        if (fits || tooLarge) return;
+        tooLarge = output.overflow(this.name);
+        child.kill('SIGTERM');
+      };
+      child.stdout!.on('data', (d: Buffer) => {
+        this.stats.bytesReceived += d.length;
+        stopIfTooLarge(output.stdout(d));
+      });
+      child.stderr!.on('data', (d: Buffer) => {
+        this.stats.bytesReceived += d.length;
+        stopIfTooLarge(output.stderr(d));
+      });
+      // A script that ends (or is stopped) before reading all its stdin: the close says how it ended.
+      child.stdin!.on('error', () => {});
       child.on('error', (e) => reject(new UnreachableError(`${this.name}: ${e.message}`)));
       child.on('close', (code, signal) => {
         this.running.delete(tag);
-        const stdout = Buffer.concat(out);
-        const stderr = Buffer.concat(err);
-        this.stats.bytesReceived += stdout.length + stderr.length;
         if (this.aborted) return reject(new Error('interrupted'));
-        resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr });
+        if (tooLarge) return reject(tooLarge);
+        resolve({ code: code ?? (signal ? 128 : 1), ...output.finish() });
       });
       if (input !== undefined) {
         // Streamed: backpressure keeps a file of any size to a few chunks in memory.

@@ -5,6 +5,7 @@ import { createReadStream, readFileSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import ssh2 from 'ssh2';
 import pLimit from 'p-limit';
+import { RunOutput, type OutputMode } from './bounded-output.ts';
 import type { Host } from '../inventory/index.ts';
 import { quote, type ShellText } from '../shell.ts';
 import { fingerprint, keyType, knownHostsName, type KnownHosts, type Verdict } from './known-hosts.ts';
@@ -138,7 +139,7 @@ export class SshTransport implements Transport {
   }
 
   run(script: ShellText, options: RunOptions = {}): Promise<RunResult> {
-    return this.channels(() => this.exec(script, options.timeoutS ?? 0, options.input));
+    return this.channels(() => this.exec(script, options.timeoutS ?? 0, options.input, options.output));
   }
 
   /** `inner` as root when the run becomes root: directly, `sudo -n`, or sudo with a password. */
@@ -150,7 +151,7 @@ export class SshTransport implements Transport {
     return { command: sudo.command, sudo };
   }
 
-  private exec(script: ShellText, timeoutS: number, input?: string): Promise<RunResult> {
+  private exec(script: ShellText, timeoutS: number, input?: string, mode?: OutputMode): Promise<RunResult> {
     this.stats.roundTrips++;
     return new Promise((resolve, reject) => {
       if (this.closed) return reject(new UnreachableError(`${this.host.name}: the connection is closed${this.lost ? ` (${this.lost})` : ''}`));
@@ -162,8 +163,15 @@ export class SshTransport implements Transport {
       this.client.exec(command, (err, stream) => {
         if (err) return reject(new UnreachableError(`${this.host.name}: cannot open a channel: ${err.message}`));
         this.running.add(tag);
-        const out: Buffer[] = [];
-        const errOut: Buffer[] = [];
+        // Kept in bounded memory whatever the host prints (see bounded-output.ts).
+        const output = new RunOutput(mode);
+        let tooLarge: Error | undefined;
+        const stopIfTooLarge = (fits: boolean) => {
+          if (fits || tooLarge) return;
+          tooLarge = output.overflow(this.host.name);
+          // Closing the channel ends the script (its next write fails); the close below reports why.
+          stream.close();
+        };
         // The host ends the script itself at timeoutS; this guard is for a host that no
         // longer answers at all.
         const guard =
@@ -173,20 +181,30 @@ export class SshTransport implements Transport {
                 this.client.end();
               }, (timeoutS + TIMEOUT_GRACE_S) * 1000)
             : undefined;
-        stream.on('data', (d: Buffer) => out.push(d));
-        stream.stderr.on('data', (d: Buffer) => errOut.push(d));
+        stream.on('data', (d: Buffer) => {
+          this.stats.bytesReceived += d.length;
+          stopIfTooLarge(output.stdout(d));
+        });
+        // With sudo's password, its prompt arrives on stderr: become.ts reads it there
+        // and clean() takes it out afterwards.
+        stream.stderr.on('data', (d: Buffer) => {
+          this.stats.bytesReceived += d.length;
+          stopIfTooLarge(output.stderr(d));
+        });
         stream.on('close', (code: number | null, signal?: string) => {
           clearTimeout(guard);
           this.running.delete(tag);
-          const stdout = Buffer.concat(out);
-          const stderr = sudo ? sudo.clean(Buffer.concat(errOut)) : Buffer.concat(errOut);
-          this.stats.bytesReceived += stdout.length + stderr.length;
+          if (tooLarge) return reject(tooLarge);
+          const { stdout, stderr, kept } = output.finish();
           if (becomeFailed) return reject(becomeFailed);
           if (code === null || code === undefined) {
             const why = this.lost ?? (signal ? `signal ${signal}` : 'the connection dropped');
             return reject(new UnreachableError(`${this.host.name}: connection lost while a script ran (${why})`));
           }
-          resolve({ code, stdout, stderr });
+          // sudo's exchange (at the start of stderr) is taken out of what is shown.
+          const shownErr = sudo ? sudo.clean(stderr) : stderr;
+          if (kept) kept.stderr = { ...kept.stderr, bytes: shownErr, tailStart: Math.max(0, kept.stderr.tailStart - (stderr.length - shownErr.length)) };
+          resolve({ code, stdout, stderr: shownErr, ...(kept ? { kept } : {}) });
         });
         let becomeFailed: Error | undefined;
         if (input !== undefined) {

@@ -1,11 +1,15 @@
 // How the engine reaches a host: run a shell script there, get its exit code and output.
 import { randomBytes } from 'node:crypto';
 import type { ShellText } from '../shell.ts';
+import type { KeptOutput, OutputMode } from './bounded-output.ts';
 
 export interface RunResult {
   code: number;
+  /** All of it (`output: 'whole'`), or its head and tail (`'head-and-tail'`: see `kept`). */
   stdout: Buffer;
   stderr: Buffer;
+  /** With `output: 'head-and-tail'`: how much each printed, how much was left out, digests of the whole. */
+  kept?: { stdout: KeptOutput; stderr: KeptOutput };
 }
 
 export interface TransportStats {
@@ -26,6 +30,12 @@ export interface RunOptions {
   timeoutS?: number;
   /** A file of this machine streamed as the script's stdin (the script then travels as `sh -c`). */
   input?: string;
+  /**
+   * `whole` (the default): every byte, for scripts that are parsed (probes, a task's
+   * commands); past WHOLE_OUTPUT_CAP the script is stopped and `run` rejects with
+   * OutputTooLarge. `head-and-tail`: for output shown to people; bounded, never fails.
+   */
+  output?: OutputMode;
 }
 
 export interface Transport {
