@@ -111,7 +111,8 @@ addConnectionOptions(
   .option('--list-hosts', 'only list the hosts the command would reach')
   .option('-y, --yes', 'run a destructive command (postsuper -d, rm, reboot…) without asking')
   .option('--become', 'run through sudo -n when the user is not root')
-  .addHelpText('after', '\nExit status: 0 every host exited 0 · 1 some command failed · 4 some host unreachable · 8 bad input')
+  .option('--task-timeout <seconds>', 'seconds the command may run on a host (0: no limit)', '3600')
+  .addHelpText('after', '\nExit status: 0 every host exited 0 · 1 some command failed or timed out · 4 some host unreachable · 8 bad input · 130 interrupted (143 SIGTERM, 129 SIGHUP)')
   .action(async (words: string[], flags: AdhocFlags) => {
     const { runCommand } = await import('./commands/run-command.ts');
     process.exitCode = await runCommand(words, flags);
@@ -203,10 +204,13 @@ program
     console.log(describeModule(module));
   });
 
-// A reader that goes away (`tend check … | head`) ends the output, not with a stack.
+// A reader that goes away (`tend smoke … | head -1`): what is left to print is dropped,
+// not shown with a stack, and the command goes on to its ordinary end — containers
+// removed, reports written — and exits with its own status. Exiting here instead would
+// skip that cleanup and report success for a run that failed.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    if (e.code === 'EPIPE') return;
     throw e;
   });
 }
