@@ -199,3 +199,19 @@ describe('apt commands run detached from the connection', () => {
     assert.equal(r.stdout, 'broken\n');
   });
 });
+
+describe('apt: only a package dpkg calls installed (ii) is installed', () => {
+  const policy = (pkg: string) => `${pkg}:\n  Installed: (none)\n  Candidate: 1.0-1\n  Version table:\n     1.0-1 500\n`;
+  it('removed with its configuration kept (rc), unknown (un), unpacked (iU) or half-configured (iF): not installed, so the plan installs them', () => {
+    const status = 'postfix\trc \t3.7.11-0+deb12u1\nprocmail\tun \t\nopenssl\tiU \t3.0.22-1~deb12u2\nmutt\tiF \t2.2.12-0.1~deb12u1\nvim\tii \t2:9.0.1378-2\n';
+    const probed = out(status + ['postfix', 'procmail', 'openssl', 'mutt'].map(policy).join(''), '0 0\n', '');
+    const p = plan('apt', { name: ['postfix', 'procmail', 'openssl', 'mutt', 'vim'] }, probed);
+    assert.deepEqual(p.changes.map((c) => c.subject), ['postfix', 'procmail', 'openssl', 'mutt']);
+    assert.match(commandsText(p), / {2}postfix procmail openssl mutt \)/);
+  });
+  it('state absent leaves alone what is not installed (rc, un), and removes what is', () => {
+    const probed = out('postfix\trc \t3.7.11-0+deb12u1\nprocmail\tun \t\nvim\tii \t2:9.0.1378-2\n', '0 0\n', '');
+    const p = plan('apt', { name: ['postfix', 'procmail', 'vim'], state: 'absent' }, probed);
+    assert.deepEqual(p.changes.map((c) => c.subject), ['vim']);
+  });
+});
