@@ -66,6 +66,7 @@ export default defineTask({
   summary: "a package's installation questions have the given answers (preseeded; stays idempotent when the package rewrites them)",
   params,
   example: `debconf:\n  package: postfix\n  answers:\n    postfix/main_mailer_type: { type: select, value: Internet Site }\n    postfix/mailname: { type: string, value: mail.example.org }`,
+  secretValues: (p) => Object.values(p.answers).flatMap((a) => (a.type === 'password' ? [a.value] : [])),
   probe: (p) => {
     const questions = Object.keys(p.answers);
     const gets = questions.map((q) => `GET ${q}\n`).join('');

@@ -100,6 +100,7 @@ export default defineTask({
   summary: 'a file has the given content or lines, owner, group and mode (written atomically)',
   params,
   example: `file:\n  path: /etc/postfix/sasl/smtpd.conf\n  content: |\n    pwcheck_method: saslauthd\n    mech_list: plain login\n  mode: "0644"`,
+  secretValues: (p) => (p.secret ? [...(p.content !== undefined ? [p.content] : []), ...(p.lines ?? []).map((l) => l.line)] : []),
   resolve: (raw, { baseDir }) => {
     if (typeof raw.src === 'string' && !raw.src.includes('{{')) return resolveSource(raw, baseDir);
     if (typeof raw.template !== 'string') return raw;

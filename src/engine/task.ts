@@ -64,6 +64,8 @@ export interface TaskModule<P = unknown> {
   example: string;
   /** Parameter names whose values are secret. */
   secrets?: readonly string[];
+  /** Secret values held in parameters that are secret only sometimes (a password answer, a `secret: true` file's content). */
+  secretValues?(params: P): readonly string[];
   /**
    * Reads what the task needs from the controller, once, when the playbook is loaded
    * (a template file, say). Errors become input errors at the task's location.
