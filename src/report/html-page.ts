@@ -222,7 +222,10 @@ export const PAGE_SCRIPT = String.raw`
     for (var start = 0; start < visibleRows.length; start += CHUNK) {
       var body = el('tbody', { 'data-start': String(start) });
       var n = Math.min(CHUNK, visibleRows.length - start);
-      body.appendChild(el('tr', { class: 'placeholder', 'aria-hidden': 'true' }, [el('td', { colspan: String(columns.length + 2), style: 'height:' + n * ROW_HEIGHT + 'px' })]));
+      var filler = el('td', { colspan: String(columns.length + 2) });
+      // Through the CSSOM, not a style attribute: the page's policy refuses inline style attributes.
+      filler.style.height = n * ROW_HEIGHT + 'px';
+      body.appendChild(el('tr', { class: 'placeholder', 'aria-hidden': 'true' }, [filler]));
       table.appendChild(body);
       if (observer) observer.observe(body); else fillChunk(body);
     }

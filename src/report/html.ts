@@ -3,6 +3,7 @@
 // a click away. It is made from the JSON report, so what the JSON leaves out (secret
 // values) the page cannot show. Everything it needs is inlined: it opens from disk, with
 // no network and no server.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createTwoFilesPatch } from 'diff';
@@ -59,25 +60,26 @@ const require = createRequire(import.meta.url);
 export function htmlReport(doc: ReportDocument, exitCode: number): string {
   const data = pageData(doc, exitCode);
   const title = `tend ${doc.mode}: ${doc.playbook}`;
-  const script = readFileSync(require.resolve('diff2html/bundles/js/diff2html.min.js'), 'utf8');
-  const diffStyle = readFileSync(require.resolve('diff2html/bundles/css/diff2html.min.css'), 'utf8');
+  // One style and one script, each allowed by its hash: the policy has no 'unsafe-inline',
+  // so nothing else inline (an injected element, a style attribute) runs or applies.
+  const style = inlineText(`${readFileSync(require.resolve('diff2html/bundles/css/diff2html.min.css'), 'utf8')}\n${PAGE_STYLE}`, 'style');
+  const script = inlineText(`${readFileSync(require.resolve('diff2html/bundles/js/diff2html.min.js'), 'utf8')}\n${PAGE_SCRIPT}`, 'script');
   return [
     '<!DOCTYPE html>',
     '<html lang="en">',
     '<head>',
     '<meta charset="utf-8">',
     // Nothing may load from anywhere: the page is a file, and stays one.
-    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">`,
+    `<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(style, script)}">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${escapeHtml(title)}</title>`,
-    `<style>${inlineText(diffStyle, 'style')}</style>`,
-    `<style>${PAGE_STYLE}</style>`,
+    `<style>${style}</style>`,
     '</head>',
     '<body>',
     '<noscript>This report needs JavaScript to draw its table; the same data is in the JSON report.</noscript>',
+    // A data block, never executed: the policy's script-src does not apply to it.
     `<script type="application/json" id="tend-data">${inlineJson(data)}</script>`,
-    `<script>${inlineText(script, 'script')}</script>`,
-    `<script>${PAGE_SCRIPT}</script>`,
+    `<script>${script}</script>`,
     '</body>',
     '</html>',
     '',
@@ -191,6 +193,12 @@ function taskColumns(hosts: readonly ReportHost[]): ReportTask[] {
   return [...seen.values()].sort((a, b) => plays.indexOf(a.play) - plays.indexOf(b.play) || a.number - b.number);
 }
 
+/** The page's policy: its one style and one script by SHA-256, nothing else from anywhere. */
+export function contentSecurityPolicy(style: string, script: string): string {
+  const hash = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+  return `default-src 'none'; style-src ${hash(style)}; script-src ${hash(script)}; img-src data:; base-uri 'none'; form-action 'none'`;
+}
+
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
@@ -203,8 +211,13 @@ export function inlineJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
-/** A library's code or style inlined: it must not contain the tag that would end its element. */
+/**
+ * A library's code or style inlined: it must not contain the tag that would end its
+ * element, nor a carriage return or NUL (the HTML parser rewrites those, and the text
+ * would no longer match the hash the policy allows).
+ */
 function inlineText(text: string, element: 'script' | 'style'): string {
   if (new RegExp(`</${element}`, 'i').test(text)) throw new Error(`cannot inline text containing </${element}>`);
+  if (/[\r\0]/.test(text)) throw new Error(`cannot inline a ${element} containing a carriage return or NUL: its hash would not match`);
   return text;
 }

@@ -54,16 +54,42 @@ async function pageCounts(page: Page) {
   });
 }
 
+/** What the page's Content-Security-Policy refused, per page: a refused script or style is a failure. */
+const refused = new WeakMap<Page, string[]>();
+
 async function open(browser: Browser, file: string): Promise<Page> {
   const page = await browser.newPage();
   await page.setViewport({ width: 1400, height: 900 });
   const failures: string[] = [];
+  const violations: string[] = [];
+  refused.set(page, violations);
   page.on('pageerror', (e) => failures.push(String(e)));
   page.on('requestfailed', (r) => failures.push(`request ${r.url()}`));
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+  });
+  await page.exposeFunction('tendCspViolation', (v: string) => violations.push(v));
+  await page.evaluateOnNewDocument(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      (window as unknown as { tendCspViolation: (v: string) => void }).tendCspViolation(`${e.violatedDirective} ${e.blockedURI} ${e.sample}`);
+    });
+  });
   await page.goto(`file://${file}`);
-  await page.waitForSelector('body[data-ready]');
+  // A script the policy refused never sets data-ready: the wait fails.
+  await page.waitForSelector('body[data-ready]', { timeout: 20_000 });
   assert.deepEqual(failures, [], 'the page runs without errors and requests nothing');
+  assert.deepEqual(violations, [], 'the policy refuses nothing the page needs');
+  // The stylesheets apply: one rule of the page's own, one of diff2html's.
+  assert.equal(await page.$eval('table.matrix', (t) => getComputedStyle(t).borderCollapse), 'separate');
+  assert.equal(await page.evaluate(() => [...document.styleSheets].some((s) => [...s.cssRules].some((r) => r.cssText.includes('.d2h-wrapper')))), true);
   return page;
+}
+
+/** Closes a page, failing if its policy refused anything while the test used it. */
+async function close(page: Page): Promise<void> {
+  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 0)));
+  assert.deepEqual(refused.get(page), [], 'the policy refused nothing the page did');
+  await page.close();
 }
 
 describe('the HTML report, in a real browser', () => {
@@ -128,14 +154,41 @@ describe('the HTML report, in a real browser', () => {
     assert.equal(tasksOnPage.skipped ?? 0, t.skipped);
     assert.equal(tasksOnPage.unreachable, 5, 'the unreachable host: one cell per task');
     assert.ok(t.failed === 1 && t.ok === 5 && t.wouldChange > 0, JSON.stringify(t));
-    await page.close();
+    await close(page);
+  });
+
+  it('its policy has no unsafe-inline, and refuses a script or style it did not bring', async () => {
+    const page = await open(browser, htmlFile);
+    const policy = await page.$eval('meta[http-equiv="Content-Security-Policy"]', (m) => m.getAttribute('content') ?? '');
+    assert.doesNotMatch(policy, /unsafe-inline/);
+    assert.match(policy, /script-src 'sha256-[A-Za-z0-9+/]+=*';/);
+    assert.match(policy, /style-src 'sha256-[A-Za-z0-9+/]+=*';/);
+    // What a value that escaped into the markup would try: an inline script, an inline style.
+    const injected = await page.evaluate(() => {
+      const script = document.createElement('script');
+      script.textContent = 'window.tendInjected = 1';
+      document.body.appendChild(script);
+      const style = document.createElement('style');
+      style.textContent = 'body { margin-left: 77px }';
+      document.head.appendChild(style);
+      const div = document.createElement('div');
+      div.setAttribute('style', 'margin-left: 55px');
+      document.body.appendChild(div);
+      return [(window as unknown as { tendInjected?: number }).tendInjected ?? null, getComputedStyle(document.body).marginLeft, getComputedStyle(div).marginLeft];
+    });
+    assert.deepEqual(injected, [null, '0px', '0px'], 'refused: the policy is in force');
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 0)));
+    const violations = refused.get(page)!;
+    assert.ok(violations.some((v) => v.startsWith('script-src')) && violations.some((v) => v.startsWith('style-src')), violations.join('\n'));
+    violations.length = 0;
+    await close(page);
   });
 
   it('folds hosts with identical differences into one row', async () => {
     const page = await open(browser, htmlFile);
     const rows = await page.$$eval('#matrix tr[data-row] th', (ths) => ths.map((th) => th.getAttribute('title')));
     assert.deepEqual(rows.sort(), ['tend-20, tend-21', 'tend-22', 'tend-23', 'tend-gone']);
-    await page.close();
+    await close(page);
   });
 
   it('a drifted cell opens its diff; HTML in the content stays text; secrets are absent', async () => {
@@ -161,7 +214,7 @@ describe('the HTML report, in a real browser', () => {
     const failed = await page.$('tr[data-status="failed"] td[data-status="failed"]');
     await failed!.click();
     assert.match(await page.$eval('#detail pre.error', (p) => p.textContent ?? ''), /directory/);
-    await page.close();
+    await close(page);
   });
 
   it('the keyboard moves through the grid, opens a cell and closes it again', async () => {
@@ -189,7 +242,7 @@ describe('the HTML report, in a real browser', () => {
     // Every cell says its status in words, not by colour alone.
     const labels = await page.$$eval('#matrix td.c', (tds) => tds.map((td) => td.getAttribute('aria-label') ?? ''));
     assert.ok(labels.every((l) => /: (ok|would change|failed|skipped|host unreachable: not run|would change after task \d+)$/.test(l)), labels.join('\n'));
-    await page.close();
+    await close(page);
   });
 
   it('filters by status, host pattern, task and text', async () => {
@@ -208,7 +261,7 @@ describe('the HTML report, in a real browser', () => {
     await page.select('#f-task', '1');
     assert.equal(await page.$$eval('#matrix thead th', (ths) => ths.length), 3, 'hosts, status and the one task');
     assert.match(await page.$eval('#shown', (o) => o.textContent ?? ''), /showing 3 hosts of 5 in 2 rows/);
-    await page.close();
+    await close(page);
   });
 
   it('tend report html makes the same page from the saved JSON report; a screenshot is kept', async () => {
@@ -226,7 +279,7 @@ describe('the HTML report, in a real browser', () => {
     await page.screenshot({ path: shot as `${string}.png` });
     assert.ok(statSync(shot).size > 10_000);
     assert.deepEqual([...readFileSync(shot).subarray(1, 4)], [...Buffer.from('PNG')]);
-    await page.close();
+    await close(page);
   });
 
   it('5000 hosts: only the rows in view are drawn, the rest as they scroll in', async () => {
@@ -248,6 +301,9 @@ describe('the HTML report, in a real browser', () => {
     const page = await open(browser, bigHtml);
     const drawn = () => page.$$eval('#matrix tr[data-row]', (trs) => trs.length);
     const first = await drawn();
+    // Rows not drawn yet hold their place at their height (set through the CSSOM, not a style attribute).
+    const placeholder = await page.$eval('#matrix tbody:last-child tr.placeholder td', (td) => (td as HTMLElement).offsetHeight);
+    assert.equal(placeholder, 100 * 31);
     assert.ok(first > 0 && first <= 1000, `rows drawn at first: ${first}`);
     await page.$eval('.matrix-wrap', (w) => w.scrollTo(0, w.scrollHeight));
     await page.waitForSelector('#matrix tr[data-row="4999"]');
@@ -256,7 +312,7 @@ describe('the HTML report, in a real browser', () => {
     await page.emulateMediaType('print');
     await page.waitForFunction(() => document.querySelectorAll('#matrix tr[data-row]').length === 5000);
     assert.equal(await page.$eval('form.filters', (f) => getComputedStyle(f).display), 'none');
-    await page.close();
+    await close(page);
   });
 
   it('the seed on 100 hosts makes a page under 2 MB', async () => {

@@ -2,6 +2,7 @@
 // diffs are stored once, secrets never reach the page, and nothing in a value can end
 // the <script> element that carries it. (test/e2e/html-report.test.ts runs the page.)
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { Script } from 'node:vm';
 import { describe, it } from 'node:test';
 import type { RunResult } from '../../src/engine/results.ts';
@@ -69,7 +70,7 @@ describe('HTML report data', () => {
   it('a value cannot close the data element: < is written as \\u003c', () => {
     const page = htmlReport(doc, 6);
     const scripts = page.match(/<script\b/g)!.length;
-    assert.equal(scripts, 3, 'data, diff2html, the page script');
+    assert.equal(scripts, 2, 'the data, and one script (diff2html and the page)');
     assert.ok(page.includes('\\u003c/script>\\u003cscript>alert(1)'));
     assert.equal(JSON.parse(inlineJson({ v: '</script><!--' })).v, '</script><!--');
   });
@@ -79,6 +80,22 @@ describe('HTML report data', () => {
     assert.doesNotMatch(page, /<(script|link|img)[^>]+(src|href)=/i);
     assert.match(page, /Content-Security-Policy" content="default-src 'none'/);
     assert.match(page, /<title>tend check: base\.yml<\/title>/);
+  });
+
+  it('its policy allows its one style and one script by hash, and nothing inline else', () => {
+    const page = htmlReport(doc, 6);
+    const policy = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(page)![1]!;
+    assert.doesNotMatch(policy, /unsafe-inline|unsafe-eval|unsafe-hashes|\*/);
+    const styles = [...page.matchAll(/<style>(.*?)<\/style>/gs)].map((m) => m[1]!);
+    const scripts = [...page.matchAll(/<script>(.*?)<\/script>/gs)].map((m) => m[1]!);
+    assert.equal(styles.length, 1);
+    assert.equal(scripts.length, 1, 'one executable script; the data block is type application/json');
+    const sha = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+    assert.equal(/style-src ([^;]*)/.exec(policy)![1], sha(styles[0]!));
+    assert.equal(/script-src ([^;]*)/.exec(policy)![1], sha(scripts[0]!));
+    assert.match(policy, /^default-src 'none';/);
+    // The page script sets no style attribute (the policy would refuse it); sizes go through the CSSOM.
+    assert.doesNotMatch(PAGE_SCRIPT, /\bstyle: |setAttribute\('style'/);
   });
 
   it('an ignored failure is its own kind of cell, apart from failures', () => {
