@@ -1,11 +1,22 @@
 // Bad input exits 8 with file:line:col and contacts no host. The inventory points at a
 // listener on loopback that counts connections: it must see none.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { createServer, type Server } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { corpus } from '../fixtures/invalid-corpus.ts';
-import { tend, writeTemp } from './helpers.ts';
+import { ROOT, tend, writeTemp, type TendResult } from './helpers.ts';
+
+/** `tend ARGS…`, killed after `ms` (a loader that hangs must fail the test, not stall it). */
+function tendWithin(args: string[], ms: number): Promise<TendResult> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [join(ROOT, 'bin/tend.js'), ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, timeout: ms }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
 
 describe('invalid playbooks are rejected before any host is contacted', () => {
   let server: Server;
@@ -94,6 +105,32 @@ describe('invalid playbooks are rejected before any host is contacted', () => {
       assert.equal(r.code, 8, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, expected);
       assert.doesNotMatch(r.stderr, /\n\s+at /, 'a stack trace');
+    }
+    assert.equal(connections, 0);
+  });
+
+  it('loaders that explode (imports fanning out, variables doubling, 3000 parentheses): exit 8 in seconds, the limit and where', async () => {
+    const dir = dirname(writeTemp('x', ''));
+    // 32 files, each importing the next twice: 2^31 tasks if read whole.
+    writeFileSync(join(dir, 'fan.yml'), '- hosts: all\n  tasks:\n    - import_tasks: f0.yml\n');
+    for (let k = 0; k < 31; k++) writeFileSync(join(dir, `f${k}.yml`), `- import_tasks: f${k + 1}.yml\n- import_tasks: f${k + 1}.yml\n`);
+    writeFileSync(join(dir, 'f31.yml'), '- command: { cmd: "true" }\n');
+    const doubling = Array.from({ length: 40 }, (_, k) => `    a${k + 1}: "{{a${k}}}{{a${k}}}"`).join('\n');
+    writeFileSync(join(dir, 'double.yml'), `- hosts: all\n  vars:\n    a0: "xxxxxxxxxxxxxxxx"\n${doubling}\n  tasks:\n    - command: { cmd: "echo {{ a40 }}" }\n`);
+    writeFileSync(join(dir, 'parens.yml'), `- hosts: all\n  tasks:\n    - command: { cmd: "true" }\n      when: "${'('.repeat(3000)}x${')'.repeat(3000)}"\n`);
+    const cases: [string, RegExp][] = [
+      ['fan.yml', /f\d+\.yml:\d+:\d+: import_tasks: more than 10000 tasks and imports .*\(the limit\)/],
+      ['double.yml', /double\.yml:\d+:5: vars: a1[67]: .*larger than 1 MiB \(the limit on a value\)/],
+      ['parens.yml', /parens\.yml:4:13: when: .*nested more than 100 levels \(the limit\)/],
+    ];
+    for (const [file, expected] of cases) {
+      const began = performance.now();
+      const r = await tendWithin(['check', join(dir, file), '-i', inventory], 60_000);
+      const elapsedS = (performance.now() - began) / 1000;
+      assert.equal(r.code, 8, `${file}: ${r.stderr}`);
+      assert.match(r.stderr, expected);
+      assert.doesNotMatch(r.stderr, /\n\s+at |RangeError/, 'a stack trace');
+      assert.ok(elapsedS < 10, `${file}: ${elapsedS.toFixed(1)} s`);
     }
     assert.equal(connections, 0);
   });
