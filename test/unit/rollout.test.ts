@@ -105,3 +105,22 @@ describe('serial: and max_fail_percentage: are validated with their location', (
     });
   }
 });
+
+describe('max_fail_percentage: a wave stops the rollout only when its failures are over the limit', () => {
+  const play = (limit: number) => `- hosts: all\n  serial: 2\n  max_fail_percentage: ${limit}\n  tasks: []\n`;
+  it('exactly at the limit goes on: 1 of 2 failed is 50 %, not over 50', async () => {
+    const { ran, result } = await rollout(4, play(50), ['h01']);
+    assert.deepEqual(ran, [['h01', 'h02'], ['h03', 'h04']]);
+    assert.equal(result.rollout.stopped, undefined);
+  });
+  it('just over it stops: 1 of 2 failed is over 49', async () => {
+    const { ran, result } = await rollout(4, play(49), ['h01']);
+    assert.deepEqual(ran, [['h01', 'h02']]);
+    assert.deepEqual(result.rollout.notStarted, ['h03', 'h04']);
+    assert.equal(result.rollout.stopped?.reason, '1 of 2 hosts failed, over max_fail_percentage 49');
+  });
+  it('a wave with no failure goes on even with a limit of 0', async () => {
+    const { ran } = await rollout(4, play(0), []);
+    assert.deepEqual(ran, [['h01', 'h02'], ['h03', 'h04']]);
+  });
+});
