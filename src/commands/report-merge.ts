@@ -6,6 +6,7 @@ import chalk from 'chalk';
 import { exitCode, type RunResult } from '../engine/results.ts';
 import { InputError } from '../errors.ts';
 import { jsonReport } from '../report/json.ts';
+import { printable } from '../report/printable.ts';
 import { readReport, runFromReport } from '../report/read.ts';
 import { renderChanges, renderRecap } from '../report/recap.ts';
 import { writeReports } from './playbook.ts';
@@ -16,11 +17,11 @@ export async function mergeReports(files: readonly string[], outputs: { json?: s
   const first = reports[0]!;
   const owner = new Map<string, string>();
   reports.forEach((r, i) => {
-    if (r.playbook !== first.playbook) throw new InputError(`${files[i]}: playbook ${r.playbook}, not ${first.playbook}: not shards of one run`);
+    if (r.playbook !== first.playbook) throw new InputError(`${files[i]}: playbook ${printable(r.playbook)}, not ${printable(first.playbook)}: not shards of one run`);
     if (r.mode !== first.mode) throw new InputError(`${files[i]}: a ${r.mode} report among ${first.mode} reports`);
     for (const h of r.hosts) {
       const seen = owner.get(h.name);
-      if (seen) throw new InputError(`${files[i]}: host ${h.name} is in ${seen} too: shards do not overlap`);
+      if (seen) throw new InputError(`${files[i]}: host ${printable(h.name)} is in ${seen} too: shards do not overlap`);
       owner.set(h.name, files[i]!);
     }
   });

@@ -1,5 +1,7 @@
 // How one change, one task and one host read for people. Secrets never pass here as
-// values: a secret change prints `(secret)`.
+// values: a secret change prints `(secret)`. The printers (recap.ts, plain.ts, live.ts)
+// hand these functions results already made printable; the printable calls here keep
+// each function safe on its own too (printable is idempotent).
 import chalk from 'chalk';
 import { createTwoFilesPatch } from 'diff';
 import type { HostResult, TaskResult } from '../engine/results.ts';
@@ -65,8 +67,8 @@ export function statusWord(t: TaskResult, check: boolean): string {
 /** `[5] create users (user)`; a loop's instance shows its item instead: `[5] create users (alice)`. */
 export function taskLabel(t: { number: number; name: string; handler: boolean; item?: string }, module?: string): string {
   const kind = t.handler ? 'handler ' : '';
-  const after = t.item !== undefined ? ` (${printable(t.item)})` : module && module !== t.name ? ` (${module})` : '';
-  return `[${t.number}] ${kind}${t.name}${after}`;
+  const after = t.item !== undefined ? ` (${printable(t.item)})` : module && module !== t.name ? ` (${printable(module)})` : '';
+  return `[${t.number}] ${kind}${printable(t.name)}${after}`;
 }
 
 export function hostSummary(h: HostResult, check: boolean): string {

@@ -2,10 +2,20 @@
 // per host being worked on, with its current task and a spinner. Lines are slots, not
 // hosts: at most `forks` of them, so two hundred hosts stay as readable as three. A
 // finished host leaves its slot; its summary appears in the recap and differences after.
+// Every title is made by `liveTitles`, from names and results made printable first.
 import { Listr, type DefaultRenderer, type ListrTaskWrapper } from 'listr2';
 import type { HostResult } from '../engine/results.ts';
 import type { RunEvents } from '../engine/run.ts';
 import { hostSummary, taskLabel } from './format.ts';
+import { printable, printableAll } from './printable.ts';
+
+/** The host lines' titles: what a host or a fact put in them is shown, not obeyed by the terminal. */
+export const liveTitles = {
+  waiting: (host: string) => `${printable(host)}: waiting`,
+  connecting: (host: string) => `${printable(host)}: connecting`,
+  task: (host: string, task: { number: number; name: string; handler: boolean }) => `${printable(host)}: ${taskLabel(printableAll(task))}`,
+  done: (result: HostResult, check: boolean) => `${printable(result.host)}: ${hostSummary(printableAll(result), check)}`,
+};
 
 type Wrapper = ListrTaskWrapper<unknown, typeof DefaultRenderer, typeof DefaultRenderer>;
 
@@ -46,7 +56,7 @@ export function liveReporter(hostNames: string[], check: boolean, forks: number)
             },
           ]),
       ...wrappers.map((_, i) => ({
-        title: perHost ? `${hostNames[i]}: waiting` : 'waiting',
+        title: perHost ? liveTitles.waiting(hostNames[i]!) : 'waiting',
         task: async (_ctx: unknown, task: Wrapper) => {
           wrappers[i] = task;
           await allDone;
@@ -62,15 +72,15 @@ export function liveReporter(hostNames: string[], check: boolean, forks: number)
   const events: RunEvents = {
     hostStarted: (host) => {
       if (!perHost) slotOf.set(host, free.shift() ?? 0);
-      setTitle(host, `${host}: connecting`);
+      setTitle(host, liveTitles.connecting(host));
     },
-    taskStarted: (host, task) => setTitle(host, `${host}: ${taskLabel(task)}`),
+    taskStarted: (host, task) => setTitle(host, liveTitles.task(host, task)),
     taskDone: () => {},
     hostDone: (result: HostResult) => {
       done.hosts++;
       if (result.status === 'changed') done.changed++;
       if (result.status === 'failed' || result.status === 'unreachable') done.failed++;
-      if (perHost) setTitle(result.host, `${result.host}: ${hostSummary(result, check)}`);
+      if (perHost) setTitle(result.host, liveTitles.done(result, check));
       else {
         const slot = slotOf.get(result.host);
         if (slot !== undefined) {

@@ -1,18 +1,20 @@
 // The end of every run: changes grouped across hosts (so 200 hosts with the same drift
-// read as one line), then one recap line per host, then totals.
+// read as one line), then one recap line per host, then totals. Each printer reads the
+// run through printableAll: whatever a host or a fact put in it is shown, not obeyed.
 import chalk from 'chalk';
 import type { RunResult } from '../engine/results.ts';
 import { formatChange, statusWord, taskLabel } from './format.ts';
-import { printable } from './printable.ts';
+import { printableAll } from './printable.ts';
 
-export function renderChanges(run: RunResult): string[] {
+export function renderChanges(raw: RunResult): string[] {
+  const run = printableAll(raw);
   const groups = new Map<string, { hosts: string[]; lines: string[] }>();
   for (const h of run.hosts) {
     for (const t of h.tasks) {
       if (t.status === 'ok' || t.status === 'skipped') continue;
       const head = `${taskLabel(t, t.module)}: ${statusWord(t, run.mode === 'check')}`;
       const lines = [head, ...t.changes.flatMap(formatChange).map((l) => `    ${l}`)];
-      if (t.error) lines.push(...t.error.split('\n').map((l) => `    ${chalk.red(printable(l))}`));
+      if (t.error) lines.push(...t.error.split('\n').map((l) => `    ${chalk.red(l)}`));
       const key = lines.join('\n');
       const g = groups.get(key) ?? { hosts: [], lines };
       g.hosts.push(h.host);
@@ -26,7 +28,8 @@ export function renderChanges(run: RunResult): string[] {
   return out;
 }
 
-export function renderRecap(run: RunResult): string[] {
+export function renderRecap(raw: RunResult): string[] {
+  const run = printableAll(raw);
   const width = Math.max(4, ...run.hosts.map((h) => h.host.length));
   const out = [chalk.bold('RECAP')];
   const totals = { ok: 0, changed: 0, failed: 0, unreachable: 0, interrupted: 0 };
@@ -47,7 +50,7 @@ export function renderRecap(run: RunResult): string[] {
     const interruptedPart = h.status === 'interrupted' ? '  interrupted' : '';
     const line = `${h.host.padEnd(width)}  ok=${n('ok')}  ${changedWord}=${changed}  failed=${failed}  unreachable=${unreachable}${skippedPart}${interruptedPart}`;
     out.push(colour(line));
-    if (h.error) out.push(chalk.red(`${' '.repeat(width)}  ${printable(h.error)}`));
+    if (h.error) out.push(chalk.red(`${' '.repeat(width)}  ${h.error}`));
   }
   const seconds = (run.durationMs / 1000).toFixed(1);
   const verb = run.mode === 'check' ? 'drifted' : 'changed';
@@ -61,19 +64,20 @@ export function renderRecap(run: RunResult): string[] {
   return out;
 }
 
-/** Where a stopped rollout stopped, and the hosts it never started. */
+/** Where a stopped rollout stopped, and the hosts it never started (of a run already made printable). */
 function renderRollout(run: RunResult): string[] {
   const rollout = run.rollout;
   if (!rollout?.stopped) return [];
   const s = rollout.stopped;
-  const lines = [chalk.red(`rollout stopped in play '${printable(s.play)}', wave ${s.wave} of ${s.waves}: ${s.reason}`)];
+  const lines = [chalk.red(`rollout stopped in play '${s.play}', wave ${s.wave} of ${s.waves}: ${s.reason}`)];
   if (rollout.notStarted.length > 0) lines.push(chalk.yellow(`never started (${rollout.notStarted.length}): ${rollout.notStarted.join(', ')}`));
   if (rollout.notFinished.length > 0) lines.push(chalk.yellow(`later plays not run (${rollout.notFinished.length}): ${rollout.notFinished.join(', ')}`));
   return lines;
 }
 
 /** --stats: where the time went, per host and per task. */
-export function renderStats(run: RunResult): string[] {
+export function renderStats(raw: RunResult): string[] {
+  const run = printableAll(raw);
   const kb = (n: number) => `${(n / 1024).toFixed(1)}kB`;
   const width = Math.max(4, ...run.hosts.map((h) => h.host.length));
   const out = [chalk.bold('STATS')];
