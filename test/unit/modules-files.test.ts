@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -90,6 +90,16 @@ describe('applyLines', () => {
     assert.equal(applyLines(once, rules), once);
     assert.equal(applyLines('no newline at end', [{ regexp: '^no', line: 'no newline at end' }]), 'no newline at end');
   });
+  it('a line its regexp does not match is appended once, never again on the next run', () => {
+    // The regexp finds the commented default; the line that replaces it no longer matches.
+    const rules = [{ regexp: '^#START=', line: 'START=yes' }, { regexp: '^MISSING=', line: 'added=1' }];
+    const once = applyLines('a=1\n#START=no\n', rules);
+    assert.equal(once, 'a=1\nSTART=yes\nadded=1\n');
+    assert.equal(applyLines(once, rules), once);
+    assert.equal(applyLines(applyLines(once, rules), rules), once);
+    // And the plan of a host already holding the result changes nothing.
+    assert.deepEqual(plan('file', { path: '/etc/x', lines: rules }, stat('regular file|root|root|644', once)), { changes: [], commands: [] });
+  });
 });
 
 describe('atomic write (run in a real shell on a temp dir)', () => {
@@ -142,12 +152,15 @@ describe('staged replace (run in a real shell on a temp dir)', () => {
   });
   it('a script killed while writing leaves the old file and no staging directory', async () => {
     writeFileSync(target, 'keep\n');
-    const produce = new ShellText('printf partial > new && sleep 30');
-    const child = spawn('/bin/sh', ['-c', stagedReplaceScript({ path: target, produce, want: {}, exists: true }).text]);
-    await new Promise((r) => setTimeout(r, 300));
-    // The subshell doing the work is the shell's child: signal the whole process group.
-    execFileSync('pkill', ['-TERM', '-P', String(child.pid)]);
-    await new Promise((r) => child.on('close', r));
+    // `produce` writes part of the file, says so, then hangs as a slow writer would.
+    const ready = join(mkdtempSync(join(tmpdir(), 'tend-staged-ready-')), 'ready');
+    const produce = new ShellText(`printf partial > new && cat new > ${ready} && sleep 30`);
+    // Its own process group, so that a signal reaches the shell, its subshell and the writer at once.
+    const child = spawn('/bin/sh', ['-c', stagedReplaceScript({ path: target, produce, want: {}, exists: true }).text], { detached: true });
+    const closed = new Promise((r) => child.on('close', r));
+    while (!existsSync(ready) || readFileSync(ready, 'utf8') !== 'partial') await new Promise((r) => setTimeout(r, 10));
+    process.kill(-child.pid!, 'SIGTERM');
+    await closed;
     assert.equal(readFileSync(target, 'utf8'), 'keep\n');
     assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('.tend')), []);
   });
