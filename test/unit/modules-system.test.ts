@@ -105,13 +105,46 @@ describe('file src plan', () => {
 });
 
 describe('the new modules from probes captured on fleet hosts (test/fixtures/capture.ts)', () => {
+  /** The contents a plan's staged writes put in place (carried as base64), in order. */
+  const written = (text: string) => [...text.matchAll(/printf '%s' (\S+) \| base64 -d > new/g)].map((m) => Buffer.from(m[1]!, 'base64').toString('utf8'));
+  // What a fresh host needs, exactly: the changes shown, the files written (byte for byte,
+  // where each goes) and the other commands.
+  const cronLine = '15 6 * * * root sysctl -a > /var/log/sysctl-report 2>/dev/null';
+  const sources = 'Types: deb\nURIs: file:/srv/repo\nSuites: ./\nTrusted: yes\n';
+  const wanted: Record<string, { changes: unknown[]; files: [string, string][]; other: RegExp[] }> = {
+    group: { changes: [{ subject: 'group sysadmins', kind: 'add', before: null, after: 'new group' }], files: [], other: [/^groupadd +-- sysadmins$/] },
+    sysctl: {
+      // The running value is already 1: only the drop-in is written.
+      changes: [{ subject: '/etc/sysctl.d/60-baseline.conf: net.ipv4.tcp_syncookies', kind: 'set', before: null, after: '1' }],
+      files: [['/etc/sysctl.d/60-baseline.conf', 'net.ipv4.tcp_syncookies = 1\n']],
+      other: [],
+    },
+    cron: {
+      changes: [{ subject: '/etc/cron.d/baseline: kernel report', kind: 'add', before: null, after: cronLine }],
+      files: [['/etc/cron.d/baseline', `#tend: kernel report\n${cronLine}\n`]],
+      other: [],
+    },
+    apt_repository: {
+      changes: [{ subject: '/etc/apt/sources.list.d/tend-local.sources', kind: 'content', before: null, after: sources }],
+      files: [['/etc/apt/sources.list.d/tend-local.sources', sources]],
+      other: [/^apt-get update -q -o DPkg::Lock::Timeout=120 >\/dev\/null$/],
+    },
+  };
   for (const name of ['group', 'sysctl', 'cron', 'apt_repository']) {
     it(`${name}: a converged host needs nothing; a fresh one needs exactly the change`, () => {
       const converged = fixture(name, 'converged');
       assert.deepEqual(plan(name, converged.params, converged.probed), { changes: [], commands: [] });
       const fresh = fixture(name, 'fresh');
       const p = plan(name, fresh.params, fresh.probed);
-      assert.ok(p.changes.length > 0 && p.commands.length > 0, JSON.stringify(p.changes));
+      const want = wanted[name]!;
+      assert.deepEqual(p.changes, want.changes);
+      assert.equal(p.commands.length, want.files.length + want.other.length, commandsText(p));
+      const writes = p.commands.slice(0, want.files.length).map((c) => c.text);
+      assert.deepEqual(writes.map((w) => written(w)), want.files.map(([, content]) => [content]));
+      writes.forEach((w, i) => assert.ok(w.includes(want.files[i]![0]), `the write goes to ${want.files[i]![0]}`));
+      p.commands.slice(want.files.length).forEach((c, i) => assert.match(c.text, want.other[i]!));
+      // The file a fresh host gets is the one a converged host holds.
+      if (name === 'cron' || name === 'apt_repository') assert.equal(`present\n${want.files[0]![1]}`, converged.probed.sections[0]);
     });
   }
 });
