@@ -56,6 +56,7 @@ export function playbookJsonSchema(modules: ReadonlyMap<string, TaskModule>): Js
     become: { type: 'boolean' },
     become_user: { type: 'string' },
     environment: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } },
+    no_log: { description: "true: the task's output is hidden (loop labels, changed values, errors); its status is shown", anyOf: [{ type: 'boolean' }, { type: 'string', pattern: '^\\s*\\{\\{' }] },
   };
   const task = (withListen: boolean) => ({
     type: 'object',

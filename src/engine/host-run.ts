@@ -14,6 +14,7 @@ import type { RunControl } from './control.ts';
 import { isChange, type HostResult, type HostStatus, type TaskResult } from './results.ts';
 import { ProbeFailed, probedFrom, type Plan, type Probed } from './task.ts';
 import { wrapperFor, type TaskWrapper } from './task-user.ts';
+import { Masker, NO_LOG_LABEL, SECRET_MASK, secretValuesOf, shieldResult } from './secrets.ts';
 
 export interface HostRunOptions {
   check: boolean;
@@ -41,8 +42,12 @@ interface Prepared {
   error?: string;
   /** Set when a `when:` condition is false for this host (or item): why it is skipped. */
   skipReason?: string;
-  /** The loop item this instance is for, as shown (loop_control.label). */
+  /** The loop item this instance is for, as shown (loop_control.label): secrets masked. */
   item?: string;
+  /** Masks the values of this instance's secret parameters in whatever its result shows. */
+  mask?: Masker;
+  /** `no_log:` held for this instance: its result shows no output. */
+  noLog?: boolean;
   /** Wraps the task's probe snippets and commands: its environment, and another user. */
   wrap?: TaskWrapper;
 }
@@ -247,7 +252,7 @@ async function runPlay(
         return { kind: 'interrupted', error: 'interrupted: no task started after the interrupt' };
       }
       if (task.skipReason !== undefined) {
-        const result: TaskResult = { ...base, status: 'skipped', changes: [], durationMs: 0, reason: task.skipReason };
+        const result = shielded(task, { ...base, status: 'skipped', changes: [], durationMs: 0, reason: task.skipReason });
         results.push(result);
         events.taskDone(result);
         continue;
@@ -257,7 +262,7 @@ async function runPlay(
       /** Host CPU of reading this task's state, and of its commands once they ran (--stats). */
       let remoteCpuMs: number | undefined;
       const finish = (r: Omit<TaskResult, keyof typeof base | 'durationMs'>) => {
-        const result: TaskResult = { ...base, ...r, durationMs: Date.now() - started, ...(remoteCpuMs !== undefined ? { remoteCpuMs } : {}) };
+        const result = shielded(task, { ...base, ...r, durationMs: Date.now() - started, ...(remoteCpuMs !== undefined ? { remoteCpuMs } : {}) });
         results.push(result);
         events.taskDone(result);
         return result;
@@ -380,6 +385,11 @@ async function runPlay(
   return runList(handlers.flatMap((spec) => prepare(spec, lookupFor(spec), true, wrapFor)));
 }
 
+/** The result as it may be shown: secret values masked, and nothing of its output with no_log. */
+function shielded(task: Prepared, result: TaskResult): TaskResult {
+  return task.mask || task.noLog ? shieldResult(result, task.mask ?? new Masker([]), task.noLog === true) : result;
+}
+
 function skipped(play: Play, spec: TaskSpec, name: string, handler: boolean): TaskResult {
   return { play: play.name, number: spec.number, name, module: spec.module.name, handler, status: 'skipped', changes: [], durationMs: 0 };
 }
@@ -425,38 +435,99 @@ function prepare(spec: TaskSpec, lookup: Lookup, handler: boolean, wrapFor: Wrap
 }
 
 function prepareInstances(spec: TaskSpec, lookup: Lookup, handler: boolean, paramsLookup = lookup): Prepared[] {
-  if (spec.loop === undefined) return [prepareOne(spec, lookup, handler, paramsLookup)];
+  if (spec.loop === undefined) return [shield(spec, prepareOne(spec, lookup, handler, paramsLookup), paramsLookup)];
   let items: unknown;
   try {
     items = render(spec.loop.items, paramsLookup);
   } catch (e) {
     return [{ spec, name: spec.name, handler, error: `loop: ${e instanceof Error ? e.message : String(e)}` }];
   }
-  if (!Array.isArray(items)) return [{ spec, name: spec.name, handler, error: `loop: gave ${toText(items).slice(0, 60) || 'nothing'}, not a list` }];
-  const { loopVar, label } = spec.loop;
+  if (!Array.isArray(items)) {
+    // What it gave may be a secret: shown only when the task has none and no no_log.
+    const quiet = declaresSecrets(spec) || spec.noLog !== undefined;
+    return [{ spec, name: spec.name, handler, error: `loop: gave ${quiet ? 'something' : toText(items).slice(0, 60) || 'nothing'}, not a list` }];
+  }
+  const { loopVar } = spec.loop;
   return items.map((item) => {
     // The item is the innermost variable: it hides a play or inventory variable of its name.
     const itemLookup: Lookup = (name) => (name === loopVar ? item : lookup(name));
     const itemParams: Lookup = (name) => (name === loopVar ? item : paramsLookup(name));
-    let shown = itemLabel(item);
-    if (label !== undefined) {
-      try {
-        shown = toText(renderString(label, itemLookup));
-      } catch {
-        // A label that cannot be rendered: the item as it is.
-      }
-    }
-    return { ...prepareOne(spec, itemLookup, handler, itemParams), item: shown };
+    return shield(spec, prepareOne(spec, itemLookup, handler, itemParams), itemParams, { item, itemLookup, outer: lookup });
   });
 }
 
-function prepareOne(spec: TaskSpec, lookup: Lookup, handler: boolean, paramsLookup = lookup): Prepared {
-  let name = spec.name;
+function declaresSecrets(spec: TaskSpec): boolean {
+  return (spec.module.secrets?.length ?? 0) > 0 || spec.module.secretValues !== undefined;
+}
+
+/**
+ * What an instance may show (src/engine/secrets.ts): its name and loop label with the
+ * values of its secret parameters masked, or hidden by no_log (the label, and the item in
+ * the name). When the secret values cannot be told (parameters that do not render, a
+ * no_log that cannot be read), the label is masked whole and the name shown as written.
+ */
+function shield(spec: TaskSpec, t: Prepared, paramsLookup: Lookup, loop?: { item: unknown; itemLookup: Lookup; outer: Lookup }): Prepared {
+  let error = t.error;
+  let noLog = false;
+  let unknown = false;
   try {
-    name = String(renderString(spec.name, lookup));
-  } catch {
-    // A name that cannot be rendered is shown as written.
+    noLog = typeof spec.noLog === 'string' ? truthy(renderString(spec.noLog, paramsLookup)) : spec.noLog === true;
+  } catch (e) {
+    error ??= `no_log: ${e instanceof Error ? e.message : String(e)}`;
+    unknown = true;
   }
+  let secrets: string[] | undefined = [];
+  if (declaresSecrets(spec)) {
+    let params = t.params;
+    if (params === undefined) {
+      try {
+        params = render(spec.params, paramsLookup);
+      } catch {
+        // Not renderable for this host or item: which values are secret cannot be told.
+      }
+    }
+    secrets = secretValuesOf(spec.module, params);
+  }
+  unknown ||= secrets === undefined;
+  const mask = new Masker(secrets ?? [], loop?.item);
+  let name = t.name;
+  if (unknown) name = spec.name;
+  else if (noLog && loop) name = renderedName(spec, loop.outer);
+  let item: string | undefined;
+  if (loop && unknown) item = SECRET_MASK;
+  else if (loop && noLog) item = NO_LOG_LABEL;
+  else if (loop) {
+    item = itemLabel(mask.value(loop.item));
+    if (spec.loop?.label !== undefined) {
+      try {
+        item = toText(renderString(spec.loop.label, loop.itemLookup));
+      } catch (e) {
+        // As in Ansible: the instance fails, and shows the item as it is (masked).
+        error ??= `loop_control.label: ${e instanceof Error ? e.message : String(e)}`;
+      }
+    }
+  }
+  return {
+    ...t,
+    name: mask.text(name),
+    ...(item !== undefined ? { item: mask.text(item) } : {}),
+    ...(error !== undefined ? { error } : {}),
+    ...(mask.masks ? { mask } : {}),
+    ...(noLog ? { noLog } : {}),
+  };
+}
+
+function renderedName(spec: TaskSpec, lookup: Lookup): string {
+  try {
+    return String(renderString(spec.name, lookup));
+  } catch {
+    return spec.name;
+  }
+}
+
+function prepareOne(spec: TaskSpec, lookup: Lookup, handler: boolean, paramsLookup = lookup): Prepared {
+  // A name that cannot be rendered is shown as written.
+  const name = renderedName(spec, lookup);
   let skip: ReturnType<typeof conditionsFail>;
   try {
     skip = conditionsFail(spec.when, lookup);

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { InputError, throwIfAny, type SourceLocation } from '../errors.ts';
 import type { TaskModule } from '../engine/task.ts';
 import { YamlSource, type YamlPath } from '../yaml-source.ts';
-import { hasTemplate, render, TemplateError } from './template.ts';
+import { checkSyntax, hasTemplate, render, TemplateError } from './template.ts';
 import { closest } from './suggest.ts';
 import { patternSyntaxError } from '../inventory/limit.ts';
 import { playVarsLimitErrors, templateSyntaxErrors } from './variables.ts';
@@ -42,6 +42,8 @@ export interface TaskSpec {
   becomeUser?: string;
   /** `environment:` — values may be templates, rendered per host. */
   environment?: Record<string, unknown>;
+  /** `no_log:` — hide the task's output (labels, changed values, errors): a boolean, or a template read per host and item. */
+  noLog?: boolean | string;
   /** The file the task was read from (the playbook, an imported file, a role's). */
   source: YamlSource;
   /** YAML paths of its notify entries, to locate a handler that does not exist. */
@@ -81,7 +83,7 @@ export interface Playbook {
 }
 
 const TASK_KEYWORDS = new Set([
-  'name', 'notify', 'listen', 'timeout', 'when', 'loop', 'loop_control', 'tags', 'ignore_errors', 'changed_when', 'become', 'become_user', 'environment',
+  'name', 'notify', 'listen', 'timeout', 'when', 'loop', 'loop_control', 'tags', 'ignore_errors', 'changed_when', 'become', 'become_user', 'environment', 'no_log',
 ]);
 
 /** Task keywords an Ansible user may write, with what to do in tend instead. */
@@ -105,7 +107,6 @@ const UNSUPPORTED_KEYWORDS: Record<string, string> = {
   async: 'a task runs until it ends (or --task-timeout)',
   poll: 'a task runs until it ends (or --task-timeout)',
   run_once: 'put the task in a play for one host',
-  no_log: 'mark the value secret (file secret: true; user password and debconf passwords always are)',
 };
 
 const conditions = z
@@ -136,6 +137,10 @@ const taskShape = z
     changed_when: z.literal(false).optional().describe('false: a command that only reads is never "changed" (and notifies nothing)'),
     become: z.boolean().optional().describe("this task as another user (become_user, else root), whatever the play's become"),
     become_user: z.string().regex(/^[a-z_][a-z0-9_.-]*\$?$/i, 'become_user: a user name').optional(),
+    no_log: z
+      .union([z.boolean(), z.string().regex(/^\s*\{\{.*\}\}\s*$/s, 'true, false, or one {{ expression }}')])
+      .optional()
+      .describe("true: the task's output is hidden (loop labels, changed values, errors, command output); its status is shown"),
     environment: z
       .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name'), z.union([z.string(), z.number(), z.boolean()]))
       .optional()
@@ -295,6 +300,13 @@ function readTask(
   if (task.changed_when === false && key !== 'command') {
     errors.push(source.error(`changed_when: false is for command tasks that only read; ${key} reports what it changes`, [...path, 'changed_when']));
   }
+  if (typeof task.no_log === 'string') {
+    try {
+      checkSyntax(task.no_log);
+    } catch (e) {
+      errors.push(source.error(`no_log: ${e instanceof Error ? e.message : String(e)}`, [...path, 'no_log']));
+    }
+  }
   const loopControl = task.loop_control;
   if (loopControl !== undefined && task.loop === undefined) errors.push(source.error('loop_control without loop:', [...path, 'loop_control'], true));
   return {
@@ -327,6 +339,7 @@ function readTask(
     ...(task.become !== undefined ? { become: task.become } : {}),
     ...(task.become_user !== undefined ? { becomeUser: task.become_user } : {}),
     ...(task.environment !== undefined ? { environment: task.environment } : {}),
+    ...(task.no_log !== undefined ? { noLog: task.no_log } : {}),
   };
 }
 
