@@ -210,7 +210,8 @@ program
 // skip that cleanup and report success for a run that failed.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') return;
+    // EIO: the terminal itself went away (SIGHUP follows).
+    if (e.code === 'EPIPE' || e.code === 'EIO') return;
     throw e;
   });
 }

@@ -7,6 +7,7 @@ import type { Host } from '../inventory/index.ts';
 import { keyFilesFor, KeyRing } from '../transport/keys.ts';
 import { applySshConfig, userSshConfig } from '../transport/ssh-config.ts';
 import { checkKeyFiles } from '../inventory/index.ts';
+import { checkContainerHosts } from '../transport/exec.ts';
 import { askHidden, secretFromEnv } from './options.ts';
 
 /**
@@ -17,6 +18,7 @@ import { askHidden, secretFromEnv } from './options.ts';
 export async function prepareHosts(selected: readonly Host[], flags: { sshConfig?: string; keyPassphraseEnv?: string }): Promise<{ hosts: Host[]; keys: KeyRing }> {
   const hosts = applySshConfig(selected, sshConfigFile(flags));
   checkKeyFiles(hosts);
+  checkContainerHosts(hosts);
   return { hosts, keys: await openKeys(hosts, flags) };
 }
 

@@ -7,7 +7,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import type { ShellText } from '../shell.ts';
+import { InputError, throwIfAny } from '../errors.ts';
+import type { Host } from '../inventory/index.ts';
 import { RunOutput } from './bounded-output.ts';
+import { CONTAINER_GRAMMAR, isContainerName } from './container-refs.ts';
 import { interruptCommand, limitedShell, limitedShellWithInput, newStats, scriptTag, UnreachableError, type RunOptions, type RunResult, type Transport } from './types.ts';
 
 export class ExecTransport implements Transport {
@@ -100,9 +103,25 @@ export function localTransport(become: boolean): ExecTransport {
   return new ExecTransport('localhost', become && process.getuid?.() !== 0 ? ['sudo', '-n'] : []);
 }
 
-/** The command prefix for a host's connection type, or undefined for ssh/local. */
+/**
+ * The command prefix for a host's connection type, or undefined for ssh/local. `--`
+ * ends the engine's options: the container is only ever a name to it.
+ */
 export function execPrefix(connection: string, target: string, exec?: readonly string[]): string[] | undefined {
-  if (connection === 'docker' || connection === 'podman') return [connection, 'exec', '-i', target];
+  if (connection === 'docker' || connection === 'podman') return [connection, 'exec', '-i', '--', target];
   if (connection === 'exec') return exec ? [...exec] : undefined;
   return undefined;
+}
+
+/**
+ * Container hosts whose address is not a container name in the engine's grammar
+ * (`ansible_host: --privileged`): input errors at the host's place in the inventory,
+ * before any host is contacted.
+ */
+export function checkContainerHosts(hosts: readonly Host[]): void {
+  throwIfAny(
+    hosts
+      .filter((h) => (h.connection === 'docker' || h.connection === 'podman') && !isContainerName(h.address))
+      .map((h) => new InputError(`host '${h.name}': ansible_host '${h.address}' is not a container name for ${h.connection}: ${CONTAINER_GRAMMAR}`, h.location)),
+  );
 }

@@ -5,7 +5,8 @@
 //   ansible_connection: docker, and exec with tend_exec, through tend apply
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fleet, ROOT, tend, writeTemp } from './helpers.ts';
@@ -27,11 +28,13 @@ describe('containers as hosts, on a Docker engine of the test’s own', { skip: 
       ['--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'), '--pidfile', join(dir, 'docker.pid'), '-H', `unix://${socket}`, '--iptables=false', '--bridge=none'],
       { stdio: 'ignore' },
     );
-    for (let i = 0; i < 100 && !existsSync(socket); i++) await new Promise((r) => setTimeout(r, 200));
-    for (let i = 0; i < 50; i++) {
-      if (spawnSync('docker', ['info'], { env: { ...process.env, ...env }, stdio: 'ignore' }).status === 0) break;
-      await new Promise((r) => setTimeout(r, 200));
+    // Bounded: a daemon that does not come up fails the suite, saying so.
+    let answering = false;
+    for (let i = 0; i < 150 && !answering; i++) {
+      answering = existsSync(socket) && spawnSync('docker', ['info'], { env: { ...process.env, ...env }, stdio: 'ignore' }).status === 0;
+      if (!answering) await new Promise((r) => setTimeout(r, 200));
     }
+    if (!answering) throw new Error(`dockerd did not answer on ${socket} within 30 s`);
     const base = fleet('base-dir').trim().split('\n').pop()!;
     execFileSync('sh', ['-c', `tar -C '${base}' -c . | docker import - ${IMAGE} >/dev/null`], { env: { ...process.env, ...env } });
   });
@@ -46,6 +49,72 @@ describe('containers as hosts, on a Docker engine of the test’s own', { skip: 
   });
 
   const containers = () => docker('ps', '-a', '--format', '{{.Names}}').trim().split('\n').filter(Boolean);
+
+  /** `tend smoke ARGS` as a child whose stdout the test reads, and its exit code. */
+  const smokeChild = (args: string[]) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin/tend.js'), 'smoke', ...args], { env: { ...process.env, ...env, NO_COLOR: '1' } });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exit = new Promise<number | null>((resolve) => child.on('close', resolve));
+    return { child, exit, stderr: () => stderr };
+  };
+  /** Waits (bounded) until the smoke run's container exists. */
+  const containerStarted = async () => {
+    for (let i = 0; i < 300 && containers().length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.notDeepEqual(containers(), [], 'the smoke container never appeared');
+  };
+  const slowPlaybook = () => writeTemp('slow.yml', '- hosts: all\n  tasks:\n    - command: { cmd: "sleep 3", creates: /nonexistent }\n');
+
+  for (const [signal, status] of [
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const) {
+    it(`${signal} during the smoke run removes the containers; exit ${status}`, async () => {
+      const run = smokeChild([slowPlaybook(), '--image', IMAGE, '--network', 'none']);
+      await containerStarted();
+      run.child.kill(signal);
+      assert.equal(await run.exit, status, run.stderr());
+      assert.deepEqual(containers(), []);
+    });
+  }
+
+  it('a reader that goes away (| head -1): containers removed all the same, exit status the run\'s own (1: a failing playbook)', async () => {
+    const playbook = writeTemp('fails.yml', '- hosts: all\n  tasks:\n    - command: { cmd: "sleep 1; exit 3" }\n');
+    const run = smokeChild([playbook, '--image', IMAGE, '--network', 'none']);
+    // As head -1 does: read the first line, then close the pipe.
+    await new Promise<void>((resolve) => run.child.stdout.once('data', () => resolve()));
+    run.child.stdout.destroy();
+    assert.equal(await run.exit, 1, run.stderr());
+    assert.doesNotMatch(run.stderr(), /EPIPE|at /, 'no stack');
+    assert.deepEqual(containers(), []);
+  });
+
+  it('an image that is an option (--image=--volume=/:/host) is bad input: exit 8 naming --image, no container', async () => {
+    const r = await tend(['smoke', 'playbooks/postfix-basic.yml', '--image=--volume=/:/host', '--network', 'none'], env);
+    assert.equal(r.code, 8, r.stdout + r.stderr);
+    assert.match(r.stderr, /--image '--volume=\/:\/host': not an image reference/);
+    assert.deepEqual(containers(), []);
+  });
+
+  it('a container the engine created but could not start is removed; exit 4 (the engine failed, not the input)', async () => {
+    // An image without `sleep`: `docker run` creates the container, then fails to start it.
+    execFileSync('sh', ['-c', `d=$(mktemp -d) && tar -C "$d" -c . | docker import - tend-empty:1 >/dev/null && rmdir "$d"`], { env: { ...process.env, ...env } });
+    const r = await tend(['smoke', 'playbooks/postfix-basic.yml', '--image', 'tend-empty:1', '--network', 'none', '--junit', writeTemp('x.xml', '')], env);
+    assert.equal(r.code, 4, r.stdout + r.stderr);
+    assert.match(r.stderr, /docker run tend-empty:1 failed: .*sleep/);
+    assert.match(r.stdout, /converge\s+FAILED/);
+    assert.deepEqual(containers(), []);
+  });
+
+  it('ansible_host: --privileged on a docker host is bad input at its place in the inventory; docker never sees it', async () => {
+    const inventory = writeTemp('options.yml', 'all:\n  hosts:\n    box:\n      ansible_connection: docker\n      ansible_host: --privileged\n');
+    const playbook = writeTemp('p.yml', '- hosts: all\n  tasks:\n    - file: { path: /tmp/x, content: "x\\n" }\n');
+    for (const args of [['apply', playbook, '-i', inventory], ['run', '-i', inventory, '--', 'true']]) {
+      const r = await tend(args, env);
+      assert.equal(r.code, 8, r.stdout + r.stderr);
+      assert.match(r.stderr, /options\.yml:3:\d+: host 'box': ansible_host '--privileged' is not a container name for docker/);
+    }
+  });
 
   it('tend smoke: the seed playbook on two containers passes every step; JUnit says so; nothing is left', async () => {
     const junit = writeTemp('smoke.xml', '');
@@ -86,8 +155,7 @@ describe('containers as hosts, on a Docker engine of the test’s own', { skip: 
   it('Ctrl-C during the smoke run still removes the containers; exit 130', async () => {
     const playbook = writeTemp('slow.yml', '- hosts: all\n  tasks:\n    - command: { cmd: "sleep 3", creates: /nonexistent }\n');
     const child = spawn(process.execPath, [join(ROOT, 'bin/tend.js'), 'smoke', playbook, '--image', IMAGE, '--network', 'none'], { env: { ...process.env, ...env, NO_COLOR: '1' } });
-    for (let i = 0; i < 100 && containers().length === 0; i++) await new Promise((r) => setTimeout(r, 100));
-    await new Promise((r) => setTimeout(r, 1000));
+    for (let i = 0; i < 300 && containers().length === 0; i++) await new Promise((r) => setTimeout(r, 100));
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     assert.equal(code, 130);
@@ -117,10 +185,18 @@ describe('containers as hosts, on a Docker engine of the test’s own', { skip: 
         'all:\n  hosts:\n    box:\n      ansible_connection: docker\n      ansible_host: tend-e2e-box\n' +
           '    viaexec:\n      ansible_connection: exec\n      tend_exec: [docker, exec, -i, tend-e2e-box]\n',
       );
-      const playbook = writeTemp('box.yml', '- hosts: all\n  tasks:\n    - file: { path: "/etc/tend-{{ inventory_hostname }}", content: "{{ inventory_hostname }}\\n" }\n');
+      // file src: streams the controller's file as the script's stdin, through docker exec.
+      const src = writeTemp('upload.bin', '');
+      writeFileSync(src, Buffer.concat([Buffer.from([0, 13, 255, 0]), randomBytes(2 * 1024 * 1024)]));
+      const playbook = writeTemp(
+        'box.yml',
+        `- hosts: all\n  tasks:\n    - file: { path: "/etc/tend-{{ inventory_hostname }}", content: "{{ inventory_hostname }}\\n" }\n    - file: { path: "/srv/{{ inventory_hostname }}.bin", src: ${src} }\n`,
+      );
       const r = await tend(['apply', playbook, '-i', inventory], env);
       assert.equal(r.code, 0, r.stdout + r.stderr);
       assert.equal(docker('exec', 'tend-e2e-box', 'cat', '/etc/tend-box', '/etc/tend-viaexec'), 'box\nviaexec\n');
+      const want = createHash('sha256').update(readFileSync(src)).digest('hex');
+      assert.equal(docker('exec', 'tend-e2e-box', 'sha256sum', '/srv/box.bin', '/srv/viaexec.bin'), `${want}  /srv/box.bin\n${want}  /srv/viaexec.bin\n`);
       const again = await tend(['check', playbook, '-i', inventory, '--stats'], env);
       assert.equal(again.code, 0, again.stdout);
       assert.match(again.stdout, /box\s+round-trips=1/);
