@@ -23,13 +23,24 @@ export function printable(text: string): string {
   });
 }
 
-/** A copy of a result (a run, a host, a task) with every string in it printable; the original is untouched. */
-export function printableAll<T>(value: T): T {
-  if (typeof value === 'string') return printable(value) as T;
+/** One-line text (a name, a subject, an item): a newline or tab in it is escaped too, so it cannot forge a line of output. */
+export function printableLine(text: string): string {
+  return printable(text).replace(/\n/g, '\\n').replace(/\t/g, '\\t');
+}
+
+// The fields of a result that are several lines by nature: error text, file contents.
+const MULTI_LINE = new Set(['error', 'before', 'after']);
+
+/**
+ * A copy of a result (a run, a host, a task) with every string in it printable, one-line
+ * fields on one line; the original is untouched.
+ */
+export function printableAll<T>(value: T, key?: string): T {
+  if (typeof value === 'string') return (key !== undefined && MULTI_LINE.has(key) ? printable(value) : printableLine(value)) as T;
   if (Array.isArray(value)) return value.map((v: unknown) => printableAll(v)) as T;
   if (value !== null && typeof value === 'object') {
     // fromEntries defines own properties: a key named __proto__ stays a key.
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, printableAll(v)])) as T;
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, printableAll(v, k)])) as T;
   }
   return value;
 }

@@ -97,6 +97,19 @@ describe('host and fact text on the terminal', () => {
     assert.equal(Object.keys(printableAll(JSON.parse('{"__proto__":{"x":1}}'))).join(), '__proto__');
   });
 
+  it('a one-line field cannot forge a line: a newline in a name or subject is escaped, error text keeps its lines', () => {
+    const forged: RunResult = {
+      mode: 'check',
+      durationMs: 1,
+      hosts: [{ host: 'h1', status: 'changed', stats, tasks: [{ ...task(1, 'would-change'), name: 'x\nh2: ok: [1] fine', error: 'line 1\nline 2', changes: [{ subject: 'a\tb\nh3: ok', kind: 'add' }] }] }],
+    };
+    const text = renderChanges(forged).join('\n');
+    assert.ok(text.includes('x\\nh2: ok: [1] fine'), text);
+    assert.ok(text.includes('a\\tb\\nh3: ok'), text);
+    assert.doesNotMatch(text, /^h[23]: ok/m);
+    assert.match(text, /^ {4}line 1\n {4}line 2$/m);
+  });
+
   it('DIFFERENCES / CHANGES: task labels, items, changes, diffs, errors', () => {
     const text = assertShown(() => renderChanges(run), 'renderChanges');
     assert.ok(text.includes(`[1] for ${SHOWN} (item-${SHOWN})`), 'a task named from a fact');
