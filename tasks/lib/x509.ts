@@ -96,6 +96,15 @@ export function certificateFields(pem: string): CertificateFields {
   const body = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/.exec(pem)?.[1];
   if (body === undefined) throw new Error('no certificate');
   const der = Buffer.from(body.replace(/\s+/g, ''), 'base64');
+  try {
+    return fieldsOf(der);
+  } catch (e) {
+    // Truncated or foreign DER fails deep inside the reader: say what it was.
+    throw new Error(`a certificate that cannot be read (${(e as Error).message})`);
+  }
+}
+
+function fieldsOf(der: Buffer): CertificateFields {
   const certificate = readTlv(der, 0);
   const tbs = children(der, certificate)[0]!;
   const fields = children(der, tbs);
