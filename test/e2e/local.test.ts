@@ -37,4 +37,19 @@ describe('local transport', () => {
     const check = await tend(['check', playbook, ...args]);
     assert.equal(check.code, 0, check.stdout);
   });
+
+  it('tend run here: 50 MB of output kept as head and tail, the bytes left out counted', async () => {
+    // 50 000 000 a's, "\n", "last\n"; the first and last 64 KiB are shown.
+    const r = await tend(['run', '-i', inventory, '--', 'sh', '-c', 'head -c 50000000 /dev/zero | tr "\\0" a; echo; echo last']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`^ {4}… ${50_000_000 + 1 + 5 - 2 * 64 * 1024} bytes not shown …$`, 'm'));
+    assert.match(r.stdout, /a\n {4}last$/m);
+  });
+
+  it('a script read whole that prints more than 16 MiB fails the task, saying so', async () => {
+    const loud = writeTemp('loud.yml', '- hosts: all\n  tasks:\n    - command: { cmd: "head -c 17000000 /dev/zero" }\n');
+    const r = await tend(['apply', loud, '-i', inventory]);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /localhost: probe output exceeded 16777216 bytes/);
+  });
 });
