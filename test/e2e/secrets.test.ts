@@ -6,6 +6,7 @@
 // `sudo -n` (login as an unprivileged user).
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { before, describe, it } from 'node:test';
 import { startArgvWatch } from './argv-watch.ts';
 import { FLEET_KEY, fleet, fleetIp, fleetArgs, hostName, KNOWN_HOSTS, onHost, tend, writeTemp } from './helpers.ts';
@@ -65,4 +66,61 @@ describe('become_user: the task script reaches the other user on stdin, never in
       assert.doesNotMatch(r.stdout + r.stderr, new RegExp(marker));
     });
   }
+});
+
+describe('loop labels and no_log on a real host: no secret in stdout, JSON, HTML or --stats', () => {
+  // Two accounts whose password hashes come from the loop items (user's password is secret).
+  const HASHES = ['$6$tendsalt1$' + 'A'.repeat(40), '$6$tendsalt2$' + 'b'.repeat(40)];
+  const vars = `  vars:\n    accounts:\n${HASHES.map((h, i) => `      - { name: tendsec${i}, password: "${h}", note: "account ${i}" }`).join('\n')}\n`;
+  const playbook = () =>
+    writeTemp(
+      'loop-secrets.yml',
+      `- hosts: all\n${vars}  tasks:
+    - name: accounts
+      user: { name: "{{ item.name }}", password: "{{ item.password }}" }
+      loop: "{{ accounts }}"
+    - name: accounts again, labelled
+      user: { name: "{{ item.name }}", password: "{{ item.password }}" }
+      loop: "{{ accounts }}"
+      loop_control: { label: "{{ item.name }} {{ item.password }}" }
+    - name: a command whose output is hidden
+      command: { cmd: "echo tend-nolog-output; exit 4" }
+      no_log: true
+      ignore_errors: true
+`,
+    );
+  const everything = (r: { stdout: string; stderr: string }, files: string[]) => r.stdout + r.stderr + files.map((f) => readFileSync(f, 'utf8')).join('\n');
+
+  it('apply, then check: labels show the name and (secret), no_log shows its status only', async () => {
+    fleet('reset', String(HOST));
+    const file = playbook();
+    const json = writeTemp('run.json', '');
+    const html = writeTemp('run.html', '');
+    const r = await tend(['apply', file, ...fleetArgs([HOST])(), '--json', json, '--html', html, '--stats']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const shown = everything(r, [json, html]);
+    for (const h of HASHES) {
+      assert.ok(!shown.includes(h.slice(0, 14)) && !shown.includes(h.slice(-14)), `a password hash was shown:\n${r.stdout}`);
+    }
+    assert.ok(!shown.includes('tend-nolog-output'), 'no_log output was shown');
+    // What is shown instead, in each place.
+    assert.match(r.stdout, /accounts \(\{"name":"tendsec0","password":"\(secret\)","note":"account 0"\}\)/);
+    assert.match(r.stdout, /accounts again, labelled \(tendsec1 \(secret\)\)/);
+    assert.match(r.stdout, /a command whose output is hidden .*failed \(ignored\)[\s\S]*\(output hidden: no_log\)/i);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as { hosts: { tasks: { name: string; item?: string; status: string; error?: string }[] }[] };
+    const tasks = report.hosts[0]!.tasks;
+    assert.deepEqual(
+      tasks.map((t) => [t.item ?? null, t.status, t.error ?? null]),
+      [
+        ['{"name":"tendsec0","password":"(secret)","note":"account 0"}', 'changed', null],
+        ['{"name":"tendsec1","password":"(secret)","note":"account 1"}', 'changed', null],
+        ['tendsec0 (secret)', 'ok', null],
+        ['tendsec1 (secret)', 'ok', null],
+        [null, 'failed', '(output hidden: no_log)'],
+      ],
+    );
+    assert.ok(onHost(HOST, 'getent shadow tendsec0').includes(HASHES[0]!), 'the hash did reach the host');
+    const check = await tend(['check', file, ...fleetArgs([HOST])(), '--stats']);
+    assert.ok(!everything(check, []).includes(HASHES[1]!.slice(0, 14)) && !check.stdout.includes('tend-nolog-output'), check.stdout);
+  });
 });
