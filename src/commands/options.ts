@@ -93,9 +93,10 @@ export function secretFromEnv(option: string, name: string): string {
 
 export function askHidden(question: string): Promise<string> {
   return new Promise((resolve) => {
-    process.stderr.write(question);
+    // Echo goes off before the question is shown: what is typed once it shows is never echoed.
     const stdin = process.stdin;
     stdin.setRawMode(true);
+    process.stderr.write(question);
     stdin.resume();
     let answer = '';
     const onData = (chunk: Buffer) => {

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { quote } from '../../src/shell.ts';
+import { startArgvWatch } from './argv-watch.ts';
 import { FLEET_KEY, fleet, fleetIp, hostName, KNOWN_HOSTS, onHost, ROOT, tend, writeTemp } from './helpers.ts';
 
 const NOPASSWD = 15;
@@ -82,20 +83,16 @@ describe('become: an unprivileged login user with sudo', () => {
     const json = writeTemp('seed.json', '');
     const env = { TEND_PW: PASSWORD };
     const args = ['-i', inventory, '--known-hosts', KNOWN_HOSTS, '--become-pass-env', 'TEND_PW'];
-    // While it runs, the password must not be in any process's argv on the host.
-    const run = tend(['apply', playbook, ...args, '--json', json], env);
-    let seenInArgv = false;
-    const watch = setInterval(() => {
-      try {
-        if (onHost(WITH_PASSWORD, 'ps -eo args').includes('s3cret')) seenInArgv = true;
-      } catch {
-        // The host is busy; the next look will do.
-      }
-    }, 300);
-    const r = await run;
-    clearInterval(watch);
+    // While it runs, the password must not be in any process's argv on the host: a
+    // recorder there logs every argv, sweep after sweep, from before the run to its end.
+    const watch = await startArgvWatch(WITH_PASSWORD);
+    const r = await tend(['apply', playbook, ...args, '--json', json], env);
+    await watch.stop();
     assert.equal(r.code, 0, r.stdout.slice(-3000) + r.stderr);
-    assert.equal(seenInArgv, false, 'the password was in a process list');
+    // It saw the sudo that asked for the password (tend's own prompt) …
+    assert.ok(watch.linesWith('sudo -k -S -p [tend-sudo-') > 0, 'the recorder never saw sudo asking for the password');
+    // … and the password in no process's argv.
+    assert.equal(watch.linesWith('s3cret'), 0, 'the password was in a process list');
     assert.doesNotMatch(r.stdout + r.stderr + readFileSync(json, 'utf8'), /s3cret/);
     for (const host of [NOPASSWD, WITH_PASSWORD]) {
       assert.match(onHost(host, 'postconf -h smtpd_sasl_auth_enable'), /^yes$/m);
@@ -110,10 +107,18 @@ describe('become: an unprivileged login user with sudo', () => {
       .concat(['--become', '--ask-become-pass', '--', 'id -u'])
       .map((a) => quote(a))
       .join(' ');
-    // script(1) gives tend a terminal; what is typed at it comes from this pipe.
+    // script(1) gives tend a terminal; what is typed at it comes from this pipe, once the
+    // prompt is on the terminal (typed earlier, the terminal would still echo it).
     const out = await new Promise<string>((resolve) => {
       const child = execFile('script', ['-qec', command, '/dev/null'], { env: { ...process.env, NO_COLOR: '1' } }, (_e, stdout) => resolve(stdout));
-      setTimeout(() => child.stdin!.end(`${PASSWORD}\r`), 1500);
+      let shown = '';
+      const onOutput = (chunk: Buffer | string) => {
+        shown += chunk.toString();
+        if (!shown.includes('BECOME password:')) return;
+        child.stdout!.off('data', onOutput);
+        child.stdin!.end(`${PASSWORD}\r`);
+      };
+      child.stdout!.on('data', onOutput);
     });
     assert.match(out, /BECOME password:/);
     assert.match(out, /^\s+0\r?$/m, out);
