@@ -15,7 +15,13 @@ import { fleet, tend, writeTemp } from './helpers.ts';
 const IMAGE = 'localhost/tend-debian:12';
 const hasPodman = spawnSync('sh', ['-c', 'command -v podman'], { stdio: 'ignore' }).status === 0;
 
-describe('podman: smoke, connection, file src: through exec', { skip: hasPodman ? false : 'podman is not installed (Debian: apt-get install podman)' }, () => {
+describe('podman: smoke, connection, file src: through exec', () => {
+  // A test of its own that is skipped, with the reason: a skipped suite alone is counted
+  // nowhere in the runner's totals, so the run would not show that nothing ran.
+  if (!hasPodman) {
+    it('tend smoke --engine podman and podman hosts', { skip: 'podman is not installed (Debian: apt-get install podman)' }, () => {});
+    return;
+  }
   const dir = mkdtempSync('/var/tmp/tend-podman-');
   const env = { CONTAINERS_STORAGE_CONF: join(dir, 'storage.conf'), CONTAINERS_CONF: join(dir, 'containers.conf') };
   const podman = (...args: string[]) => execFileSync('podman', args, { env: { ...process.env, ...env }, encoding: 'utf8' });

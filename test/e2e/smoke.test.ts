@@ -14,7 +14,13 @@ import { fleet, ROOT, tend, writeTemp } from './helpers.ts';
 const IMAGE = 'tend-debian:12';
 const hasDocker = spawnSync('sh', ['-c', 'command -v dockerd && command -v docker'], { stdio: 'ignore' }).status === 0;
 
-describe('containers as hosts, on a Docker engine of the test’s own', { skip: hasDocker ? false : 'docker.io is not installed (.ci/run installs it)' }, () => {
+describe('containers as hosts, on a Docker engine of the test’s own', () => {
+  // A test of its own that is skipped, with the reason: a skipped suite alone is counted
+  // nowhere in the runner's totals, so the run would not show that nothing ran.
+  if (!hasDocker) {
+    it('tend smoke and container hosts on a real Docker engine', { skip: 'docker.io is not installed (.ci/run installs it)' }, () => {});
+    return;
+  }
   const dir = mkdtempSync('/var/tmp/tend-dockerd-');
   const socket = join(dir, 'docker.sock');
   const env = { DOCKER_HOST: `unix://${socket}` };
