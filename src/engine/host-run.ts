@@ -448,12 +448,17 @@ function prepareInstances(spec: TaskSpec, lookup: Lookup, handler: boolean, para
     return [{ spec, name: spec.name, handler, error: `loop: gave ${quiet ? 'something' : toText(items).slice(0, 60) || 'nothing'}, not a list` }];
   }
   const { loopVar } = spec.loop;
-  return items.map((item) => {
+  const instances = items.map((item) => {
     // The item is the innermost variable: it hides a play or inventory variable of its name.
     const itemLookup: Lookup = (name) => (name === loopVar ? item : lookup(name));
     const itemParams: Lookup = (name) => (name === loopVar ? item : paramsLookup(name));
     return shield(spec, prepareOne(spec, itemLookup, handler, itemParams), itemParams, { item, itemLookup, outer: lookup });
   });
+  // Reports tell instances apart by label: labels that came out the same (masked, hidden
+  // by no_log, or equal items) get their place in the loop.
+  const count = new Map<string | undefined, number>();
+  for (const t of instances) count.set(t.item, (count.get(t.item) ?? 0) + 1);
+  return instances.map((t, k) => ((count.get(t.item) ?? 0) > 1 ? { ...t, item: `${t.item} #${k + 1}` } : t));
 }
 
 function declaresSecrets(spec: TaskSpec): boolean {

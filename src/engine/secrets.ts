@@ -75,7 +75,7 @@ export class Masker {
   }
 }
 
-/** What a result may show: secrets masked, and with no_log, no output at all. */
+/** What a result may show: secrets masked, and with no_log, no output at all (its changes counted, its status kept). */
 export function shieldResult(result: TaskResult, mask: Masker, noLog: boolean): TaskResult {
   const r: TaskResult = {
     ...result,
@@ -88,9 +88,9 @@ export function shieldResult(result: TaskResult, mask: Masker, noLog: boolean): 
   };
   if (!noLog) return r;
   const n = r.changes.length;
+  // The label was hidden when the instance was prepared (NO_LOG_LABEL, numbered when a loop has several).
   return {
     ...r,
-    ...(r.item !== undefined ? { item: NO_LOG_LABEL } : {}),
     ...(r.error !== undefined ? { error: NO_LOG_OUTPUT } : {}),
     // What changed is hidden; that something did (and how many things) is not.
     changes: n === 0 ? [] : [{ subject: NO_LOG_OUTPUT, kind: 'run', reason: `${n} change${n === 1 ? '' : 's'}` }],
