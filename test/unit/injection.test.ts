@@ -6,7 +6,7 @@
 // read it, its stdin) instead of acting. The recorded calls must equal the intended
 // ones, word for word.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,10 +24,13 @@ const TOOLS = [
 
 // The recorder every tool name points at. The staging directory check asks stat, id
 // and ls about the directory it entered; they answer as a fresh private one would.
+// Calls are numbered by counting the records so far with a glob (a builtin, in a
+// function so that the tool's own arguments stay): one process per call, no more.
 const RECORDER = `#!/bin/sh
 tool=\${0##*/}
-n=$(/usr/bin/find "$REC_DIR" -maxdepth 1 -name '*.argv' | /usr/bin/wc -l)
-f="$REC_DIR/$(printf %06d "$n")"
+count() { if [ -e "$1" ]; then n=$#; else n=0; fi; }
+count "$REC_DIR"/*.argv
+f="$REC_DIR/$((1000000 + n))"
 printf '%s\\0' "$tool" "$@" > "$f.argv"
 case $tool in
   chpasswd|debconf-set-selections|debconf-communicate|base64) /bin/cat > "$f.stdin" ;;
@@ -52,19 +55,24 @@ interface Call {
   stdin?: string;
 }
 
-/** Runs `script` in the sandbox; returns the calls it made, in order. */
-function record(script: ShellText): Call[] {
-  execFileSync('/bin/sh', ['-n', '-c', script.text]); // syntax first: throws on an error
+/**
+ * Runs each script (as its own subshell, one after another) in the sandbox; returns the
+ * calls they made, in order. One /bin/sh per call of this function: each script's
+ * syntax is checked first (`sh -n`), and a syntax error throws.
+ */
+function record(...scripts: ShellText[]): Call[] {
   const rec = join(sandbox, 'rec');
   rmSync(rec, { recursive: true, force: true });
   mkdirSync(rec);
   // `cd` is a shell builtin: a function in front of it records instead of moving.
-  const prologue = `cd() { "${bin}/cd" "$@"; }\n`;
-  try {
-    execFileSync('/bin/sh', ['-c', prologue + script.text], { cwd: work, env: { PATH: bin, REC_DIR: rec }, stdio: ['ignore', 'ignore', 'pipe'] });
-  } catch {
-    // A failing script still made its calls; they are what is compared.
-  }
+  const runner = [
+    'for s in "$@"; do /bin/sh -n -c "$s" || { echo "tend-test: a script does not parse" >&2; exit 97; }; done',
+    `cd() { "${bin}/cd" "$@"; }`,
+    'for s in "$@"; do ( eval "$s" ); done',
+  ].join('\n');
+  const run = spawnSync('/bin/sh', ['-c', runner, 'sh', ...scripts.map((t) => t.text)], { cwd: work, env: { PATH: bin, REC_DIR: rec }, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  // A failing script still made its calls; they are what is compared. A syntax error is not.
+  if (run.status === 97 && run.stderr.includes('tend-test: a script does not parse')) throw new Error(`sh -n: ${run.stderr}`);
   return readdirSync(rec)
     .filter((f) => f.endsWith('.argv'))
     .sort()
@@ -91,10 +99,11 @@ function probeScripts(name: string, params: unknown): ShellText[] {
  * moved into the sandbox first: they are constants, not parameters.
  */
 function planCalls(name: string, params: unknown, probed: Probed): Call[] {
-  return modules
+  const commands = modules
     .get(name)!
     .plan(params, probed)
-    .commands.flatMap((c) => record(new ShellText(c.text.replaceAll('/var/lib/tend/apt.log', APT_LOG))));
+    .commands.map((c) => new ShellText(c.text.replaceAll('/var/lib/tend/apt.log', APT_LOG)));
+  return record(...commands);
 }
 
 /** Parses `raw` with the module's schema; undefined when the schema refuses it. */
@@ -155,7 +164,7 @@ describe('parameters cannot change what a command means (recorded argv, word for
         fc.pre(p !== undefined);
         const names = Object.keys(p.settings);
         const services = Object.keys(p.services);
-        const probes = probeScripts('postconf', p).flatMap(record);
+        const probes = record(...probeScripts('postconf', p));
         assert.deepEqual(probes.map((c) => c.argv), [
           ...(names.length ? [['postconf', '-c', p.config_dir, '--', ...names]] : []),
           ...(services.length ? [['postconf', '-c', p.config_dir, '-M', '--', ...services], ['postconf', '-c', p.config_dir, '-P', '--', ...services]] : []),
@@ -183,7 +192,7 @@ describe('parameters cannot change what a command means (recorded argv, word for
       fc.property(arb, (raw) => {
         const p = accepted('user', raw);
         fc.pre(p !== undefined);
-        assert.deepEqual(probeScripts('user', p).flatMap(record).map((c) => c.argv), [
+        assert.deepEqual(record(...probeScripts('user', p)).map((c) => c.argv), [
           ['getent', 'passwd', p.name],
           ['getent', 'passwd', p.name],
           ['id', '-nG', '--', p.name],
@@ -250,7 +259,7 @@ describe('parameters cannot change what a command means (recorded argv, word for
         const p = accepted('debconf', raw);
         fc.pre(p !== undefined);
         const questions = Object.keys(p.answers);
-        assert.deepEqual(probeScripts('debconf', p).flatMap(record), [
+        assert.deepEqual(record(...probeScripts('debconf', p)), [
           { argv: ['debconf-communicate', '--', p.package], stdin: questions.map((q) => `GET ${q}\n`).join('') },
           { argv: ['cat', '--', `/var/lib/tend/debconf/${p.package}`] },
         ]);
@@ -339,7 +348,7 @@ describe('parameters cannot change what a command means (recorded argv, word for
       fc.property(hostile, hostile, hostile, (cmd, chdir, unless) => {
         const p = accepted('command', { cmd, chdir, unless });
         fc.pre(p !== undefined);
-        assert.deepEqual(probeScripts('command', p).flatMap(record).map((c) => c.argv), [['sh', '-c', unless]]);
+        assert.deepEqual(record(...probeScripts('command', p)).map((c) => c.argv), [['sh', '-c', unless]]);
         assert.deepEqual(planCalls('command', p, probedFrom([''])).map((c) => c.argv), [
           ['cd', '--', chdir],
           ['sh', '-c', cmd],
