@@ -1,6 +1,6 @@
 // YAML files read with positions kept, so any later complaint about a value (a schema
 // error, an unknown module, an undefined variable) can point at its line and column.
-import { CST, isMap, isSeq, LineCounter, Parser, parseDocument, visit, type Document, type Node } from 'yaml';
+import { CST, isMap, isSeq, LineCounter, Parser, parseDocument, visit, type Document, type Node, type Tags } from 'yaml';
 import { InputError, type SourceLocation } from './errors.ts';
 import { readInputFile } from './input-file.ts';
 
@@ -21,7 +21,7 @@ export class YamlSource {
   static load(file: string, text?: string, options: { yaml11?: boolean } = {}): YamlSource {
     const source = text === undefined ? readInputFile(file, 'file') : text.replace(/^\uFEFF/, '');
     const lineCounter = new LineCounter();
-    const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true, ...(options.yaml11 ? { version: '1.1' as const } : {}) });
+    const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true, ...(options.yaml11 ? { version: '1.1' as const, customTags: pyyamlBooleans } : {}) });
     const first = doc.errors[0];
     if (first) {
       // An unclosed quote is reported where it opens, not where the file ends.
@@ -92,6 +92,15 @@ export class YamlSource {
   error(message: string, path: YamlPath, preferKey = false): InputError {
     return new InputError(message, this.locate(path, preferKey));
   }
+}
+
+/** PyYAML (Ansible's reader) takes yes/no/on/off/true/false as booleans, but not y and n as YAML 1.1 (and the yaml package) do. */
+function pyyamlBooleans(tags: Tags): Tags {
+  return tags.map((t) =>
+    typeof t === 'object' && t.tag === 'tag:yaml.org,2002:bool' && 'test' in t && t.test
+      ? { ...t, test: t.test.source.includes('rue') ? /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/ : /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/ }
+      : t,
+  );
 }
 
 /** Offset of the first quoted scalar that has no closing quote, from the concrete syntax tree. */

@@ -6,6 +6,9 @@
 // (`www[01:50].example.com`) and a port. One deliberate difference: a key other than
 // hosts, vars and children in a group is an error (Ansible skips it with a warning),
 // since it is nearly always a misspelling.
+// Host and group names must be YAML strings, as Ansible requires: `1234:`, `1.5:`, `yes:`
+// or `~:` as a host is refused with Ansible's own sentence (quote it: `'1234':`).
+import { isMap, isScalar } from 'yaml';
 import { YamlSource, type YamlPath } from '../yaml-source.ts';
 import { expandHostEntry } from './address.ts';
 import { InventoryData } from './data.ts';
@@ -24,6 +27,8 @@ export function parseYamlInventory(source: YamlSource): InventoryData {
     }
     inventory.addGroup(name, source.locate(path, true));
     if (!value) return name;
+    refuseNonStringKeys(source, [...path, 'hosts'], (key) => `Host pattern ${pythonText(key)} must be a string. Enclose integers/floats in quotation marks.`);
+    refuseNonStringKeys(source, [...path, 'children'], groupNameError);
     for (const [key, section] of Object.entries(value)) {
       if (!GROUP_KEYS.has(key)) {
         throw source.error(
@@ -61,8 +66,47 @@ export function parseYamlInventory(source: YamlSource): InventoryData {
     return name;
   };
 
+  refuseNonStringKeys(source, [], groupNameError);
   for (const [name, value] of Object.entries(data)) readGroup(name, value, [name]);
   return inventory;
+}
+
+function groupNameError(key: unknown): string {
+  return `Unable to add group ${pythonText(key)}: Invalid group name supplied, expected a string but got <class '${pythonType(key)}'> for ${pythonText(key)}`;
+}
+
+/**
+ * Refuses the first key of the mapping at `path` that YAML did not read as a string (a
+ * number, a boolean, null, a date), at that key. The value tree from toJS() has lost
+ * this: its keys are all strings.
+ */
+function refuseNonStringKeys(source: YamlSource, path: YamlPath, message: (key: unknown) => string): void {
+  let node: unknown = source.doc.contents;
+  for (const segment of path) {
+    if (!isMap(node)) return;
+    node = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment))?.value;
+  }
+  if (!isMap(node)) return;
+  for (const pair of node.items) {
+    const key = isScalar(pair.key) ? pair.key.value : pair.key;
+    if (typeof key !== 'string') throw source.error(message(key), [...path, String(key)], true);
+  }
+}
+
+/** How Python prints a value YAML read (Ansible's messages show it so). */
+function pythonText(v: unknown): string {
+  if (v === null || v === undefined) return 'None';
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  if (v instanceof Date) return v.toISOString().replace(/T00:00:00\.000Z$/, '').replace('T', ' ').replace(/\.000Z$/, '');
+  return String(v);
+}
+
+function pythonType(v: unknown): string {
+  if (v === null || v === undefined) return 'NoneType';
+  if (typeof v === 'boolean') return 'bool';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
+  if (v instanceof Date) return 'datetime.date';
+  return typeof v;
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { InputError } from '../../src/errors.ts';
 import { loadInventory } from '../../src/inventory/index.ts';
 import { parseIniInventory } from '../../src/inventory/ini.ts';
 import { selectHosts } from '../../src/inventory/limit.ts';
@@ -98,6 +99,27 @@ describe('values, as Ansible’s readers give them', () => {
       ['a', 'b', 'c', 'd', 'e', 'f'].map((k) => inv.hosts.get('h')!.vars[k]),
       [true, false, 420, 1000, 90, 'yes'],
     );
+  });
+  it('y and n are text, as PyYAML reads them (YAML 1.1 itself would make them booleans)', () => {
+    const inv = yamlInventory('all:\n  hosts:\n    y:\n      a: n\n      b: Y\n      c: on\n');
+    assert.deepEqual([...inv.hosts.keys()], ['y']);
+    assert.deepEqual(['a', 'b', 'c'].map((k) => inv.hosts.get('y')!.vars[k]), ['n', 'Y', true]);
+  });
+  it('a host or group name YAML reads as a number, boolean, null or date is refused, as Ansible refuses it, at the name', () => {
+    const cases: [string, string][] = [
+      ['all:\n  hosts:\n    web1:\n    1234:\n', 'inv.yml:4:5: Host pattern 1234 must be a string. Enclose integers/floats in quotation marks.'],
+      ['all:\n  hosts:\n    1.5:\n', 'inv.yml:3:5: Host pattern 1.5 must be a string. Enclose integers/floats in quotation marks.'],
+      ['all:\n  children:\n    web:\n      hosts:\n        yes:\n', 'inv.yml:5:9: Host pattern True must be a string. Enclose integers/floats in quotation marks.'],
+      ['all:\n  hosts:\n    ~:\n', 'inv.yml:3:5: Host pattern None must be a string. Enclose integers/floats in quotation marks.'],
+      ['all:\n  hosts:\n    2024-01-01:\n', 'inv.yml:3:5: Host pattern 2024-01-01 must be a string. Enclose integers/floats in quotation marks.'],
+      ['all:\n  children:\n    2024:\n', "inv.yml:3:5: Unable to add group 2024: Invalid group name supplied, expected a string but got <class 'int'> for 2024"],
+      ['false:\n  hosts:\n    a:\n', "inv.yml:1:1: Unable to add group False: Invalid group name supplied, expected a string but got <class 'bool'> for False"],
+    ];
+    for (const [text, message] of cases) assert.throws(() => yamlInventory(text), (e: unknown) => e instanceof InputError && e.format() === message, text);
+    // Quoted, they are names; a variable's name may be a number (Ansible makes it text).
+    const quoted = yamlInventory("all:\n  hosts:\n    '1234':\n      1: one\n    'yes':\n");
+    assert.deepEqual([...quoted.hosts.keys()], ['1234', 'yes']);
+    assert.equal(quoted.hosts.get('1234')!.vars['1'], 'one');
   });
   it('ranges: step, leading zeros, letters, several in one name, in INI and YAML', () => {
     assert.deepEqual([...iniInventory('web[01:07:3].lab\n').hosts.keys()], ['web01.lab', 'web04.lab', 'web07.lab']);
