@@ -5,6 +5,9 @@
 // read but tend cannot check host certificates (ssh2 does not offer them): a host known
 // only through a CA is refused with that reason. Lines with other markers are ignored,
 // never trusted.
+// A lookup does not read every line: lines that name hosts literally are indexed by
+// name; only hashed lines and lines with wildcards or negations are tried one by one
+// (a hashed name can only be checked by hashing the name with each line's salt).
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -23,6 +26,8 @@ export type Verdict =
   | { kind: 'revoked' };
 
 interface Line {
+  /** Its place among all lines, so that keys come back in file order. */
+  order: number;
   patterns: string;
   key: KnownKey;
   /** `file:line`, to name it in messages. */
@@ -47,12 +52,42 @@ export function keyType(blob: Buffer): string {
 }
 
 export class KnownHosts {
+  /** Lines whose patterns are all literal names, by each name in lower case. */
+  private readonly byName = new Map<string, Line[]>();
+  /** Hashed lines, and lines with wildcards or negations: tried one by one. */
+  private readonly unindexed: Line[] = [];
+  /** How many lines lookups have compared with a name so far (tests show lookups do not scan). */
+  comparisons = 0;
+
   private constructor(
-    private readonly lines: Line[],
+    lines: Line[],
     readonly files: string[],
     /** Lines that were not used, and why (unknown markers). */
     readonly ignored: string[],
-  ) {}
+  ) {
+    for (const line of lines) this.add(line);
+  }
+
+  private add(line: Line): void {
+    const names = line.patterns.split(',');
+    if (line.patterns.startsWith('|') || names.some((n) => /[*?!]/.test(n))) {
+      this.unindexed.push(line);
+      return;
+    }
+    for (const name of new Set(names.map((n) => n.toLowerCase()))) {
+      const list = this.byName.get(name);
+      if (list) list.push(line);
+      else this.byName.set(name, [line]);
+    }
+  }
+
+  /** The lines that name `name`, in file order. */
+  private linesFor(name: string): Line[] {
+    const indexed = this.byName.get(name.toLowerCase()) ?? [];
+    const matched = this.unindexed.filter((l) => matchesPatterns(l.patterns, name));
+    this.comparisons += indexed.length + this.unindexed.length;
+    return matched.length === 0 ? indexed : [...indexed, ...matched].sort((a, b) => a.order - b.order);
+  }
 
   static load(files: string[]): KnownHosts {
     const lines: Line[] = [];
@@ -75,7 +110,7 @@ export class KnownHosts {
           const [patterns, type, base64] = words;
           if (!patterns || !type || !base64) return;
           const key = { type, blob: Buffer.from(base64, 'base64'), revoked: marker === '@revoked' };
-          lines.push({ patterns, key, where, ca: marker === '@cert-authority' });
+          lines.push({ order: lines.length, patterns, key, where, ca: marker === '@cert-authority' });
         });
     }
     return new KnownHosts(lines, files, ignored);
@@ -83,16 +118,19 @@ export class KnownHosts {
 
   /** The host keys known for a name (certificate authorities are not host keys). */
   keysFor(name: string): KnownKey[] {
-    return this.lines.filter((l) => !l.ca && matchesPatterns(l.patterns, name)).map((l) => l.key);
+    return this.linesFor(name)
+      .filter((l) => !l.ca)
+      .map((l) => l.key);
   }
 
   verify(name: string, blob: Buffer): Verdict {
-    const keys = this.keysFor(name);
+    const lines = this.linesFor(name);
+    const keys = lines.filter((l) => !l.ca).map((l) => l.key);
     if (keys.some((k) => k.revoked && k.blob.equals(blob))) return { kind: 'revoked' };
     const valid = keys.filter((k) => !k.revoked);
     if (valid.some((k) => k.blob.equals(blob))) return { kind: 'known' };
     if (valid.length === 0) {
-      const ca = this.lines.find((l) => l.ca && !l.key.revoked && matchesPatterns(l.patterns, name));
+      const ca = lines.find((l) => l.ca && !l.key.revoked);
       return ca ? { kind: 'unknown', certificateAuthority: ca.where } : { kind: 'unknown' };
     }
     return { kind: 'changed', expected: valid.map((k) => `${k.type} ${fingerprint(k.blob)}`) };
@@ -120,7 +158,7 @@ export class KnownHosts {
       }
       renameSync(tmp, file);
     });
-    this.lines.push({ patterns: name, key: { type: keyType(blob), blob, revoked: false }, where: file, ca: false });
+    this.add({ order: Number.MAX_SAFE_INTEGER, patterns: name, key: { type: keyType(blob), blob, revoked: false }, where: file, ca: false });
   }
 }
 

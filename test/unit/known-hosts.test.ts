@@ -65,6 +65,24 @@ describe('known_hosts verification', () => {
     assert.equal(verdict.kind, 'unknown');
     assert.match((verdict as { certificateAuthority: string }).certificateAuthority, /known_hosts:1$/);
   });
+
+  it('a lookup compares only the lines that can name the host, not every line (10000 hosts: 4 lines, not 10000)', () => {
+    const many = Array.from({ length: 10000 }, (_, k) => `host${k}.example.org,10.0.${k >> 8}.${k & 255} ${k === 7777 ? a.line : b.line}`);
+    const { kh } = knownHosts([...many, `*.lab ${b.line}`, `|1|c2FsdA==|aGFzaA== ${b.line}`, `!web*,*.example.org ${b.line}`].join('\n'));
+    kh.comparisons = 0;
+    assert.equal(kh.verify('HOST7777.example.org', a.blob).kind, 'known');
+    // The host's own line, and the three that need a pattern or a hash tried.
+    assert.equal(kh.comparisons, 4);
+    assert.equal(kh.verify('10.0.30.97', a.blob).kind, 'known');
+    assert.equal(kh.verify('host1.example.org', a.blob).kind, 'changed');
+    assert.equal(kh.verify('db.lab', b.blob).kind, 'known');
+    assert.equal(kh.verify('web1.example.org', b.blob).kind, 'unknown', 'a negated pattern still excludes');
+  });
+
+  it('keys come back in file order, wherever a line was found', () => {
+    const { kh } = knownHosts(`web* ${b.line}\nweb1 ${a.line}\n*1 ${b.line}\n`);
+    assert.deepEqual(kh.keysFor('web1').map((k) => k.blob.equals(a.blob)), [false, true, false]);
+  });
 });
 
 describe('recording a key trusted on first use', () => {
