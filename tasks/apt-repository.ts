@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { defineTask, type Change } from '../src/engine/task.ts';
 import { sh, type ShellText } from '../src/shell.ts';
-import { atomicWriteScript } from './lib/atomic.ts';
+import { atomicWriteScript, inParentOf } from './lib/atomic.ts';
 import { wholeFileProbe, wholeFileText } from './lib/whole-file.ts';
 import { oneLine } from './lib/words.ts';
 
@@ -74,11 +74,11 @@ export default defineTask({
     if (p.state === 'absent') {
       if (haveSources !== null) changes.push({ subject: sourcesPath, kind: 'remove', before: haveSources, after: null });
       if (haveKey !== null) changes.push({ subject: keyPath, kind: 'remove' });
-      if (changes.length > 0) commands.push(sh`rm -f -- ${sourcesPath} ${keyPath}`);
+      if (changes.length > 0) commands.push(...[sourcesPath, keyPath].map((path) => inParentOf(path, sh`rm -f -- "$tend_name"`, { missingOk: true })));
     } else {
       if (p.key !== undefined && haveKey !== keyText(p.key)) {
         changes.push({ subject: keyPath, kind: haveKey === null ? 'add' : 'set', reason: haveKey === null ? 'the signing key' : 'another key' });
-        commands.push(sh`mkdir -p -m 0755 ${KEYRINGS}`, atomicWriteScript({ path: keyPath, content: keyText(p.key), want: { owner: 'root', group: 'root', mode: '0644' }, exists: haveKey !== null }));
+        commands.push(atomicWriteScript({ path: keyPath, createParents: true, content: keyText(p.key), want: { owner: 'root', group: 'root', mode: '0644' }, exists: haveKey !== null }));
       }
       const wanted = sourcesFile(p);
       if (haveSources !== wanted) {

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { defineTask, type Change } from '../src/engine/task.ts';
 import { sh, type ShellText } from '../src/shell.ts';
-import { atomicWriteScript } from './lib/atomic.ts';
+import { atomicWriteScript, inParentOf } from './lib/atomic.ts';
 import { wholeFileProbe, wholeFileText } from './lib/whole-file.ts';
 
 const field = (what: string) => z.union([z.string().regex(/^[0-9A-Za-z*/,-]+$/, `${what}: cron syntax such as 5, */10, 1-5 or mon-fri`), z.number().int().min(0)]).transform(String);
@@ -62,7 +62,7 @@ export default defineTask({
     const changes: Change[] = [{ subject: `${DIR}/${p.file}: ${p.name}`, kind: p.state === 'absent' ? 'remove' : before === null ? 'add' : 'set', before, after: p.state === 'present' ? entryLine(p) : null }];
     const path = `${DIR}/${p.file}`;
     // A file left without entries is removed rather than kept empty.
-    const commands: ShellText[] = [wanted === '' ? sh`rm -f -- ${path}` : atomicWriteScript({ path, content: wanted, want: { owner: 'root', group: 'root', mode: '0644' }, exists })];
+    const commands: ShellText[] = [wanted === '' ? inParentOf(path, sh`rm -f -- "$tend_name"`, { missingOk: true }) : atomicWriteScript({ path, content: wanted, want: { owner: 'root', group: 'root', mode: '0644' }, exists })];
     return { changes, commands };
   },
 });

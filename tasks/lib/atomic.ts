@@ -38,6 +38,8 @@ export interface StagedReplace {
   nonce?: string;
   /** Follow a symbolic link standing at `path` (the safe walk's rule applies to it too). */
   follow?: boolean;
+  /** Make missing directories on the way, each checked as the walk enters it. */
+  createParents?: boolean;
   /** The file's path as shown and as validate's %s sees it, when it differs from `path` (follow). */
   shownPath?: string;
   /** The mode of a new file when `want` gives none (0644; 0600 for secrets), set before its first byte. */
@@ -73,7 +75,7 @@ export function stagedReplaceScript(w: StagedReplace): ShellText {
   // The backup is named for when it was made: `main.cf.20261127-014502~`.
   if (w.backup && w.exists) steps.push(new ShellText(`ln -P -- "../$tend_name" "../$tend_name.$(date +%Y%m%d-%H%M%S)~"`));
   steps.push(sh`mv -fT -- new ${old}`);
-  return inStagingDirectory(w.path, stage, steps, { follow: w.follow });
+  return inStagingDirectory(w.path, stage, steps, { follow: w.follow, create: w.createParents });
 }
 
 /** The steps that make the staging directory and enter it, checked to be ours, private and empty. */
@@ -146,6 +148,7 @@ export interface AtomicWrite {
   validate?: string;
   nonce?: string;
   follow?: boolean;
+  createParents?: boolean;
   shownPath?: string;
   newFileMode?: string;
 }

@@ -39,16 +39,16 @@ tend_step() {
   tend_prev=$tend_n tend_from=$2
 }
 tend_chase() {
-  tend_rest=$1 tend_follow=$2 tend_mkdir=$3 tend_links=0 tend_at= tend_prev= tend_from=/ tend_why=
+  tend_rest=$1 tend_follow=$2 tend_mkdir=$3 tend_enter=$4 tend_links=0 tend_at= tend_prev= tend_from=/ tend_why=
   cd / || { tend_why='cannot enter /'; return 1; }
   while :; do
     while :; do case $tend_rest in /*) tend_rest=\${tend_rest#/} ;; *) break ;; esac; done
     case $tend_rest in
-      '') tend_why="$1 names a directory, not a file"; return 1 ;;
+      '') [ "$tend_enter" = 1 ] && return 0; tend_why="$1 names a directory, not a file"; return 1 ;;
       */*) tend_c=\${tend_rest%%/*}; tend_rest=\${tend_rest#*/} ;;
       *) tend_c=$tend_rest; tend_rest= ;;
     esac
-    case $tend_rest in *[!/]*) tend_last= ;; *) tend_last=1 ;; esac
+    case $tend_rest in *[!/]*) tend_last= ;; *) [ "$tend_enter" = 1 ] && tend_last= || tend_last=1 ;; esac
     if [ "$tend_c" = . ] || [ "$tend_c" = .. ]; then
       [ -z "$tend_last" ] || { tend_why="$1 ends in $tend_c: it names a directory, not a file"; return 1; }
       [ "$tend_c" = . ] && continue
@@ -88,6 +88,8 @@ export interface Walk {
   follow?: boolean;
   /** Create missing directories on the way (`mkdir -p`, each one checked as it is entered). */
   create?: boolean;
+  /** A missing directory on the way ends the commands successfully (nothing there to remove). */
+  missingOk?: boolean;
 }
 
 export interface ProbeWalk extends Walk {
@@ -105,21 +107,19 @@ export interface ProbeWalk extends Walk {
  * script (exit 1) with the reason on stderr, before anything is touched.
  */
 export function enterParentOf(path: string, walk: Walk = {}): ShellText {
+  const missing = walk.missingOk ? sh`case $tend_why in missing:*) exit 0 ;; esac; ` : sh``;
   return sh`${CHASE_FUNCTIONS}
-tend_chase ${path} ${walk.follow ? '1' : '0'} ${walk.create ? '1' : '0'} || { printf 'tend: %s\\n' "\${tend_why#missing: }" >&2; exit 1; }`;
+tend_chase ${path} ${walk.follow ? '1' : '0'} ${walk.create ? '1' : '0'} 0 || { ${missing}printf 'tend: %s\\n' "\${tend_why#missing: }" >&2; exit 1; }`;
 }
 
 /**
  * Commands that walk into the directory `path` itself (created with its parents when
- * `create`), checked like every other step: afterwards `.` is that directory.
+ * `create`), every step checked alike, a link standing at `path` included: afterwards
+ * `.` is that directory.
  */
 export function enterDirectory(path: string, walk: Walk = {}): ShellText {
-  return sh`${enterParentOf(path, walk)}
-if ! cd -P -- "$tend_name" 2>/dev/null; then
-  if [ -e "$tend_name" ] || [ -L "$tend_name" ] || [ ${walk.create ? '1' : '0'} != 1 ]; then printf 'tend: cannot enter the directory %s\\n' ${path} >&2; exit 1; fi
-  mkdir -- "$tend_name" && cd -P -- "$tend_name" || exit 1
-fi
-tend_step . ${path} || { printf 'tend: %s\\n' "$tend_why" >&2; exit 1; }`;
+  return sh`${CHASE_FUNCTIONS}
+tend_chase ${path} 1 ${walk.create ? '1' : '0'} 1 || { printf 'tend: %s\\n' "\${tend_why#missing: }" >&2; exit 1; }`;
 }
 
 /**
@@ -132,7 +132,7 @@ tend_step . ${path} || { printf 'tend: %s\\n' "$tend_why" >&2; exit 1; }`;
 export function probeInParentOf(path: string, body: ShellText, missing: ShellText, walk: ProbeWalk = {}): ShellText {
   const unsafe = walk.quiet ? sh`:` : sh`printf 'unsafe %s\\n' "$tend_why"`;
   return sh`${CHASE_FUNCTIONS}
-if tend_chase ${path} ${walk.follow ? '1' : '0'} 0; then
+if tend_chase ${path} ${walk.follow ? '1' : '0'} 0 0; then
 ${body}
 else case $tend_why in missing:*) ${missing} ;; *) ${unsafe} ;; esac
 fi`;

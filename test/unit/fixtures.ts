@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { probedFrom, type Probed } from '../../src/engine/task.ts';
 import { modules } from '../../tasks/index.ts';
+import { CHASE_FUNCTIONS } from '../../tasks/lib/safe-path.ts';
 
 export function fixture(name: string, label: 'fresh' | 'installed' | 'converged'): { params: unknown; probed: Probed } {
   const data = JSON.parse(readFileSync(new URL(`../fixtures/probes/${name}.${label}.json`, import.meta.url), 'utf8'));
@@ -34,4 +35,9 @@ export function probeText(name: string, params: unknown): string {
   const module = modules.get(name)!;
   const probe = module.probe(module.params.parse(params));
   return (Array.isArray(probe) ? probe : [probe]).map((p: { text: string }) => p.text).join('\n');
+}
+
+/** A script without the safe walk's function definitions (they are tested on their own in safe-path.test.ts). */
+export function walked(script: string): string {
+  return script.replaceAll(`${CHASE_FUNCTIONS.text}\n`, '');
 }

@@ -14,6 +14,8 @@ import { commandsText, fixture, out, plan, withSection } from './fixtures.ts';
 const stat = (line: string, content = '') => out('plain\n', `${line}\n`, content);
 /** A script without the safe walk's function definitions (tested on their own in safe-path.test.ts). */
 const walked = (script: string) => script.replaceAll(`${CHASE_FUNCTIONS.text}\n`, '');
+/** The walk into a directory, as the script says it (the path already shell-quoted). */
+const enter = (quoted: string, create = false) => `tend_chase ${quoted} 1 ${create ? 1 : 0} 1 || { printf 'tend: %s\\n' "\${tend_why#missing: }" >&2; exit 1; }`;
 
 describe('file plan', () => {
   it('lines: the real /etc/default/saslauthd gets START=yes appended, nothing else touched', () => {
@@ -35,7 +37,7 @@ describe('file plan', () => {
     assert.deepEqual(mode.changes, [{ subject: '/etc/x mode', kind: 'set', before: '0644', after: '0600' }]);
     // Through a hard link in the private staging directory, never by the path.
     const script = walked(commandsText(mode));
-    assert.match(script, /^tend_chase \/etc\/x 0 0 \|\|/m);
+    assert.match(script, /^tend_chase \/etc\/x 0 0 0 \|\|/m);
     assert.match(script, /^ln -P -- "\.\.\/\$tend_name" it &&$/m);
     assert.match(script, /^chmod -- 0600 it\n\)$/m);
     assert.doesNotMatch(script, /chmod -- 0600 \/etc\/x/);
@@ -44,7 +46,7 @@ describe('file plan', () => {
     const p = plan('file', { path: '/etc/x', content: 'new\n' }, stat('regular file|root|root|644', 'old\n'));
     assert.deepEqual(p.changes.map((c) => [c.kind, c.before, c.after]), [['content', 'old\n', 'new\n']]);
     const script = walked(commandsText(p));
-    assert.match(script, /^tend_chase \/etc\/x 0 0 \|\|/m);
+    assert.match(script, /^tend_chase \/etc\/x 0 0 0 \|\|/m);
     assert.match(script, /^mkdir -m 0700 -- \.tend\.[0-9a-f]{24} &&$/m);
     assert.match(script, /mv -fT -- new "\.\.\/\$tend_name"\n\)$/);
     const secret = plan('file', { path: '/etc/x', content: 'pw=hunter2\n', secret: true }, stat('regular file|root|root|600', 'pw=old\n'));
@@ -64,10 +66,10 @@ describe('file plan', () => {
     const p = plan('file', { path: '/etc/x', content: 'new\n', follow: true }, linked);
     assert.equal(p.changes[0]!.subject, '/etc/real');
     // The walk is told to follow the link (by the same safety rule), then works relative to where it led.
-    assert.match(walked(commandsText(p)), /^tend_chase \/etc\/x 1 0 \|\|/m);
+    assert.match(walked(commandsText(p)), /^tend_chase \/etc\/x 1 0 0 \|\|/m);
     assert.match(commandsText(p), /mv -fT -- new "\.\.\/\$tend_name"\n/);
     // state: absent removes the link itself.
-    assert.equal(walked(commandsText(plan('file', { path: '/etc/x', state: 'absent' }, linked))), `(\ntend_chase /etc/x 0 0 || { printf 'tend: %s\\n' "\${tend_why#missing: }" >&2; exit 1; }\nrm -f -- "$tend_name"\n)`);
+    assert.equal(walked(commandsText(plan('file', { path: '/etc/x', state: 'absent' }, linked))), `(\ntend_chase /etc/x 0 0 0 || { printf 'tend: %s\\n' "\${tend_why#missing: }" >&2; exit 1; }\nrm -f -- "$tend_name"\n)`);
   });
   it('validate needs %s; one of content, template or lines', () => {
     assert.throws(() => plan('file', { path: '/etc/x', content: 'a', validate: 'true' }, stat('missing')), { name: 'ZodError', message: /validate must contain %s/ });
@@ -172,16 +174,18 @@ describe('directory plan', () => {
     const p = plan('directory', f.params, f.probed);
     assert.deepEqual(p.changes.map((c) => c.subject), ['/var/spool/postfix/var/* ownership']);
     assert.match(p.changes[0]!.before!, /saslauthd\.pid/);
-    assert.equal(commandsText(p), 'chown -h -R -- root:sasl /var/spool/postfix/var');
+    // From inside the directory, reached by the safe walk (a link at the path included).
+    assert.equal(walked(commandsText(p)), `(\n${enter('/var/spool/postfix/var')}\nchown -h -R -- root:sasl .\n)`);
   });
   it('recurse: directories chowns directories only', () => {
     const f = fixture('directory', 'converged');
     const p = plan('directory', { ...(f.params as object), recurse: 'directories' }, out('directory|root|root|755\n', '/var/spool/postfix/var/run\n'));
-    assert.equal(commandsText(p), 'chown -h -- root:sasl /var/spool/postfix/var\nfind /var/spool/postfix/var -mindepth 1 -type d -exec chown -h -- root:sasl {} +');
+    // find hands each directory to chown from inside its parent (-execdir), never by a path through others' directories.
+    assert.equal(walked(commandsText(p)), `(\n${enter('/var/spool/postfix/var')}\nchown -h -- root:sasl . &&\nfind . -mindepth 1 -type d -execdir chown -h -- root:sasl {} +\n)`);
   });
-  it('missing: mkdir -p then owner and mode', () => {
+  it('missing: made by the walk (create), then owner and mode from inside it', () => {
     const p = plan('directory', { path: '/srv/a b', owner: 'root', group: 'sasl', mode: '0710' }, out('missing\n', ''));
-    assert.equal(commandsText(p), "mkdir -p -- '/srv/a b'\nchown -h -- root:sasl '/srv/a b'\nchmod -- 0710 '/srv/a b'");
+    assert.equal(walked(commandsText(p)), `(\n${enter("'/srv/a b'", true)}\nchown -h -- root:sasl . &&\nchmod -- 0710 .\n)`);
   });
   it('a file where the directory should be is refused', () => {
     assert.throws(() => plan('directory', { path: '/srv/x' }, out('regular file|root|root|644\n', '')), /not a directory/);
@@ -194,14 +198,15 @@ describe('link plan', () => {
     assert.throws(() => plan('link', f.params, f.probed), /set force: true/);
     const p = plan('link', { ...(f.params as object), force: true }, f.probed);
     assert.deepEqual(p.changes.map((c) => [c.before, c.after]), [['directory', 'symlink to /var/spool/postfix/var/run/saslauthd']]);
-    assert.match(commandsText(p), /^rm -rf -- \/run\/saslauthd\nln -s -- /);
+    assert.match(walked(commandsText(p)), /^tend_chase \/run\/saslauthd 0 0 0 \|\| .*\nrm -rf -- "\$tend_name" &&\nln -s -- /m);
   });
   it('converged: nothing; a link elsewhere is swapped atomically', () => {
     const f = fixture('link', 'converged');
     assert.deepEqual(plan('link', f.params, f.probed), { changes: [], commands: [] });
     const p = plan('link', f.params, withSection(f.probed, 0, (s) => s.replace('/var/spool/postfix/var/run/saslauthd', '/elsewhere')));
     // Made under a random name that ln refuses if it exists, then renamed over the path.
-    const made = /^ln -s -- \/var\/spool\/postfix\/var\/run\/saslauthd (\/run\/\.tend\.[0-9a-f]{24}) && \{ mv -Tf -- (\S+) \/run\/saslauthd /.exec(commandsText(p));
+    // In the directory the safe walk reached, by relative names.
+    const made = /^ln -s -- \/var\/spool\/postfix\/var\/run\/saslauthd (\.tend\.[0-9a-f]{24}) && \{ mv -Tf -- (\S+) "\$tend_name" /m.exec(walked(commandsText(p)));
     assert.ok(made, commandsText(p));
     assert.equal(made[1], made[2]);
     assert.notEqual(commandsText(p), commandsText(plan('link', f.params, withSection(f.probed, 0, (s) => s.replace('/var/spool/postfix/var/run/saslauthd', '/elsewhere')))));

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { withEntry } from '../../tasks/cron.ts';
 import { withSetting } from '../../tasks/sysctl.ts';
-import { commandsText, fixture, out, plan } from './fixtures.ts';
+import { commandsText, fixture, out, plan, walked } from './fixtures.ts';
 
 describe('group plan', () => {
   it('creates a missing group with its gid, changes a wrong gid, removes one that must not exist', () => {
@@ -47,7 +47,11 @@ describe('cron plan', () => {
     assert.deepEqual(plan('cron', job, out(`present\n${file}`)), { changes: [], commands: [] });
     assert.equal(withEntry(`# keep\n${file}`, 'queue report', '@daily root true'), '# keep\n#tend: queue report\n@daily root true\n');
     assert.equal(withEntry(`#tend: a\n1 * * * * root a\n${file}`, 'queue report', undefined), '#tend: a\n1 * * * * root a\n');
-    assert.equal(commandsText(plan('cron', { name: 'queue report', state: 'absent' }, out(`present\n${file}`))), 'rm -f -- /etc/cron.d/tend');
+    // Removed by name in /etc/cron.d, reached by the safe walk; already gone with its directory is fine.
+    assert.equal(
+      walked(commandsText(plan('cron', { name: 'queue report', state: 'absent' }, out(`present\n${file}`)))),
+      `(\ntend_chase /etc/cron.d/tend 0 0 0 || { case $tend_why in missing:*) exit 0 ;; esac; printf 'tend: %s\\n' "\${tend_why#missing: }" >&2; exit 1; }\nrm -f -- "$tend_name"\n)`,
+    );
   });
   it('refuses a file name cron would skip, and a present entry without a job', () => {
     assert.throws(() => plan('cron', { ...job, file: 'my.jobs' }, out('missing\n')), /cron skips names with dots/);
@@ -72,7 +76,8 @@ describe('apt_repository plan', () => {
     const p = plan('apt_repository', repo, out(`present\n${sources}`, 'present\nold key\n'));
     assert.deepEqual(p.changes.map((c) => c.reason), ['another key']);
     assert.match(commandsText(p), /apt-get update/);
-    assert.match(commandsText(plan('apt_repository', { name: 'example', state: 'absent' }, out(`present\n${sources}`, `present\n${key}`))), /^rm -f -- \/etc\/apt\/sources\.list\.d\/example\.sources \/etc\/apt\/keyrings\/example\.asc\napt-get update/);
+    const removal = walked(commandsText(plan('apt_repository', { name: 'example', state: 'absent' }, out(`present\n${sources}`, `present\n${key}`))));
+    assert.match(removal, /^tend_chase \/etc\/apt\/sources\.list\.d\/example\.sources 0 0 0 \|\| .*\nrm -f -- "\$tend_name"\n\)\n\(\ntend_chase \/etc\/apt\/keyrings\/example\.asc 0 0 0 \|\| .*\nrm -f -- "\$tend_name"\n\)\napt-get update/m);
   });
   it('refuses a source without a key unless it is a trusted local one', () => {
     assert.throws(() => plan('apt_repository', { ...repo, key: undefined }, out('missing\n', 'missing\n')), /give key/);
