@@ -7,10 +7,10 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { defineTask, type Change } from '../src/engine/task.ts';
 import { sh, type ShellText } from '../src/shell.ts';
-import { stagedReplaceScript } from './lib/atomic.ts';
+import { fileMetadataScript, stagedReplaceScript } from './lib/atomic.ts';
 import { certificateFields, type CertificateFields } from './lib/x509.ts';
 import { absolutePath, oneLine } from './lib/words.ts';
-import { metadataChanges, metadataCommands, modeParam, ownership, parseStat, type Wanted } from './lib/metadata.ts';
+import { metadataChanges, modeParam, ownership, parseStat, type Wanted } from './lib/metadata.ts';
 
 const path = absolutePath;
 
@@ -236,7 +236,8 @@ ${keyProbe(p.key)}`,
     } else {
       const meta = metadataChanges(p.key, parseStat(key.stat), want);
       changes.push(...meta);
-      if (meta.length > 0) commands.push(...metadataCommands(sh`${p.key}`, want));
+      // Through a hard link in a private staging directory reached by the safe walk.
+      if (meta.length > 0) commands.push(fileMetadataScript(p.key, want));
     }
 
     const subject = p.subject ?? {};

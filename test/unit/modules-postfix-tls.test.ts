@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { ProbeFailed, type Probed } from '../../src/engine/task.ts';
 import { parseMasterEntries, parsePostconf } from '../../tasks/postconf.ts';
 import { parseCertificate, parseKey, subjectPairs } from '../../tasks/openssl.ts';
-import { commandsText, fixture, out, plan, withSection } from './fixtures.ts';
+import { commandsText, fixture, out, plan, walked, withSection } from './fixtures.ts';
 
 /** A self-signed certificate made by this machine's openssl, for a new key (PEM text). */
 function selfSigned(subject: string, days: number): string {
@@ -73,12 +73,15 @@ describe('openssl plan', () => {
     const f = fixture('openssl', 'converged');
     assert.deepEqual(plan('openssl', f.params, f.probed), { changes: [], commands: [] });
   });
-  it('key mode drift is fixed with chmod, never by a new key', () => {
+  it('key mode drift is fixed with chmod (through a hard link in the walked directory), never by a new key', () => {
     const f = fixture('openssl', 'converged');
     const probed = withSection(f.probed, 0, (s) => s.replace('regular file|root|root|600', 'regular file|root|root|644'));
     const p = plan('openssl', f.params, probed);
     assert.deepEqual(p.changes, [{ subject: '/etc/postfix/ssl/smtpd.key mode', kind: 'set', before: '0644', after: '0600' }]);
-    assert.equal(commandsText(p), 'chmod -- 0600 /etc/postfix/ssl/smtpd.key');
+    const script = walked(commandsText(p));
+    assert.match(script, /^tend_chase \/etc\/postfix\/ssl\/smtpd\.key 0 0 0 \|\|/m);
+    assert.match(script, /^ln -P -- "\.\.\/\$tend_name" it &&\n.*\n^chmod -- 0600 it\n\)$/m);
+    assert.doesNotMatch(script, /genpkey/);
   });
   it('regenerates for a reason: wrong subject, other key, expiring, wrong size', () => {
     const f = fixture('openssl', 'converged');
