@@ -120,17 +120,57 @@ const nameLike = (re: RegExp) => fc.oneof(fc.stringMatching(re), hostile);
 const path = fc.oneof(fc.constant('/srv/x'), hostile.map((s) => `/srv/${s}`), hostile);
 const RUNS = { numRuns: 30, seed: 8 };
 
+/**
+ * Values a schema accepts that are still hostile to a careless command line: a first
+ * character the schema allows, then pieces from its own alphabet that look like options,
+ * parent directories or separators (`a--x`, `p-e`, `x..y`, `s@-`).
+ */
+const schemaHostile = (first: string[], pieces: string[]) =>
+  fc.tuple(fc.constantFrom(...first), fc.array(fc.constantFrom(...pieces), { minLength: 1, maxLength: 4 })).map(([a, rest]) => a + rest.join(''));
+/** An absolute path every path schema accepts, each piece of it read by a shell as more than text. */
+const shellyPath = fc
+  .array(fc.constantFrom("a'b", 'a"b', '$(id)', '`id`', 'a b', '*', '?', '[a]', '~root', 'a;b', 'a|b', 'x\\', '\t', '#x', '&', '<', '>', '!', '-rf'), { minLength: 1, maxLength: 3 })
+  .map((a) => `/srv/${a.join('')}`);
+/** A character a shell reads as more than itself (outside quotes). */
+const SHELL_SPECIAL = /[\s'"$`\\*?[\]~;|&<>()#!{}]/;
+
+/** Counts, across a property's runs, the values that were accepted and hostile. */
+function tally() {
+  let n = 0;
+  return {
+    count: (yes: boolean) => void (yes && n++),
+    atLeast: (min: number, what: string) => assert.ok(n >= min, `only ${n} ${what} were accepted and checked (want ${min})`),
+  };
+}
+
+/**
+ * The calls of the safe walk (tasks/lib/safe-path.ts) to the directory holding `path`, or
+ * into it (`enter`), in the sandbox: no links there, every directory ours, so each
+ * component is one `cd`. Null when the walk refuses the path (it ends in . or ..).
+ */
+function walkCalls(path: string, enter = false): string[][] | null {
+  const parts = path.split('/').filter((c) => c !== '');
+  const last = enter ? undefined : parts.pop();
+  if (last === '.' || last === '..' || (!enter && last === undefined)) return null;
+  const calls: string[][] = [['cd', '/']];
+  for (const c of parts) {
+    if (c === '.') continue;
+    calls.push(c === '..' ? ['cd', '-P', '..'] : ['cd', '-P', '--', c]);
+  }
+  return calls;
+}
+
 /** The staging directory a staged write made (random): read from its mkdir call. */
-function stageOf(calls: Call[], dir: string): string {
+function stageOf(calls: Call[]): string {
   const mkdir = calls.find((c) => c.argv[0] === 'mkdir' && c.argv[1] === '-m');
   assert.ok(mkdir, 'no staging directory made');
   const stage = mkdir.argv[4]!;
-  assert.match(stage, new RegExp(`^${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/\\.tend\\.[0-9a-f]{24}$`));
+  assert.match(stage, /^\.tend\.[0-9a-f]{24}$/);
   return stage;
 }
 
-/** The calls of a staged write of `path` whose `produce` made `produced`. */
-function staged(stage: string, target: string, metadata: string[][], produced: Call[]): Call[] {
+/** The calls of a staged write in the walked directory whose `produce` made `produced`. */
+function staged(stage: string, metadata: string[][], produced: Call[]): Call[] {
   return [
     { argv: ['mkdir', '-m', '0700', '--', stage] },
     { argv: ['cd', '-P', '--', stage] },
@@ -139,13 +179,16 @@ function staged(stage: string, target: string, metadata: string[][], produced: C
     { argv: ['ls', '-A'] },
     ...metadata.map((argv) => ({ argv })),
     ...produced,
-    { argv: ['mv', '-fT', '--', 'new', target] },
-    { argv: ['cd', '/'] },
+    { argv: ['mv', '-fT', '--', 'new', `../${finalName}`] },
+    { argv: ['cd', '-P', '..'] },
     { argv: ['rm', '-rf', '--', stage] },
   ];
 }
 
-const dirOf = (p: string) => p.replace(/\/[^/]*$/, '') || '/';
+/** The sandbox's stand-in for the last component: the recorded argv shows "$tend_name" expanded. */
+let finalName = '';
+const lastOf = (p: string) => p.split('/').filter((c) => c !== '').at(-1) ?? '';
+
 
 describe('parameters cannot change what a command means (recorded argv, word for word)', () => {
   it('postconf: names, values, services', () => {
@@ -210,10 +253,12 @@ describe('parameters cannot change what a command means (recorded argv, word for
   });
 
   it('service: names reach service, update-rc.d and systemctl as one non-option word', () => {
+    const tricky = tally();
     fc.assert(
-      fc.property(nameLike(/^[a-z0-9@_][a-z0-9@_.-]{0,10}$/), (name) => {
+      fc.property(fc.oneof(schemaHostile(['a', 'Z', '0', '@', '_'], ['-', '--', '-X', '-e', '.', '..', '@', '_', 'x', '@-']), nameLike(/^[a-z0-9@_][a-z0-9@_.-]{0,10}$/)), (name) => {
         const p = accepted('service', { name, state: 'started', enabled: true });
         fc.pre(p !== undefined);
+        tricky.count(/-|\.\.|@/.test(name));
         assert.deepEqual(planCalls('service', p, probedFrom(['init=sysv\nexists=yes\nrunning=3\nenabled=no\n'])).map((c) => c.argv), [
           ['service', name, 'start'],
           ['update-rc.d', name, 'defaults'],
@@ -226,13 +271,20 @@ describe('parameters cannot change what a command means (recorded argv, word for
       }),
       RUNS,
     );
+    tricky.atLeast(10, 'service names with -, .. or @');
   });
 
   it('apt: package names', () => {
+    const tricky = tally();
+    const packageLike = fc.oneof(
+      fc.tuple(schemaHostile(['a', '0', 'z'], ['-', '--', '-o', '-e', '.', '..', '+', '++', 'x', '9']), fc.constantFrom('', ':amd64')).map(([n, arch]) => n + arch),
+      nameLike(/^[a-z0-9][a-z0-9+.-]{1,10}$/),
+    );
     fc.assert(
-      fc.property(fc.array(nameLike(/^[a-z0-9][a-z0-9+.-]{1,10}$/), { minLength: 1, maxLength: 3 }), (names) => {
+      fc.property(fc.array(packageLike, { minLength: 1, maxLength: 3 }), (names) => {
         const p = accepted('apt', { name: names });
         fc.pre(p !== undefined);
+        tricky.count(names.some((n) => /-|\.\.|\+|:/.test(n)));
         assert.deepEqual(probeScripts('apt', p)[0] && record(probeScripts('apt', p)[0]!).map((c) => c.argv), [
           ['dpkg-query', '-W', '-f=${Package}\\t${db:Status-Abbrev}\\t${Version}\\n', '--', ...names],
           ['apt-cache', 'policy', '--', ...names],
@@ -247,6 +299,7 @@ describe('parameters cannot change what a command means (recorded argv, word for
       }),
       RUNS,
     );
+    tricky.atLeast(10, 'package lists with -, .., + or :arch');
   });
 
   it('debconf: package, questions and answers (one selection line each, on stdin)', () => {
@@ -287,10 +340,20 @@ describe('parameters cannot change what a command means (recorded argv, word for
         const p = accepted('file', raw);
         fc.pre(p !== undefined && Buffer.from(p.content, 'utf8').toString('utf8') === p.content);
         const calls = planCalls('file', p, probedFrom(['plain\n', 'missing\n', '']));
-        const stage = stageOf(calls, dirOf(p.path));
+        const walk = walkCalls(p.path);
+        if (walk === null) {
+          // A path ending in . or .. names no file: the walk refuses it and nothing else runs.
+          assert.deepEqual(calls.map((c) => c.argv), [['cd', '/']]);
+          return;
+        }
+        finalName = lastOf(p.path);
         const produced = calls.find((c) => c.argv[0] === 'base64')!;
         assert.equal(Buffer.from(produced.stdin ?? '', 'base64').toString('utf8'), p.content);
-        assert.deepEqual(calls, staged(stage, p.path, [['chown', '-h', '--', `${p.owner}:${p.group}`, 'new'], ['chmod', '--', p.mode, 'new']], [produced]));
+        const stage = stageOf(calls);
+        assert.deepEqual(calls, [
+          ...walk.map((argv) => ({ argv })),
+          ...staged(stage, [['chown', '-h', '--', `${p.owner}:${p.group}`, 'new'], ['chmod', '--', p.mode, 'new']], [produced]),
+        ]);
         assert.equal(produced.argv.join(' '), 'base64 -d');
       }),
       RUNS,
@@ -298,29 +361,39 @@ describe('parameters cannot change what a command means (recorded argv, word for
   });
 
   it('directory and link: paths and targets', () => {
+    const directories = tally();
+    const links = tally();
+    const owner = fc.oneof(fc.stringMatching(/^[a-z_][a-z0-9_-]{0,8}$/), schemaHostile(['a', '_'], ['-', '--', '-x', '_', '9']));
     fc.assert(
-      fc.property(path, nameLike(/^[a-z_][a-z0-9_-]{0,8}$/), fc.oneof(hostile, path), (dir, owner, target) => {
+      fc.property(fc.oneof(shellyPath, path), owner, fc.oneof(shellyPath, hostile, path), (dir, owner, target) => {
         const d = accepted('directory', { path: dir, owner, mode: '0750' });
+        directories.count(d !== undefined && SHELL_SPECIAL.test(dir));
         if (d !== undefined) {
+          // Walked into (made as it goes, in the sandbox every cd succeeds), then changed from inside.
           assert.deepEqual(planCalls('directory', d, probedFrom(['missing\n', ''])).map((c) => c.argv), [
-            ['mkdir', '-p', '--', dir],
-            ['chown', '-h', '--', owner, dir],
-            ['chmod', '--', '0750', dir],
+            ...walkCalls(dir, true)!,
+            ['chown', '-h', '--', owner, '.'],
+            ['chmod', '--', '0750', '.'],
           ]);
         }
         const l = accepted('link', { path: dir, target });
+        links.count(l !== undefined && SHELL_SPECIAL.test(dir) && SHELL_SPECIAL.test(target));
         if (l !== undefined) {
           const calls = planCalls('link', l, probedFrom(['missing\n', 'parent-ok\n']));
-          const made = calls[0]!.argv[4]!;
-          assert.match(made, /\/\.tend\.[0-9a-f]{24}$/);
-          assert.deepEqual(calls.map((c) => c.argv), [
-            ['ln', '-s', '--', target, made],
-            ['mv', '-Tf', '--', made, dir],
-          ]);
+          const walk = walkCalls(dir);
+          if (walk === null) assert.deepEqual(calls.map((c) => c.argv), [['cd', '/']]);
+          else {
+            const made = calls[walk.length]!.argv[4]!;
+            assert.match(made, /^\.tend\.[0-9a-f]{24}$/);
+            assert.deepEqual(calls.map((c) => c.argv), [...walk, ['ln', '-s', '--', target, made], ['mv', '-Tf', '--', made, lastOf(dir)]]);
+          }
         }
       }),
       RUNS,
     );
+    // Paths and targets holding shell-special characters, which the schemas accept.
+    directories.atLeast(8, 'directory paths with a shell-special character');
+    links.atLeast(5, 'links whose path and target both hold a shell-special character');
   });
 
   it('openssl: paths and subject values', () => {
@@ -328,7 +401,8 @@ describe('parameters cannot change what a command means (recorded argv, word for
     fc.assert(
       fc.property(arb, (raw) => {
         const p = accepted('openssl', raw);
-        fc.pre(p !== undefined);
+        // (A path ending in . or .. is refused by the walk: the file test covers that.)
+        fc.pre(p !== undefined && [p.key, p.csr, p.certificate].every((f: string) => walkCalls(f) !== null));
         const calls = planCalls('openssl', p, probedFrom(['missing\n', 'missing\n', 'missing\n']));
         const subj = `/CN=${p.subject.CN.replace(/([\\/])/g, '\\$1')}/O=${p.subject.O.replace(/([\\/])/g, '\\$1')}`;
         const openssl = calls.filter((c) => c.argv[0] === 'openssl').map((c) => c.argv);
@@ -337,7 +411,8 @@ describe('parameters cannot change what a command means (recorded argv, word for
           ['openssl', 'req', '-new', '-key', p.key, '-subj', subj, '-out', 'new'],
           ['openssl', 'x509', '-req', '-days', String(p.days), '-in', p.csr, '-signkey', p.key, '-out', 'new'],
         ]);
-        assert.deepEqual(calls.filter((c) => c.argv[0] === 'mv').map((c) => c.argv.at(-1)), [p.key, p.csr, p.certificate]);
+        // Each file is renamed into place by its last component, in the directory its walk reached.
+        assert.deepEqual(calls.filter((c) => c.argv[0] === 'mv').map((c) => c.argv.at(-1)), [p.key, p.csr, p.certificate].map((f) => `../${lastOf(f)}`));
       }),
       RUNS,
     );
