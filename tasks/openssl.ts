@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { defineTask, type Change } from '../src/engine/task.ts';
 import { sh, type ShellText } from '../src/shell.ts';
 import { fileMetadataScript, stagedReplaceScript } from './lib/atomic.ts';
+import { probeInParentOf, refuseUnsafe } from './lib/safe-path.ts';
 import { certificateFields, type CertificateFields } from './lib/x509.ts';
 import { absolutePath, oneLine } from './lib/words.ts';
 import { metadataChanges, modeParam, ownership, parseStat, type Wanted } from './lib/metadata.ts';
@@ -55,22 +56,23 @@ export interface CertState {
 
 // One openssl run per file, its output sent back whole and read by the plan: every
 // process costs start-up time on the host, and a converged host runs them all.
+// Each file is read in the directory the safe walk reached (safe-path.ts), by its name there.
 function keyProbe(k: string): ShellText {
-  return sh`k=${k}
+  return probeInParentOf(k, sh`k=$tend_name
 if [ -e "$k" ]; then
   stat -c '%F|%U|%G|%a' -- "$k"
   if out=$(openssl pkey -in "$k" -passin pass: -pubout -text_pub 2>/dev/null); then echo parse=ok; printf '%s\\n' "$out"; else echo parse=bad; fi
-else echo missing; fi`;
+else echo missing; fi`, sh`echo missing`);
 }
 
 function csrProbe(file: string | undefined): ShellText {
   if (file === undefined) return sh`true`;
-  return sh`c=${file}
+  return probeInParentOf(file, sh`c=$tend_name
 if [ -L "$c" ]; then echo symlink
 elif [ -e "$c" ]; then
   out=$(openssl req -in "$c" -noout -subject -nameopt RFC2253 -pubkey 2>/dev/null)
   case "$out" in *subject=*) echo parse=ok; printf '%s\\n' "$out" ;; *) echo parse=bad ;; esac
-else echo missing; fi`;
+else echo missing; fi`, sh`echo missing`);
 }
 
 /**
@@ -79,10 +81,10 @@ else echo missing; fi`;
  */
 function certificateProbe(file: string | undefined): ShellText {
   if (file === undefined) return sh`true`;
-  return sh`c=${file}
+  return probeInParentOf(file, sh`c=$tend_name
 if [ -L "$c" ]; then echo symlink
 elif [ -e "$c" ]; then echo pem; cat -- "$c"
-else echo missing; fi`;
+else echo missing; fi`, sh`echo missing`);
 }
 
 /** SHA-256 of the PEM public key in openssl's output: how key, CSR and certificate are matched. */
@@ -215,6 +217,7 @@ ${keyProbe(p.key)}`,
   ],
   plan: (p, probed) => {
     if (probed.code !== 0) throw new Error(probed.stderr.trim() || `probe exited ${probed.code}`);
+    probed.sections.forEach(refuseUnsafe);
     refuseLinks(p, probed.sections);
     const [keyText = '', csrText = '', certText = ''] = probed.sections;
     const key = parseKey(keyText);
