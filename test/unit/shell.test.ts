@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { heredoc, quote, sh } from '../../src/shell.ts';
+import { heredoc, lines, quote, sh } from '../../src/shell.ts';
 
 // What /bin/sh makes of a word: the real shell is the oracle.
 function shellEcho(script: string): string {
@@ -47,5 +47,23 @@ describe('sh tag', () => {
     const content = "line $HOME `id`\nTEND_EOF\nend";
     const out = execFileSync('/bin/sh', ['-c', heredoc(sh`cat`, content).text], { encoding: 'utf8' });
     assert.equal(out, `${content}\n`);
+  });
+});
+
+describe('the other builders', () => {
+  it('lines joins snippets one per line; ShellText prints as its text', () => {
+    assert.equal(lines([sh`a ${'x y'}`, sh`b`]).text, "a 'x y'\nb");
+    assert.equal(lines([]).text, '');
+    assert.equal(`${sh`echo ${'1'}`}`, 'echo 1');
+  });
+  it('sh with values at either end adds nothing around them', () => {
+    assert.equal(sh`${'a b'}`.text, "'a b'");
+    assert.equal(sh`${['x', 'y z']}`.text, "x 'y z'");
+    assert.equal(sh`${42}`.text, '42');
+  });
+  it('heredoc ends its body with one newline, whatever the content ends with, and names its marker', () => {
+    assert.equal(heredoc(sh`cat`, 'a').text, "cat <<'TEND_EOF'\na\nTEND_EOF");
+    assert.equal(heredoc(sh`cat`, '\na\n').text, "cat <<'TEND_EOF'\n\na\nTEND_EOF");
+    assert.equal(heredoc(sh`cat`, 'TEND_EOF').text, "cat <<'TEND_EOF_'\nTEND_EOF\nTEND_EOF_");
   });
 });
