@@ -9,11 +9,13 @@ if [ "$(id -u)" != 0 ]; then
   echo "npm test: the end-to-end tests need root (they start a container fleet)" >&2
   exit 1
 fi
-# The container tests need a Docker engine of their own (they start and stop it); the
-# HTML report is checked in Debian's Chromium.
+# The container tests need a Docker engine of their own (they start and stop it) and
+# Podman; the HTML report is checked in Debian's Chromium, the JUnit file by xmllint.
 missing=()
 command -v dockerd >/dev/null || missing+=(docker.io)
+command -v podman >/dev/null || missing+=(podman)
 command -v chromium >/dev/null || missing+=(chromium)
+command -v xmllint >/dev/null || missing+=(libxml2-utils)
 [ -x /usr/bin/time ] || missing+=(time)
 if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null ||
