@@ -12,7 +12,7 @@ import type { AdhocFlags } from './commands/run-command.ts';
 import type { FactsFlags } from './commands/facts.ts';
 import type { SmokeFlags } from './commands/smoke.ts';
 import { InputError, InputErrors, throwIfAny } from './errors.ts';
-import { checkKeyFiles, loadInventory } from './inventory/index.ts';
+import { loadInventory } from './inventory/index.ts';
 import { loadPlaybook } from './playbook/load.ts';
 import { undefinedVariableErrors } from './playbook/variables.ts';
 import { closest } from './playbook/suggest.ts';
@@ -95,7 +95,6 @@ program
     const playbook = loadPlaybook(playbookFile, modules);
     if (flags.inventory) {
       const inventory = loadInventory(flags.inventory);
-      checkKeyFiles([...inventory.hosts.values()]);
       const known = knownVariables([...inventory.hosts.values()], parseExtraVars(flags.extraVars));
       throwIfAny(undefinedVariableErrors(playbook, known));
     }

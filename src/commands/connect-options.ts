@@ -3,23 +3,36 @@
 // commands that contact nothing (validate, inventory, schema) load no SSH code.
 import { readFileSync } from 'node:fs';
 import { InputError } from '../errors.ts';
-import type { Host } from '../inventory/index.ts';
+import { connectionWithExtraVars, keyFileProblem, type Host } from '../inventory/index.ts';
 import { keyFilesFor, KeyRing } from '../transport/keys.ts';
 import { applySshConfig, userSshConfig } from '../transport/ssh-config.ts';
-import { checkKeyFiles } from '../inventory/index.ts';
 import { checkContainerHosts } from '../transport/exec.ts';
-import { askHidden, secretFromEnv } from './options.ts';
+import { askHidden, parseExtraVars, secretFromEnv } from './options.ts';
 
 /**
- * Hosts as they will be contacted, in the same order: what ssh's config adds (alias host
- * names, users, ports, keys, jumps), key files checked and opened. Before any host is
- * contacted, so each mistake is an input error.
+ * Hosts as they will be contacted, in the same order: -e over their connection variables
+ * (as in Ansible, extra variables win), what ssh's config adds (alias host names, users,
+ * ports, keys, jumps), key files opened before any host is contacted (a passphrase asked
+ * once). A host whose key file cannot be read is marked unreachable with that reason
+ * rather than stopping the run: the others go on. `keys: false` (listing) opens none.
  */
-export async function prepareHosts(selected: readonly Host[], flags: { sshConfig?: string; keyPassphraseEnv?: string }): Promise<{ hosts: Host[]; keys: KeyRing }> {
-  const hosts = applySshConfig(selected, sshConfigFile(flags));
-  checkKeyFiles(hosts);
+export async function prepareHosts(
+  selected: readonly Host[],
+  flags: { sshConfig?: string; keyPassphraseEnv?: string; extraVars?: string[] },
+  options: { keys?: boolean } = {},
+): Promise<{ hosts: Host[]; keys: KeyRing }> {
+  const extraVars = parseExtraVars(flags.extraVars ?? []);
+  const configured = applySshConfig(
+    selected.map((h) => connectionWithExtraVars(h, extraVars)),
+    sshConfigFile(flags),
+  );
+  const hosts = configured.map((h) => {
+    const problem = h.unreachable === undefined && h.connection === 'ssh' ? keyFileProblem(h) : undefined;
+    return problem === undefined ? h : { ...h, unreachable: problem };
+  });
   checkContainerHosts(hosts);
-  return { hosts, keys: await openKeys(hosts, flags) };
+  const usable = hosts.filter((h) => h.unreachable === undefined);
+  return { hosts, keys: options.keys === false ? new KeyRing({}) : await openKeys(usable, flags) };
 }
 
 /**

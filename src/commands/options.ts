@@ -119,13 +119,14 @@ export function askHidden(question: string): Promise<string> {
 }
 
 /**
- * Ansible lets -e override connection settings; tend reads them from the inventory
- * only, and says so rather than connect somewhere the user did not mean.
+ * tend smoke reaches the containers it starts itself: a connection setting given with -e
+ * would point its steps somewhere else. (apply and check take them, over the inventory's,
+ * as Ansible does.)
  */
 export function refuseConnectionExtraVars(extraVars: Record<string, unknown>): void {
   const given = Object.keys(extraVars).filter((k) => CONNECTION_VARIABLES.includes(k));
   if (given.length > 0) {
-    throw new InputError(`-e ${given.join(', ')}: connection settings are read from the inventory only; set them there (all: vars: or a group's vars)`);
+    throw new InputError(`-e ${given.join(', ')}: tend smoke connects to the containers it starts itself; connection settings cannot be given`);
   }
 }
 

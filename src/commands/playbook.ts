@@ -23,7 +23,7 @@ import { liveReporter } from '../report/live.ts';
 import { plainReporter } from '../report/plain.ts';
 import { renderChanges, renderRecap, renderStats } from '../report/recap.ts';
 import { prepareHosts } from './connect-options.ts';
-import { becomePassword, knownHostsFiles, knownVariables, refuseConnectionExtraVars, parseExtraVars, positiveInt, useColour, type RunFlags } from './options.ts';
+import { becomePassword, knownHostsFiles, knownVariables, parseExtraVars, positiveInt, useColour, type RunFlags } from './options.ts';
 
 export interface PlaybookFlags extends RunFlags {
   shard?: string;
@@ -41,7 +41,6 @@ export async function runPlaybook(playbookFile: string, flags: PlaybookFlags, ch
   const inventory = loadInventory(flags.inventory);
   const playbook = selectTags(loadPlaybook(playbookFile, modules), { tags: tagList(flags.tags), skipTags: tagList(flags.skipTags) });
   const extraVars = parseExtraVars(flags.extraVars);
-  refuseConnectionExtraVars(extraVars);
   refusePlaybookVarsDirs(playbookFile, flags.inventory);
   const forks = positiveInt(flags.forks, '--forks');
   const timeout = positiveInt(flags.timeout, '--timeout');

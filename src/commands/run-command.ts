@@ -16,10 +16,11 @@ export type AdhocFlags = RunFlags & { listHosts?: boolean; yes?: boolean; become
 /** Runs the command; returns the exit status. */
 export async function runCommand(words: string[], flags: AdhocFlags): Promise<number> {
   useColour(flags);
-  const { hosts, keys } = await prepareHosts(selectHosts(loadInventory(flags.inventory), flags.limit), flags);
+  // Listing needs no key: none is opened.
+  const { hosts, keys } = await prepareHosts(selectHosts(loadInventory(flags.inventory), flags.limit), flags, { keys: !flags.listHosts });
   if (flags.listHosts) {
     console.log(`${hosts.length} host(s):`);
-    for (const h of hosts) console.log(`  ${h.name}  ${h.user}@${h.address}:${h.port}`);
+    for (const h of hosts) console.log(`  ${h.name}  ${h.user}@${h.address}:${h.port}${h.unreachable ? `  (cannot be contacted: ${h.unreachable})` : ''}`);
     return 0;
   }
   const command = commandFromArgs(words);

@@ -84,6 +84,10 @@ export async function forEachHost<T>(
       return { host, error: { message: 'interrupted before this host was contacted', unreachable: false, interrupted: true }, stats };
     }
     started?.(host);
+    if (host.unreachable !== undefined) {
+      // Known before any connection (an unknown ansible_connection, an unreadable key file): this host only.
+      return { host, error: { message: `${host.name}: ${host.unreachable}`, unreachable: true }, stats: { ...newStats(), durationMs: 0 } };
+    }
     const become = options.become(host);
     const transport = options.transportFor ? options.transportFor(host) : transportFor(host, become);
     const stats = () => ({ ...transport.stats, durationMs: Date.now() - begin });

@@ -10,7 +10,7 @@ import { VarsDirs } from './vars-dirs.ts';
 import { parseYamlInventory } from './yaml.ts';
 
 export type { Host, Inventory, Vars } from './model.ts';
-export { checkKeyFiles } from './model.ts';
+export { connectionWithExtraVars, keyFileProblem } from './model.ts';
 export { selectHosts } from './limit.ts';
 
 export function loadInventory(file: string): Inventory {

@@ -11,9 +11,15 @@
 // `ansible_host`, `ansible_ssh_port` over `ansible_port`, `ansible_ssh_user` over
 // `ansible_user`, `ansible_ssh_private_key_file` over `ansible_private_key_file`. They
 // may be templates over the host's variables (`{{ inventory_hostname }}.example.org`).
-// With no user, the local login name is used, as ssh does.
+// With no user, the local login name is used, as ssh does. -e overrides them all, as
+// extra variables override everything in Ansible (connectionWithExtraVars).
+//
+// A host tend cannot contact — an ansible_connection it does not have, a key file that
+// cannot be read — is still a host: it is listed, validated and shown by `tend
+// inventory`; when a run reaches it, it is unreachable with that reason and the others
+// go on, as in Ansible, which fails such a host only when it connects.
 import { accessSync, constants, statSync } from 'node:fs';
-import { InputError, throwIfAny, type SourceLocation } from '../errors.ts';
+import { InputError, type SourceLocation } from '../errors.ts';
 import { expandHome, localUser } from '../local-user.ts';
 import { hasTemplate, render, TemplateError, variableLookup } from '../playbook/template.ts';
 import { emptyVars, mergeVars } from '../vars.ts';
@@ -51,6 +57,8 @@ export interface Host {
   connectTimeoutS?: number;
   /** From ssh's config: only the key files, not the agent's other identities (IdentitiesOnly). */
   identitiesOnly?: boolean;
+  /** Why tend cannot contact this host (reported unreachable when a run reaches it). */
+  unreachable?: string;
 }
 
 export interface Inventory {
@@ -145,8 +153,9 @@ function toHost(name: string, groups: string[], vars: Vars, location?: SourceLoc
     throw new InputError(`host '${name}': port must be a number from 1 to 65535, not '${String(portValue)}'`, location);
   }
   const kind = String(setting(vars, CONNECTION.connection, name, location) ?? 'ssh');
-  const connection = CONNECTION_TYPES[kind];
-  if (!connection) throw new InputError(`host '${name}': ansible_connection '${kind}' is not supported (tend has ssh, local, docker, podman and exec)`, location);
+  const known = CONNECTION_TYPES[kind];
+  const connection = known ?? 'ssh';
+  const unreachable = known ? undefined : `ansible_connection '${kind}' is not one tend has (ssh, local, docker, podman, exec)`;
   let exec: string[] | undefined;
   if (connection === 'exec') {
     const prefix = setting(vars, ['tend_exec'], name, location);
@@ -182,25 +191,31 @@ function toHost(name: string, groups: string[], vars: Vars, location?: SourceLoc
     ...(location === undefined ? {} : { location }),
     ...(jump === undefined ? {} : { jump }),
     ...(exec === undefined ? {} : { exec }),
+    ...(unreachable === undefined ? {} : { unreachable }),
   };
 }
 
 /**
- * Private key files of the hosts about to be contacted must be readable: a typo in a
- * key path is an input error, found before any host is contacted.
+ * The host's connection with -e over its variables: extra variables win over the
+ * inventory (`-e ansible_user=deploy`), as in Ansible. The host's variables stay the
+ * inventory's (a run layers -e over them itself).
  */
-export function checkKeyFiles(hosts: readonly Host[]): void {
-  const errors: InputError[] = [];
-  for (const host of hosts) {
-    const key = host.privateKey;
-    if (key === undefined) continue;
+export function connectionWithExtraVars(host: Host, extraVars: Vars): Host {
+  if (Object.keys(extraVars).length === 0) return host;
+  const vars = mergeVars(emptyVars(), host.vars, extraVars);
+  return { ...toHost(host.name, host.groups, vars, host.location), vars: host.vars };
+}
+
+/** Why the host's private key file cannot be read, if it cannot (the host is then unreachable). */
+export function keyFileProblem(host: Host): string | undefined {
+  const key = host.privateKey;
+  if (key === undefined) return undefined;
+  try {
     const file = expandHome(key);
-    try {
-      accessSync(file, constants.R_OK);
-      if (statSync(file).isDirectory()) throw Object.assign(new Error(), { code: 'EISDIR' });
-    } catch (e) {
-      errors.push(new InputError(`host '${host.name}': private key ${key} cannot be read (${(e as NodeJS.ErrnoException).code ?? e})`, host.location));
-    }
+    accessSync(file, constants.R_OK);
+    if (statSync(file).isDirectory()) return `private key ${key} cannot be read (EISDIR)`;
+  } catch (e) {
+    return `private key ${key} cannot be read (${(e as NodeJS.ErrnoException).code ?? e})`;
   }
-  throwIfAny(errors);
+  return undefined;
 }

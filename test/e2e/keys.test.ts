@@ -103,3 +103,53 @@ describe('ssh config aliases and the exec connection, on a fleet host', () => {
     assert.equal(again.code, 0, again.stdout);
   });
 });
+
+// Fleet host 32 beside two hosts tend cannot contact: a key file absent from this
+// controller, a connection type tend does not have. As in Ansible, only those two fail,
+// when their turn comes; listing, `tend inventory` and `tend validate` need no key.
+describe('a host whose key cannot be read, or whose connection tend does not have', () => {
+  const GOOD = 32;
+  const home = mkdtempSync(join(tmpdir(), 'tend-nokey-'));
+  const mixed = () =>
+    writeTemp(
+      'inventory.yml',
+      `all:\n  vars:\n    ansible_user: root\n  hosts:\n` +
+        `    tend-${GOOD}:\n      ansible_host: ${fleetIp(GOOD)}\n      ansible_ssh_private_key_file: ${FLEET_KEY}\n` +
+        `    aws:\n      ansible_host: 192.0.2.10\n      ansible_ssh_private_key_file: ~/.ssh/aws.pem\n` +
+        `    win:\n      ansible_host: 192.0.2.11\n      ansible_connection: winrm\n`,
+    );
+  const env = { HOME: home, SSH_AUTH_SOCK: '' };
+
+  it('only those hosts are unreachable, each with its reason; the good host runs; exit 4', async () => {
+    const r = await tend(['check', PLAYBOOK(), '-i', mixed(), '--known-hosts', KNOWN_HOSTS], env);
+    assert.equal(r.code, 4, r.stdout + r.stderr);
+    assert.match(r.stdout, /aws: private key ~\/\.ssh\/aws\.pem cannot be read \(ENOENT\)/);
+    assert.match(r.stdout, /win: ansible_connection 'winrm' is not one tend has/);
+    assert.match(r.stdout, new RegExp(`^tend-${GOOD} +ok=1 .*unreachable=0`, 'm'));
+    assert.match(r.stdout, /^aws +.*unreachable=1/m);
+    assert.match(r.stdout, /^win +.*unreachable=1/m);
+  });
+
+  it('listing hosts, tend inventory and tend validate read no key: exit 0', async () => {
+    const inventory = mixed();
+    const list = await tend(['run', '--list-hosts', '-i', inventory, '--', 'true'], env);
+    assert.equal(list.code, 0, list.stderr);
+    assert.match(list.stdout, /3 host\(s\)/);
+    assert.match(list.stdout, /aws .*cannot be contacted: private key ~\/\.ssh\/aws\.pem cannot be read/);
+    const inv = await tend(['inventory', '-i', inventory, '--host', 'win'], env);
+    assert.equal(inv.code, 0, inv.stderr);
+    assert.equal(JSON.parse(inv.stdout).ansible_connection, 'winrm');
+    const valid = await tend(['validate', PLAYBOOK(), '-i', inventory], env);
+    assert.equal(valid.code, 0, valid.stderr);
+  });
+
+  it('-e connection variables override the inventory, as in Ansible (-e ansible_user=root where it says nobody)', async () => {
+    const inventory = writeTemp('inventory.yml', `all:\n  hosts:\n    tend-${GOOD}:\n      ansible_host: 192.0.2.99\n      ansible_user: nobody\n      ansible_ssh_private_key_file: /nonexistent/key\n`);
+    const r = await tend(
+      ['check', PLAYBOOK(), '-i', inventory, '--known-hosts', KNOWN_HOSTS, '-e', `ansible_user=root ansible_host=${fleetIp(GOOD)}`, '-e', JSON.stringify({ ansible_ssh_private_key_file: FLEET_KEY })],
+      env,
+    );
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, new RegExp(`^tend-${GOOD} +ok=1 .*unreachable=0`, 'm'));
+  });
+});

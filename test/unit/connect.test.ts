@@ -38,3 +38,29 @@ describe('handshakes in flight', () => {
     assert.equal(await peakConnects((i) => `10.0.${i}.1`), 50);
   });
 });
+
+describe('a host tend cannot contact', () => {
+  it('is unreachable with its reason, never connected to, and the others go on', async () => {
+    const connected: string[] = [];
+    const transport = (host: Host): Transport =>
+      ({
+        stats: newStats(),
+        connect: async () => void connected.push(host.name),
+        run: async () => ({ code: 0, stdout: Buffer.alloc(0), stderr: Buffer.alloc(0) }),
+        close: async () => {},
+        abort: () => {},
+      }) as unknown as Transport;
+    const host = (name: string, unreachable?: string) => ({ name, connection: 'ssh', address: name, port: 22, user: 'root', groups: ['all'], vars: {}, ...(unreachable ? { unreachable } : {}) }) as Host;
+    const hosts = [host('good1'), host('bad', 'private key ~/.ssh/aws.pem cannot be read (ENOENT)'), host('good2')];
+    const outcomes = await forEachHost(hosts, { forks: 5, knownHostsFiles: [], acceptNewHostKeys: false, connectTimeoutMs: 1000, become: () => false, transportFor: transport }, async (h) => h.name);
+    assert.deepEqual(connected.sort(), ['good1', 'good2']);
+    assert.deepEqual(
+      outcomes.map((o) => [o.host.name, o.value ?? null, o.error ?? null]),
+      [
+        ['good1', 'good1', null],
+        ['bad', null, { message: 'bad: private key ~/.ssh/aws.pem cannot be read (ENOENT)', unreachable: true }],
+        ['good2', 'good2', null],
+      ],
+    );
+  });
+});

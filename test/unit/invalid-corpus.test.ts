@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { InputError, InputErrors } from '../../src/errors.ts';
-import { checkKeyFiles, loadInventory } from '../../src/inventory/index.ts';
+import { loadInventory } from '../../src/inventory/index.ts';
 import { loadPlaybook } from '../../src/playbook/load.ts';
 import { undefinedVariableErrors } from '../../src/playbook/variables.ts';
 import { modules } from '../../tasks/index.ts';
@@ -27,7 +27,7 @@ describe('the invalid-input corpus', () => {
   for (const c of corpus) {
     it(`${c.name}: ${c.line}:${c.col} ${c.message}`, () => {
       const error = firstError(() => {
-        if (c.isInventory) checkKeyFiles([...loadInventory(c.file).hosts.values()]);
+        if (c.isInventory) loadInventory(c.file);
         else {
           const playbook = loadPlaybook(c.file, modules);
           const errors = undefinedVariableErrors(playbook, new Set());

@@ -9,7 +9,7 @@ import { InputError } from '../../src/errors.ts';
 import { loadInventory } from '../../src/inventory/index.ts';
 import { parseIniInventory } from '../../src/inventory/ini.ts';
 import { selectHosts } from '../../src/inventory/limit.ts';
-import { buildInventory } from '../../src/inventory/model.ts';
+import { buildInventory, connectionWithExtraVars, keyFileProblem } from '../../src/inventory/model.ts';
 import { pythonValue } from '../../src/inventory/python-literal.ts';
 import { shlexSplit } from '../../src/inventory/shlex.ts';
 import { parseYamlInventory } from '../../src/inventory/yaml.ts';
@@ -40,6 +40,29 @@ describe('connection settings are ansible_* names only', () => {
     const inv = iniInventory('badwolf.example.com:5309\n[v6]\n[2001:db8::1]:2222\n');
     assert.equal(inv.hosts.get('badwolf.example.com')!.port, 5309);
     assert.equal(inv.hosts.get('2001:db8::1')!.port, 2222);
+  });
+});
+
+describe('hosts tend cannot contact, and -e over connections', () => {
+  it('an ansible_connection tend does not have makes that host unreachable, not the inventory invalid', () => {
+    const inv = yamlInventory('all:\n  hosts:\n    win:\n      ansible_connection: winrm\n    web:\n');
+    assert.equal(inv.hosts.get('win')!.unreachable, "ansible_connection 'winrm' is not one tend has (ssh, local, docker, podman, exec)");
+    assert.equal(inv.hosts.get('web')!.unreachable, undefined);
+  });
+  it('a key file that cannot be read is that host’s problem, found only when asked', () => {
+    const inv = yamlInventory('all:\n  hosts:\n    aws:\n      ansible_ssh_private_key_file: /nonexistent/aws.pem\n    web:\n');
+    assert.equal(keyFileProblem(inv.hosts.get('aws')!), 'private key /nonexistent/aws.pem cannot be read (ENOENT)');
+    assert.equal(keyFileProblem(inv.hosts.get('web')!), undefined);
+  });
+  it('-e connection variables win over the inventory, as extra variables do in Ansible; the host keeps its own variables', () => {
+    const inv = yamlInventory('all:\n  vars:\n    ansible_user: deploy\n  hosts:\n    web:\n      ansible_host: 10.0.0.1\n      ansible_ssh_user: admin\n      ansible_connection: winrm\n');
+    const web = inv.hosts.get('web')!;
+    const over = connectionWithExtraVars(web, { ansible_user: 'root', ansible_port: '2222', ansible_connection: 'ssh', ansible_host: '{{ inventory_hostname }}.example.org' });
+    // ansible_ssh_user is the ssh plugin's own name: -e ansible_user does not beat it, in Ansible either.
+    assert.deepEqual([over.address, over.port, over.user, over.connection, over.unreachable], ['web.example.org', 2222, 'admin', 'ssh', undefined]);
+    assert.equal(connectionWithExtraVars(web, { ansible_ssh_user: 'root' }).user, 'root');
+    assert.equal(over.vars, web.vars);
+    assert.equal(connectionWithExtraVars(web, {}), web);
   });
 });
 
