@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { fleetArgs, linesOf, onHost, tend, writeTemp } from './helpers.ts';
+import { fleet, fleetArgs, linesOf, onHost, tend, writeTemp } from './helpers.ts';
 
 const HOSTS = [25, 26];
 const PLAYBOOK = 'playbooks/baseline.yml';
@@ -35,8 +35,8 @@ describe('the baseline playbook', () => {
     const check = await tend(['check', PLAYBOOK, ...args()]);
     assert.equal(check.code, 2, check.stdout + check.stderr);
     const drifted = (host: number) => linesOf(check.stdout, `tend-${host}`).filter((l) => /: would change: /.test(l));
-    assert.deepEqual(drifted(25), ['tend-25: would change: [1] kernel settings (net.ipv4.tcp_syncookies)']);
-    assert.deepEqual(drifted(26), ['tend-26: would change: [4] administrators (alice)']);
+    assert.deepEqual(drifted(25), ['tend-25: would change: [2] kernel settings (net.ipv4.tcp_syncookies)']);
+    assert.deepEqual(drifted(26), ['tend-26: would change: [5] administrators (alice)']);
     assert.match(check.stdout, /net\.ipv4\.tcp_syncookies \(running\): 0 → 1/);
     const users = await tend(['check', PLAYBOOK, ...args(), '--tags', 'users']);
     assert.equal(users.code, 2);
@@ -45,5 +45,34 @@ describe('the baseline playbook', () => {
     assert.equal(repair.code, 0, repair.stdout);
     assert.equal(repair.stdout.split('\n').filter((l) => /: changed: \[/.test(l)).length, 2);
     assert.equal((await tend(['check', PLAYBOOK, ...args()])).code, 0);
+  });
+});
+
+// A smaller image than the fleet's: no cron, so no /etc/cron.d (fleet host 28, reset to
+// the pristine base, then cron and cron-daemon-common purged and the directory gone, as
+// in images without them). Every example playbook installs what it needs
+// before it writes there (issue 18, finding 12).
+describe('the example playbooks on a minimal host', () => {
+  const MINIMAL = 28;
+  const args = fleetArgs([MINIMAL]);
+
+  it('a cron job where cron is not installed fails naming the missing directory, not tampering', async () => {
+    fleet('reset', String(MINIMAL));
+    onHost(MINIMAL, 'dpkg --purge cron cron-daemon-common >/dev/null 2>&1 && rm -rf /etc/cron.d && test ! -e /usr/sbin/cron');
+    const alone = writeTemp('cron-alone.yml', JSON.stringify([{ hosts: 'all', tasks: [{ cron: { name: 'x', job: 'true', file: 'x' } }] }]));
+    const r = await tend(['apply', alone, ...args()]);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /tend: the directory \/etc\/cron\.d does not exist/);
+    assert.doesNotMatch(r.stdout + r.stderr, /tampered/);
+  });
+
+  it('baseline.yml and the seed converge there, and a second run changes nothing', async () => {
+    for (const playbook of [PLAYBOOK, 'playbooks/postfix-sasl-tls.yml']) {
+      const first = await tend(['apply', playbook, ...args()]);
+      assert.equal(first.code, 0, `${playbook}:\n${first.stdout}${first.stderr}`);
+      const again = await tend(['apply', playbook, ...args(), '--detailed-exitcode']);
+      assert.equal(again.code, 0, `${playbook} changed something on its second run:\n${again.stdout}`);
+    }
+    assert.match(onHost(MINIMAL, 'dpkg-query -W -f=\'${db:Status-Abbrev}\' cron; cat /etc/cron.d/baseline'), /^ii #tend: kernel report\n/);
   });
 });

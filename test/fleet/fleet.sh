@@ -30,6 +30,9 @@ PREFIX=tend
 BASE_PACKAGES=openssh-server,init-system-helpers,procps,debconf,openssl,ca-certificates,bash,iproute2,cron,sudo
 # python3-apt and python3-cryptography: what Ansible needs on a host, for bench/.
 REPO_PACKAGES="postfix procmail sasl2-bin libsasl2-modules libdb5.3 maildrop courier-base debconf-utils bsd-mailx python3 python3-apt python3-cryptography"
+# Base packages a smaller image lacks, kept in the repository too, so that a test can
+# remove them from a host and see a playbook install them (a minimal Debian has no cron).
+MINIMAL_MISSING="cron cron-daemon-common procps"
 BASE_VERSION=3 # bump when the recipe below changes, to rebuild the cache
 
 log() { printf 'fleet: %s\n' "$*" >&2; }
@@ -51,7 +54,7 @@ ensure_tools() {
   fi
 }
 
-base_key() { printf '%s|%s|%s' "$BASE_VERSION" "$BASE_PACKAGES" "$REPO_PACKAGES" | sha256sum | cut -c1-12; }
+base_key() { printf '%s|%s|%s|%s' "$BASE_VERSION" "$BASE_PACKAGES" "$REPO_PACKAGES" "$MINIMAL_MISSING" | sha256sum | cut -c1-12; }
 BASE_ROOT="$CACHE_DIR/base-$(base_key)"
 
 # Build the base once: a Debian rootfs with sshd, an offline repo of REPO_PACKAGES'
@@ -75,7 +78,7 @@ build_base() {
   cp /etc/resolv.conf "$r/etc/resolv.conf"
   mount --bind /proc "$r/proc"; mount --rbind /dev "$r/dev"
   # shellcheck disable=SC2086
-  if ! chroot "$r" sh -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --download-only $REPO_PACKAGES" >/dev/null; then
+  if ! chroot "$r" sh -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --download-only $REPO_PACKAGES && apt-get install -y -qq --download-only --reinstall $MINIMAL_MISSING" >/dev/null; then
     umount -R "$r/dev"; umount "$r/proc"; die "downloading packages failed"
   fi
   umount -R "$r/dev"; umount "$r/proc"
