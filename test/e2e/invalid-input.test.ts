@@ -93,7 +93,7 @@ describe('invalid playbooks are rejected before any host is contacted', () => {
     const playbook = writeTemp('ok.yml', '- hosts: all\n  tasks:\n    - apt: {name: postfix}\n');
     const directory = join(playbook, '..'); // root reads any file: a directory is what stays unreadable
     const cases: [string[], RegExp][] = [
-      [['-i', directory], /^tend: cannot read inventory .*: EISDIR$/m],
+      [['-i', directory], /^tend: .*: inventory .* is not a regular file; tend reads only regular files$/m],
       [['-i', '/nonexistent/hosts'], /^tend: cannot read inventory \/nonexistent\/hosts: ENOENT$/m],
       [['-i', inventory, '--limit', '~web(,db'], /^tend: --limit '~web\(' is not a valid pattern$/m],
       [['-i', inventory, '--limit', 'nosuch'], /^tend: --limit nosuch matches none of the plays' hosts/m],
