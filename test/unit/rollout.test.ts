@@ -145,7 +145,7 @@ describe('a rollout as the reporters and the report see it', () => {
         durationMs: 1,
         hosts: batch.map((h): HostResult => {
           const o = outcome(play, h.name);
-          const task = { play, number: 1, name: `${play} task`, module: 'command', handler: false, status: 'ok' as const, changes: [] };
+          const task = { play, number: 1, name: `${play} task`, module: 'command', handler: false, status: 'ok' as const, changes: [], durationMs: 3 };
           return {
             host: h.name,
             status: o.status ?? 'ok',
