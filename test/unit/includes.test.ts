@@ -2,35 +2,11 @@
 // and conditions inherited, variables by scope, and every complaint located in the file
 // it is about.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
-import { InputError, InputErrors } from '../../src/errors.ts';
 import { loadPlaybook } from '../../src/playbook/load.ts';
 import { undefinedVariableErrors } from '../../src/playbook/variables.ts';
 import { modules } from '../../tasks/index.ts';
-
-/** A directory of files (path → text); returns the playbook's path. */
-function tree(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'tend-inc-'));
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-  return join(root, 'site.yml');
-}
-
-function failure(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof InputError) return e.format();
-    if (e instanceof InputErrors) return e.message;
-    throw e;
-  }
-  throw new Error('no error');
-}
+import { failure, tree } from './playbook-files.ts';
 
 const command = (cmd: string) => `command: { cmd: "${cmd}" }`;
 

@@ -2,36 +2,13 @@
 // double, expressions nested thousands deep — is refused with the limit it crossed and
 // where, quickly, as an input error (never a hang, a heap exhausted or a stack trace).
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
-import { InputError, InputErrors } from '../../src/errors.ts';
 import { ExpressionError, parse } from '../../src/playbook/expression.ts';
 import { LIMITS } from '../../src/playbook/limits.ts';
 import { loadPlaybook } from '../../src/playbook/load.ts';
 import { renderString, variableLookup } from '../../src/playbook/template.ts';
 import { modules } from '../../tasks/index.ts';
-
-function tree(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'tend-limits-'));
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-  return join(root, 'site.yml');
-}
-
-function failure(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof InputError) return e.format();
-    if (e instanceof InputErrors) return e.message;
-    throw e;
-  }
-  throw new Error('no error');
-}
+import { failure, tree } from './playbook-files.ts';
 
 /** Files 0..n-1, each importing the next twice; the last holds one task. */
 function fanOut(n: number): Record<string, string> {
