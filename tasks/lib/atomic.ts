@@ -46,7 +46,7 @@ export interface StagedReplace {
   newFileMode?: string;
 }
 
-export function dirOf(path: string): string {
+function dirOf(path: string): string {
   return path.replace(/\/[^/]*$/, '') || '/';
 }
 

@@ -35,11 +35,6 @@ export function normaliseMode(mode: string): string {
   return mode.replace(/^0*(?=[0-7]{3,4}$)/, '').padStart(4, '0');
 }
 
-/** Prints `type|owner|group|mode` of a path without following a final symlink, or `missing`. */
-export function statProbe(path: string): ShellText {
-  return sh`if [ -e ${path} ] || [ -L ${path} ]; then stat -c '%F|%U|%G|%a' -- ${path}; else echo missing; fi`;
-}
-
 export function parseStat(line: string | undefined): PathState {
   const text = (line ?? '').trim();
   if (text === '' || text === 'missing') return { type: null, owner: '', group: '', mode: '' };

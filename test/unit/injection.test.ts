@@ -169,8 +169,8 @@ function stageOf(calls: Call[]): string {
   return stage;
 }
 
-/** The calls of a staged write in the walked directory whose `produce` made `produced`. */
-function staged(stage: string, metadata: string[][], produced: Call[]): Call[] {
+/** The calls of a staged write of `name` in the walked directory, whose `produce` made `produced`. */
+function staged(stage: string, name: string, metadata: string[][], produced: Call[]): Call[] {
   return [
     { argv: ['mkdir', '-m', '0700', '--', stage] },
     { argv: ['cd', '-P', '--', stage] },
@@ -179,14 +179,12 @@ function staged(stage: string, metadata: string[][], produced: Call[]): Call[] {
     { argv: ['ls', '-A'] },
     ...metadata.map((argv) => ({ argv })),
     ...produced,
-    { argv: ['mv', '-fT', '--', 'new', `../${finalName}`] },
+    { argv: ['mv', '-fT', '--', 'new', `../${name}`] },
     { argv: ['cd', '-P', '..'] },
     { argv: ['rm', '-rf', '--', stage] },
   ];
 }
 
-/** The sandbox's stand-in for the last component: the recorded argv shows "$tend_name" expanded. */
-let finalName = '';
 const lastOf = (p: string) => p.split('/').filter((c) => c !== '').at(-1) ?? '';
 
 
@@ -346,13 +344,12 @@ describe('parameters cannot change what a command means (recorded argv, word for
           assert.deepEqual(calls.map((c) => c.argv), [['cd', '/']]);
           return;
         }
-        finalName = lastOf(p.path);
         const produced = calls.find((c) => c.argv[0] === 'base64')!;
         assert.equal(Buffer.from(produced.stdin ?? '', 'base64').toString('utf8'), p.content);
         const stage = stageOf(calls);
         assert.deepEqual(calls, [
           ...walk.map((argv) => ({ argv })),
-          ...staged(stage, [['chown', '-h', '--', `${p.owner}:${p.group}`, 'new'], ['chmod', '--', p.mode, 'new']], [produced]),
+          ...staged(stage, lastOf(p.path), [['chown', '-h', '--', `${p.owner}:${p.group}`, 'new'], ['chmod', '--', p.mode, 'new']], [produced]),
         ]);
         assert.equal(produced.argv.join(' '), 'base64 -d');
       }),
