@@ -8,12 +8,9 @@ import { ProbeFailed } from '../../src/engine/task.ts';
 import { applyLines } from '../../tasks/file.ts';
 import { atomicWriteScript, stagedReplaceScript } from '../../tasks/lib/atomic.ts';
 import { ShellText } from '../../src/shell.ts';
-import { CHASE_FUNCTIONS } from '../../tasks/lib/safe-path.ts';
-import { commandsText, fixture, out, plan, withSection } from './fixtures.ts';
+import { commandsText, fixture, out, plan, walked, withSection } from './fixtures.ts';
 
 const stat = (line: string, content = '') => out('plain\n', `${line}\n`, content);
-/** A script without the safe walk's function definitions (tested on their own in safe-path.test.ts). */
-const walked = (script: string) => script.replaceAll(`${CHASE_FUNCTIONS.text}\n`, '');
 /** The walk into a directory, as the script says it (the path already shell-quoted). */
 const enter = (quoted: string, create = false) => `tend_chase ${quoted} 1 ${create ? 1 : 0} 1 || { printf 'tend: %s\\n' "\${tend_why#missing: }" >&2; exit 1; }`;
 
