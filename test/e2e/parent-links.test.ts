@@ -27,7 +27,7 @@ describe("a user's link in a parent directory, on a real host", () => {
       'id mallory >/dev/null 2>&1 || useradd --create-home mallory; rm -rf ~mallory/.ssh; ' +
         'runuser -u mallory -- ln -s /root/.ssh /home/mallory/.ssh; ' +
         'runuser -u mallory -- mkdir -p /home/mallory/ok; ' +
-        'runuser -u mallory -- ln -s ok /home/mallory/mine',
+        'runuser -u mallory -- ln -sfn ok /home/mallory/mine',
     );
     pristine = rootSsh();
   });
