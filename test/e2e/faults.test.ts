@@ -139,18 +139,26 @@ describe('faults during real runs', () => {
     const json = writeTemp('d.json', '');
     onHost(A, 'rm -f /etc/tend-fault-d*');
     onHost(B, 'rm -f /etc/tend-fault-d*');
+    // The first task holds until the test releases it: it is surely running when Ctrl-C
+    // comes, and surely finishes after tend has taken it (no window of a fixed length).
     const playbook = writeTemp(
       'sigint.yml',
-      '- hosts: all\n  tasks:\n    - command: { cmd: "sleep 3 && touch /etc/tend-fault-d1", creates: /etc/tend-fault-d1 }\n' +
+      '- hosts: all\n  tasks:\n    - command: { cmd: "touch /etc/tend-fault-d-started && until [ -e /etc/tend-fault-d-release ]; do sleep 0.1; done && touch /etc/tend-fault-d1", creates: /etc/tend-fault-d1 }\n' +
         '    - file: { path: /etc/tend-fault-d2, content: "2\\n" }\n',
     );
     const child = spawn(process.execPath, [join(ROOT, 'bin/tend.js'), 'apply', playbook, ...args(inventory), '--json', json], {
       env: { ...process.env, NO_COLOR: '1' },
     });
     let stdout = '';
+    let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
-    assert.ok(await waitOn(A, 'pgrep -fx "sleep 3" >/dev/null', 20));
+    child.stderr.on('data', (d) => (stderr += d));
+    for (const host of [A, B]) assert.ok(await waitOn(host, 'test -e /etc/tend-fault-d-started', 60), `the first task never started on ${host}`);
     child.kill('SIGINT');
+    const until = Date.now() + 30_000;
+    while (!stderr.includes('no new task starts') && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    assert.match(stderr, /tend: SIGINT: no new task starts/);
+    for (const host of [A, B]) onHost(host, 'touch /etc/tend-fault-d-release');
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     assert.equal(code, 130, stdout);
     const report = reportOf(json);

@@ -9,6 +9,7 @@ import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { jsonReport } from '../../src/report/json.ts';
 import { ROOT } from './helpers.ts';
 
 describe('the packed tarball, installed', () => {
@@ -29,7 +30,8 @@ describe('the packed tarball, installed', () => {
     assert.match(valid, /postfix-sasl-tls\.yml: valid/);
     // The HTML report inlines diff2html from the installed dependencies.
     const report = join(dir, 'report.json');
-    writeFileSync(report, JSON.stringify({ mode: 'check', playbook: 'p.yml', inventory: 'i.yml', startedAt: new Date(0).toISOString(), durationMs: 1, hosts: [] }));
+    // A report as --json writes it (saved reports are checked against their schema on read).
+    writeFileSync(report, JSON.stringify(jsonReport({ mode: 'check', durationMs: 1, hosts: [] }, { playbook: 'p.yml', inventory: 'i.yml', startedAt: new Date(0) })));
     execFileSync(tend, ['report', 'html', report], { encoding: 'utf8' });
     assert.match(readFileSync(join(dir, 'report.html'), 'utf8'), /Diff2Html/);
   });

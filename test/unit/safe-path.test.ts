@@ -162,7 +162,7 @@ describe('the safe walk, on real trees as root', { skip: asRoot ? false : 'needs
         }
         rmSync(top, { recursive: true, force: true });
       }),
-      { numRuns: 100, seed: 18 },
+      { numRuns: 150, seed: 18 },
     );
     // The trees must exercise both outcomes, or the property says little.
     assert.ok(refusedUnsafe >= 10, `only ${refusedUnsafe} unsafe walks were refused`);
