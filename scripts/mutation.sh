@@ -32,6 +32,6 @@ if [ ${#tests[@]} -eq 0 ]; then
   [ ${#tests[@]} -gt 0 ] || { echo "mutation: no unit test imports ${files[*]}; name them with --tests" >&2; exit 2; }
 fi
 echo "mutation: mutating ${files[*]}; tests: ${tests[*]}" >&2
-args=()
-for f in "${files[@]}"; do args+=(--mutate "$f"); done
-TEND_MUTATION_TESTS="${tests[*]}" exec npx stryker run stryker.config.mjs "${args[@]}"
+# One --mutate with a comma-separated list: Stryker keeps only the last of repeated --mutate.
+mutate=$(IFS=,; echo "${files[*]}")
+TEND_MUTATION_TESTS="${tests[*]}" exec npx stryker run stryker.config.mjs --mutate "$mutate"
