@@ -200,8 +200,17 @@ describe('the seed playbook on five fresh hosts', () => {
   });
 
   it('postfix killed behind its pid file is seen as stopped (pidfile:), and started again', async () => {
-    // kill -9: the pid file stays, naming a process that is gone.
-    onHost(8, 'kill -9 "$(cat /var/spool/postfix/pid/master.pid)"; sleep 1');
+    // kill -9: the pid file stays, naming a process that is gone. Wait until `kill -0`
+    // (what the service probe asks) says it is gone, for at most 10 s.
+    onHost(
+      8,
+      `pid=$(cat /var/spool/postfix/pid/master.pid) && kill -9 "$pid" || exit 1
+      deadline=$(($(date +%s) + 10))
+      while kill -0 "$pid" 2>/dev/null; do
+        [ "$(date +%s)" -lt "$deadline" ] || { echo "postfix master $pid still there 10 s after kill -9" >&2; exit 1; }
+        sleep 0.05
+      done`,
+    );
     const check = await tend(['check', PLAYBOOK, ...args(), '--limit', 'tend-8']);
     assert.equal(check.code, 2, check.stdout + check.stderr);
     assert.match(check.stdout, /^tend-8: would change: \[15\] postfix runs \(service\)$/m);
