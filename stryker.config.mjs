@@ -5,6 +5,10 @@
 // a mutant that would not compile is still a change the tests should notice.
 // The unit test files to run (scripts/mutation.sh picks them: those about the mutated files).
 const testFiles = (process.env.TEND_MUTATION_TESTS ?? 'test/unit/*.test.ts').split(/\s+/).filter(Boolean);
+// Where the incremental file and the JSON report go: TEND_MUTATION_OUT (a directory), so that
+// runs on different files (by different people in one checkout) neither overwrite each
+// other's reports nor throw away each other's incremental results.
+const out = process.env.TEND_MUTATION_OUT ?? '.stryker-tmp';
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
@@ -23,9 +27,9 @@ export default {
   timeoutMS: 20000,
   dryRunTimeoutMinutes: 20,
   incremental: true,
-  incrementalFile: '.stryker-tmp/incremental.json',
+  incrementalFile: `${out}/incremental.json`,
   reporters: ['clear-text', 'progress-append-only', 'json'],
-  jsonReporter: { fileName: '.stryker-tmp/mutation.json' },
+  jsonReporter: { fileName: `${out}/mutation.json` },
   clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true },
   thresholds: { high: 90, low: 80, break: null },
   tempDirName: '.stryker-tmp',

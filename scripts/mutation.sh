@@ -7,6 +7,8 @@
 # injection test too). One test process at a time: the machine is shared. The score per
 # file is printed at the end and kept in .stryker-tmp/mutation.json; a second run on the
 # same files only tests the mutants whose code or tests changed (incremental).
+# TEND_MUTATION_OUT=DIR keeps that report and the incremental file in DIR instead
+# (e.g. .stryker-tmp/inventory), apart from other runs on other files.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 usage="usage: npm run mutation -- FILE[:FROM-TO]… [--tests TEST…]"
