@@ -1,0 +1,115 @@
+// The template conformance corpus: every case in test/conformance/templates/cases/ rendered
+// by src/template and compared byte for byte with what ansible-core 2.14's Templar made of
+// it (expected/, recorded by test/conformance/record-templates.py). A case Ansible refused
+// must fail here with the same Ansible error class.
+// TEMPLATE_CASES=file[:name] narrows the run; the summary line counts byte-equal cases.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it, after } from 'node:test';
+import { compileExpression, compileTemplate, repr, TemplateError } from '../../src/template/index.ts';
+import { templatingLookup } from '../../src/template/variables.ts';
+import { yamlValues } from '../../src/template/yaml-values.ts';
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname } from 'node:path';
+
+const HERE = join(import.meta.dirname, '..', 'conformance', 'templates');
+const FACTS = yamlValues(readFileSync(join(HERE, 'facts-debian12.yml'), 'utf8')) as Map<string, unknown>;
+const FIXED = new Map<string, unknown>([
+  ['ansible_managed', 'Ansible managed'],
+  ['template_host', 'controller'],
+  ['template_uid', 'root'],
+  ['template_path', 'template.j2'],
+  ['template_fullpath', '/etc/ansible/templates/template.j2'],
+  ['template_destpath', '/etc/example.conf'],
+]);
+
+interface Case {
+  name: string;
+  template?: string;
+  expr?: string;
+  role?: string;
+  src?: string;
+  vars?: Map<string, unknown>;
+  files?: Map<string, string>;
+}
+type Expected = { output: string } | { repr: string } | { error: { class: string; message: string } };
+
+const only = process.env.TEMPLATE_CASES?.split(':');
+let passed = 0;
+let total = 0;
+const failures: string[] = [];
+
+function run(c: Case): Expected {
+  const vars = new Map([...FACTS, ...FIXED]);
+  let text = c.template ?? '';
+  let searchPath: string[] = [];
+  let tmp: string | null = null;
+  if (c.role) {
+    const role = join(HERE, 'roles', c.role);
+    try {
+      const defaults = yamlValues(readFileSync(join(role, 'defaults', 'main.yml'), 'utf8'));
+      if (defaults instanceof Map) for (const [k, v] of defaults) vars.set(k as string, v);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+    text = readFileSync(join(role, c.src!), 'utf8');
+    searchPath = [join(role, 'templates'), role];
+  }
+  for (const [k, v] of c.vars ?? []) vars.set(k, v);
+  if (c.files?.size) {
+    tmp = mkdtempSync(join(tmpdir(), 'tend-tpl-'));
+    for (const [name, content] of c.files) {
+      mkdirSync(dirname(join(tmp, name)), { recursive: true });
+      writeFileSync(join(tmp, name), content);
+    }
+    searchPath = [tmp];
+  }
+  try {
+    const lookup = templatingLookup(vars);
+    if (c.expr !== undefined) return { repr: repr(compileExpression(c.expr).evaluateRaw(lookup)) };
+    return { output: compileTemplate(text, { name: c.name, searchPath }).render(lookup) };
+  } catch (e) {
+    if (e instanceof TemplateError) return { error: { class: e.ansibleClass, message: e.message } };
+    throw e;
+  } finally {
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function matches(got: Expected, want: Expected): boolean {
+  if ('error' in want) return 'error' in got && got.error.class === want.error.class;
+  return JSON.stringify(got) === JSON.stringify(want);
+}
+
+for (const file of readdirSync(join(HERE, 'cases')).filter((f) => f.endsWith('.yml')).sort()) {
+  const stem = file.replace(/\.yml$/, '');
+  if (only && only[0] !== stem) continue;
+  const cases = yamlValues(readFileSync(join(HERE, 'cases', file), 'utf8')) as Map<string, unknown>[];
+  const expected = JSON.parse(readFileSync(join(HERE, 'expected', `${stem}.json`), 'utf8')).results as Record<string, Expected>;
+  describe(`templates: ${stem}`, () => {
+    for (const m of cases) {
+      const c = Object.fromEntries(m) as unknown as Case;
+      if (only?.[1] && only[1] !== c.name) continue;
+      it(c.name, () => {
+        const want = expected[c.name];
+        assert.ok(want, `${c.name}: not recorded (run test/conformance/record-templates.py)`);
+        total++;
+        let got: Expected;
+        try {
+          got = run(c);
+        } catch (e) {
+          got = { error: { class: `crash: ${(e as Error).stack}`, message: '' } };
+        }
+        if (matches(got, want)) passed++;
+        else failures.push(`${stem}/${c.name}`);
+        assert.deepEqual(got, 'error' in want && 'error' in got && got.error.class === want.error.class ? got : want);
+      });
+    }
+  });
+}
+
+after(() => {
+  console.log(`template conformance: ${passed} of ${total} byte-equal to ansible-core 2.14`);
+});
