@@ -2,7 +2,7 @@
 // editors (VS Code's YAML extension completes and checks playbooks with it); and the
 // parameter tables of `tend modules`, from the same source.
 import { z } from 'zod';
-import type { TaskModule } from './engine/task.ts';
+import type { TaskModule } from './module.ts';
 
 type Json = Record<string, unknown>;
 

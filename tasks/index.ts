@@ -1,20 +1,25 @@
-// The registry of task modules: a module is known by the file that defines it.
-import type { TaskModule } from '../src/engine/task.ts';
-import apt from './apt.ts';
-import aptRepository from './apt-repository.ts';
-import command from './command.ts';
-import cron from './cron.ts';
-import debconf from './debconf.ts';
-import directory from './directory.ts';
-import file from './file.ts';
-import group from './group.ts';
-import sysctl from './sysctl.ts';
-import link from './link.ts';
-import openssl from './openssl.ts';
-import postconf from './postconf.ts';
-import service from './service.ts';
-import user from './user.ts';
+// The registry of task modules, grouped as Ansible groups them: one file per module,
+// named as the module is, in the folder of its collection (builtin/: ansible.builtin,
+// posix/: ansible.posix, tend/: tend's own, which Ansible has no module for). A new
+// module is a file there and a line here.
+import { ModuleRegistry } from '../src/module.ts';
+import apt from './builtin/apt.ts';
+import aptRepository from './builtin/apt_repository.ts';
+import command from './builtin/command.ts';
+import cron from './builtin/cron.ts';
+import debconf from './builtin/debconf.ts';
+import file from './builtin/file.ts';
+import group from './builtin/group.ts';
+import service from './builtin/service.ts';
+import user from './builtin/user.ts';
+import sysctl from './posix/sysctl.ts';
+import directory from './tend/directory.ts';
+import link from './tend/link.ts';
+import openssl from './tend/openssl.ts';
+import postconf from './tend/postconf.ts';
 
-export const modules: ReadonlyMap<string, TaskModule> = new Map(
-  ([apt, aptRepository, command, cron, debconf, directory, file, group, link, openssl, postconf, service, sysctl, user] as TaskModule[]).map((m) => [m.name, m]),
-);
+export const modules = new ModuleRegistry({
+  'ansible.builtin': [apt, aptRepository, command, cron, debconf, file, group, service, user],
+  'ansible.posix': [sysctl],
+  tend: [directory, link, openssl, postconf],
+});

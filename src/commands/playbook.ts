@@ -6,7 +6,6 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import chalk from 'chalk';
-import { modules } from '../../tasks/index.ts';
 import { RunControl } from '../engine/control.ts';
 import { exitCode } from '../engine/results.ts';
 import { runRollout, usesRollout } from '../engine/rollout.ts';
@@ -14,7 +13,8 @@ import { runFleet, type RunEvents, type RunOptions } from '../engine/run.ts';
 import { inShard, parseShard } from '../engine/shard.ts';
 import { InputError, throwIfAny } from '../errors.ts';
 import { loadInventory, selectHosts, type Host } from '../inventory/index.ts';
-import { loadPlaybook, type Play } from '../playbook/load.ts';
+import type { Play } from '../playbook/plays.ts';
+import { readPlaybook } from './read-playbook.ts';
 import { selectTags, tagList } from '../playbook/tags.ts';
 import { undefinedVariableErrors } from '../playbook/variables.ts';
 import type { ReportDocument } from '../report/html.ts';
@@ -39,7 +39,7 @@ export async function runPlaybook(playbookFile: string, flags: PlaybookFlags, ch
   useColour(flags);
   // Everything is read and validated before any host is contacted.
   const inventory = loadInventory(flags.inventory);
-  const playbook = selectTags(loadPlaybook(playbookFile, modules), { tags: tagList(flags.tags), skipTags: tagList(flags.skipTags) });
+  const playbook = selectTags(readPlaybook(playbookFile), { tags: tagList(flags.tags), skipTags: tagList(flags.skipTags) });
   const extraVars = parseExtraVars(flags.extraVars);
   refusePlaybookVarsDirs(playbookFile, flags.inventory);
   const forks = positiveInt(flags.forks, '--forks');

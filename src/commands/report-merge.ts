@@ -9,9 +9,11 @@ import { jsonReport } from '../report/json.ts';
 import { printable } from '../report/printable.ts';
 import { readReport, runFromReport } from '../report/read.ts';
 import { renderChanges, renderRecap } from '../report/recap.ts';
+import { useColour } from './options.ts';
 import { writeReports } from './playbook.ts';
 
-export async function mergeReports(files: readonly string[], outputs: { json?: string; html?: string }): Promise<number> {
+export async function mergeReports(files: readonly string[], outputs: { json?: string; html?: string; color?: boolean }): Promise<number> {
+  useColour({ color: outputs.color ?? true });
   if (files.length === 0) throw new InputError('report merge: name the shard reports to merge');
   const reports = await Promise.all(files.map(readReport));
   const first = reports[0]!;

@@ -12,7 +12,6 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import chalk from 'chalk';
-import { modules } from '../../tasks/index.ts';
 import { RunControl } from '../engine/control.ts';
 import { forEachHost } from '../engine/connect.ts';
 import { isChange, type RunResult } from '../engine/results.ts';
@@ -20,7 +19,8 @@ import { runFleet, type RunEvents } from '../engine/run.ts';
 import { InputError, throwIfAny } from '../errors.ts';
 import { InventoryData } from '../inventory/data.ts';
 import { buildInventory, type Host } from '../inventory/model.ts';
-import { loadPlaybook, type Play } from '../playbook/load.ts';
+import type { Play } from '../playbook/plays.ts';
+import { readPlaybook } from './read-playbook.ts';
 import { undefinedVariableErrors } from '../playbook/variables.ts';
 import { junitXml } from '../report/junit.ts';
 import { printable } from '../report/printable.ts';
@@ -93,7 +93,7 @@ function startContainers(engine: string, hosts: readonly Host[], flags: SmokeFla
 
 export async function runSmoke(playbookFile: string, flags: SmokeFlags): Promise<number> {
   useColour(flags);
-  const playbook = loadPlaybook(playbookFile, modules);
+  const playbook = readPlaybook(playbookFile);
   const extraVars = parseExtraVars(flags.extraVars);
   refuseConnectionExtraVars(extraVars);
   const count = positiveInt(flags.hosts, '--hosts');

@@ -5,7 +5,7 @@
 // no wc, no cat — since a converged host's whole run is this one script.
 import { randomBytes } from 'node:crypto';
 import { lines, sh, ShellText } from '../shell.ts';
-import { probedFrom, type Probed } from './task.ts';
+import { probedFrom, type Probed } from '../module.ts';
 
 export interface ProbeBatch {
   script: ShellText;

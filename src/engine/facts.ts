@@ -5,7 +5,7 @@
 // ansible_facts['…'], …) are aliases of the same values.
 import { referencedNames } from '../playbook/template.ts';
 import { referencedVariables } from '../playbook/expression.ts';
-import type { Play, TaskSpec } from '../playbook/load.ts';
+import type { Play, TaskSpec } from '../playbook/plays.ts';
 import { ShellText } from '../shell.ts';
 
 export interface Facts {

@@ -5,14 +5,15 @@
 import type { Host } from '../inventory/index.ts';
 import { evaluate, toText, truthy, UNDEFINED } from '../playbook/expression.ts';
 import { FACT_NAMES, FACTS_SNIPPET, factVariables, parseFacts, playUsesFacts } from './facts.ts';
-import { paramsForHost, type Condition, type Play, type TaskSpec } from '../playbook/load.ts';
+import { paramsForHost } from '../playbook/load.ts';
+import type { Condition, Play, TaskSpec } from '../playbook/plays.ts';
 import { render, renderString, variableLookup, type Lookup } from '../playbook/template.ts';
 import { ShellText } from '../shell.ts';
 import { TIMED_OUT, UnreachableError, type Transport } from '../transport/types.ts';
 import { applyScript, probeBatch, type ProbeScript } from './batch.ts';
 import type { RunControl } from './control.ts';
 import { isChange, type HostResult, type HostStatus, type TaskResult } from './results.ts';
-import { ProbeFailed, probedFrom, type Plan, type Probed } from './task.ts';
+import { ProbeFailed, probedFrom, type Plan, type Probed } from '../module.ts';
 import { wrapperFor, type TaskWrapper } from './task-user.ts';
 import { Masker, NO_LOG_LABEL, SECRET_MASK, secretValuesOf, shieldResult } from './secrets.ts';
 

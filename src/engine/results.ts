@@ -1,6 +1,5 @@
 // What a run produced, per host and per task: the one model every report reads.
-import type { Rollout } from './rollout.ts';
-import type { Change } from './task.ts';
+import type { Change } from '../module.ts';
 
 export type TaskStatus = 'ok' | 'changed' | 'would-change' | 'pending' | 'failed' | 'skipped';
 
@@ -25,6 +24,16 @@ export interface TaskResult {
   reason?: string;
   /** `ignore_errors: true` — this task failed, and the host went on. */
   ignored?: boolean;
+}
+
+/** A playbook with `serial:` plays, as it rolled out (engine/rollout.ts runs it). */
+export interface Rollout {
+  waves: { play: string; hosts: string[]; failed: number }[];
+  stopped?: { play: string; wave: number; waves: number; failed: number; size: number; reason: string };
+  /** Hosts a stopped rollout never started (in any play). */
+  notStarted: string[];
+  /** Hosts that ran some plays but not all: the stop came first. */
+  notFinished: string[];
 }
 
 /** `interrupted`: Ctrl-C or SIGTERM stopped the run before this host was done. */

@@ -12,20 +12,11 @@
 // wave's size, and unreachable hosts count as failed: a rollout stops for hosts it
 // cannot reach too.
 import type { Host } from '../inventory/index.ts';
-import type { Play } from '../playbook/load.ts';
-import type { HostResult, RunResult } from './results.ts';
+import type { Play } from '../playbook/plays.ts';
+import type { HostResult, Rollout, RunResult } from './results.ts';
 import { runFleet, type RunEvents, type RunOptions } from './run.ts';
 
 export type SerialItem = number | string;
-
-export interface Rollout {
-  waves: { play: string; hosts: string[]; failed: number }[];
-  stopped?: { play: string; wave: number; waves: number; failed: number; size: number; reason: string };
-  /** Hosts a stopped rollout never started (in any play). */
-  notStarted: string[];
-  /** Hosts that ran some plays but not all: the stop came first. */
-  notFinished: string[];
-}
 
 /** Does this playbook need waves (or the play-by-play order they bring)? */
 export function usesRollout(plays: readonly Play[]): boolean {

@@ -1,6 +1,6 @@
 // A playbook over the fleet: every host on its own connection, its plays in order.
 import type { Host } from '../inventory/index.ts';
-import type { Play } from '../playbook/load.ts';
+import type { Play } from '../playbook/plays.ts';
 import { forEachHost, type ConnectOptions } from './connect.ts';
 import { runPlays, type HostEvents } from './host-run.ts';
 import type { HostResult, RunResult, TaskResult } from './results.ts';

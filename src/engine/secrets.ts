@@ -9,7 +9,7 @@
 // reports and --stats all read the same masked result.
 import { toText } from '../playbook/expression.ts';
 import type { TaskResult } from './results.ts';
-import type { Change, TaskModule } from './task.ts';
+import type { Change, TaskModule } from '../module.ts';
 
 export const SECRET_MASK = '(secret)';
 export const NO_LOG_LABEL = '(hidden: no_log)';

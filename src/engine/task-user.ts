@@ -11,7 +11,7 @@
 // transport does for it — such a script holds paths and modes, the file's bytes are on
 // stdin.
 import { toText } from '../playbook/expression.ts';
-import type { TaskSpec } from '../playbook/load.ts';
+import type { TaskSpec } from '../playbook/plays.ts';
 import { render, type Lookup } from '../playbook/template.ts';
 import { heredoc, quote, ShellText } from '../shell.ts';
 

@@ -26,7 +26,7 @@ import { emptyVars, mergeVars } from '../vars.ts';
 import { sortGroups, type InventoryData } from './data.ts';
 import type { VarsDirs } from './vars-dirs.ts';
 import { shlexSplit } from './shlex.ts';
-import { jumpFromSshArgs, parseJumpSpec, type JumpHop } from '../transport/jump-spec.ts';
+import { jumpFromSshArgs, parseJumpSpec, type JumpHop } from './jump-spec.ts';
 
 export type Vars = Record<string, unknown>;
 

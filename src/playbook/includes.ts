@@ -11,9 +11,9 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { InputError } from '../errors.ts';
 import { LIMITS } from './limits.ts';
-import type { TaskModule } from '../engine/task.ts';
+import type { TaskModule } from '../module.ts';
 import { YamlSource, type YamlPath } from '../yaml-source.ts';
-import type { Condition, TaskSpec } from './load.ts';
+import type { Condition, TaskSpec } from './plays.ts';
 
 /** What a task list inherits from the import or role that brought it in. */
 export interface Inherited {

@@ -2,85 +2,15 @@
 // checked here, and every complaint carries file:line:col.
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { InputError, throwIfAny, type SourceLocation } from '../errors.ts';
-import type { TaskModule } from '../engine/task.ts';
+import { InputError, throwIfAny } from '../errors.ts';
+import type { TaskModule } from '../module.ts';
 import { YamlSource, type YamlPath } from '../yaml-source.ts';
 import { checkSyntax, hasTemplate, render, TemplateError } from './template.ts';
 import { closest } from './suggest.ts';
-import { patternSyntaxError } from '../inventory/limit.ts';
 import { playVarsLimitErrors, templateSyntaxErrors } from './variables.ts';
 import { ExpressionError, parse as parseExpression } from './expression.ts';
 import { newExpansion, readRoles, readTaskList, type Inherited, type ReadContext } from './includes.ts';
-
-export interface TaskSpec {
-  /** 1-based position in its play's task list (handlers are numbered after tasks). */
-  number: number;
-  name: string;
-  module: TaskModule;
-  params: unknown;
-  notify: string[];
-  /** Names a handler answers to: its name and its `listen` topics. */
-  listen: string[];
-  location: SourceLocation;
-  /** YAML path of the module's parameters, to locate errors found later. */
-  paramsPath: YamlPath;
-  /** `timeout:` — seconds this task's commands may run (overrides --task-timeout). */
-  timeoutS?: number;
-  /** `when:` — conditions that must all hold (each an expression, with its YAML path). */
-  when: Condition[];
-  /** `loop:` — the items (a list, or a template giving one), each a task instance. */
-  loop?: { items: unknown; loopVar: string; label?: string; path: YamlPath };
-  /** `tags:`, with the play's (and an import's) added. */
-  tags: string[];
-  /** `ignore_errors: true` — a failure is reported and the host goes on. */
-  ignoreErrors: boolean;
-  /** `changed_when: false` — a command that only reads: never "changed", never notifies. */
-  neverChanged: boolean;
-  /** `become:` on the task (undefined: the play's). */
-  become?: boolean;
-  /** `become_user:` (with become: the user the task runs as; root when not given). */
-  becomeUser?: string;
-  /** `environment:` — values may be templates, rendered per host. */
-  environment?: Record<string, unknown>;
-  /** `no_log:` — hide the task's output (labels, changed values, errors): a boolean, or a template read per host and item. */
-  noLog?: boolean | string;
-  /** The file the task was read from (the playbook, an imported file, a role's). */
-  source: YamlSource;
-  /** YAML paths of its notify entries, to locate a handler that does not exist. */
-  notifyPaths: YamlPath[];
-  /** A role's task: its variables (defaults below the play's, vars above, parameters above the inventory). */
-  scope?: { role: string; defaults: Record<string, unknown>; vars: Record<string, unknown>; params: Record<string, unknown> };
-}
-
-export interface Condition {
-  expr: string;
-  path: YamlPath;
-  source: YamlSource;
-}
-
-export interface Play {
-  name: string;
-  hosts: string;
-  /** `when:` on the play: for a host where it is false, every task is skipped. */
-  when: Condition[];
-  vars: Record<string, unknown>;
-  become: boolean;
-  tasks: TaskSpec[];
-  handlers: TaskSpec[];
-  /** Shell commands `tend smoke` runs after converging; each must exit 0. */
-  verify: string[];
-  /** `serial:` — wave sizes (a number or "N%"; the last repeats); absent: one wave. */
-  serial?: (number | string)[];
-  /** `max_fail_percentage:` — a wave with more failed hosts than this stops the rollout. */
-  maxFailPercentage?: number;
-  location: SourceLocation;
-}
-
-export interface Playbook {
-  file: string;
-  source: YamlSource;
-  plays: Play[];
-}
+import type { Condition, Play, Playbook, TaskSpec } from './plays.ts';
 
 const TASK_KEYWORDS = new Set([
   'name', 'notify', 'listen', 'timeout', 'when', 'loop', 'loop_control', 'tags', 'ignore_errors', 'changed_when', 'become', 'become_user', 'environment', 'no_log',
@@ -185,7 +115,13 @@ const playShape = z
 
 const playbookShape = z.array(playShape).min(1, 'a playbook is a list of plays (at least one)');
 
-export function loadPlaybook(file: string, modules: ReadonlyMap<string, TaskModule>, text?: string): Playbook {
+/** What the reader of a playbook is told by whoever will select its hosts. */
+export interface LoadOptions {
+  /** Why a play's `hosts:` pattern cannot be read (host patterns are the inventory's grammar), or undefined. */
+  hostPatternError?: (pattern: string) => string | undefined;
+}
+
+export function loadPlaybook(file: string, modules: ReadonlyMap<string, TaskModule>, text?: string, options: LoadOptions = {}): Playbook {
   const source = YamlSource.load(file, text);
   const data = source.toJS();
   if (!Array.isArray(data)) throw source.error('a playbook is a list of plays (each starting with `- hosts: …`)', []);
@@ -207,7 +143,7 @@ export function loadPlaybook(file: string, modules: ReadonlyMap<string, TaskModu
   const result: Play[] = plays.map((play, p) => {
     const inherited: Inherited = { tags: asList(play.tags), when: [], baseDir: dirname(file) };
     const next = { number: 1 };
-    const patternError = hasTemplate(play.hosts) ? undefined : patternSyntaxError(play.hosts);
+    const patternError = hasTemplate(play.hosts) ? undefined : options.hostPatternError?.(play.hosts);
     if (patternError) errors.push(source.error(patternError, [p, 'hosts']));
     // Raw entries: an import is not a task, and each is checked where it is read.
     const raw = data2[p]!;

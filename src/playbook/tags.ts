@@ -3,7 +3,7 @@
 // only when one of its tags is asked for, `tagged`/`untagged` select by having tags at
 // all; then --skip-tags removes (`all` removes everything but `always`). A task's tags
 // include its play's and its import's. Handlers run when notified, whatever their tags.
-import type { Playbook, TaskSpec } from './load.ts';
+import type { Playbook, TaskSpec } from './plays.ts';
 
 export interface TagSelection {
   tags: string[];

@@ -2,7 +2,7 @@
 // is known) every variable it needs is defined somewhere — play vars, the inventory, -e.
 import type { InputError } from '../errors.ts';
 import type { YamlPath, YamlSource } from '../yaml-source.ts';
-import type { Playbook } from './load.ts';
+import type { Playbook } from './plays.ts';
 import { closest } from './suggest.ts';
 import { requiredVariables } from './expression.ts';
 import { ValueTooLarge } from './expression.ts';

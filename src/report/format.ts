@@ -5,7 +5,7 @@
 import chalk from 'chalk';
 import { createTwoFilesPatch } from 'diff';
 import type { HostResult, TaskResult } from '../engine/results.ts';
-import type { Change } from '../engine/task.ts';
+import type { Change } from '../module.ts';
 import { printable } from './printable.ts';
 
 const SECRET = '(secret)';

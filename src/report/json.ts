@@ -2,7 +2,7 @@
 // schema/report.schema.json. Secret values never enter it.
 import type { HostResult, RunResult, TaskResult } from '../engine/results.ts';
 import { isChange } from '../engine/results.ts';
-import type { Change } from '../engine/task.ts';
+import type { Change } from '../module.ts';
 
 export interface ReportMeta {
   playbook: string;

@@ -1,9 +1,8 @@
 // A saved JSON report (written by --json) read back: checked against its schema, and
 // turned back into the run it describes, for `tend report merge` and `tend report html`.
 import { readFileSync } from 'node:fs';
-import type { HostResult, RunResult, TaskResult } from '../engine/results.ts';
-import type { Rollout } from '../engine/rollout.ts';
-import type { Change } from '../engine/task.ts';
+import type { HostResult, Rollout, RunResult, TaskResult } from '../engine/results.ts';
+import type { Change } from '../module.ts';
 import { InputError } from '../errors.ts';
 
 export interface JsonChange {

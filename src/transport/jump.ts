@@ -8,7 +8,7 @@ import type { Duplex } from 'node:stream';
 import type { Host } from '../inventory/index.ts';
 import { localUser } from '../local-user.ts';
 import type { KnownHosts } from './known-hosts.ts';
-import type { JumpHop } from './jump-spec.ts';
+import type { JumpHop } from '../inventory/jump-spec.ts';
 import type { KeyRing } from './keys.ts';
 import { SshTransport } from './ssh.ts';
 

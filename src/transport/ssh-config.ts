@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { InputError } from '../errors.ts';
 import { expandHome } from '../local-user.ts';
 import type { Host } from '../inventory/index.ts';
-import { parseJumpSpec } from './jump-spec.ts';
+import { parseJumpSpec } from '../inventory/jump-spec.ts';
 
 const DEFAULT_IDENTITIES = ['id_rsa', 'id_ecdsa', 'id_ecdsa_sk', 'id_ed25519', 'id_ed25519_sk', 'id_xmss', 'id_dsa'].map((f) => `~/.ssh/${f}`);
 

@@ -2,7 +2,7 @@
 // modules that manage files (file, directory, openssl).
 import { z } from 'zod';
 import { sh, type ShellText } from '../../src/shell.ts';
-import type { Change } from '../../src/engine/task.ts';
+import type { Change } from '../../src/module.ts';
 
 /** A mode as Ansible users write it: "0640", "640", or a YAML number read as its octal digits. */
 export const modeParam = z

@@ -12,11 +12,11 @@ import { z } from 'zod';
 import { RunControl } from '../../src/engine/control.ts';
 import { exitCode, type HostResult, type RunResult as FleetResult, type TaskResult } from '../../src/engine/results.ts';
 import { runFleet, type RunEvents } from '../../src/engine/run.ts';
-import { defineTask, NO_CHANGE, ProbeFailed, type TaskModule } from '../../src/engine/task.ts';
+import { defineTask, NO_CHANGE, ProbeFailed, type TaskModule } from '../../src/module.ts';
 import type { Host } from '../../src/inventory/index.ts';
 import { loadPlaybook } from '../../src/playbook/load.ts';
 import { sh, type ShellText } from '../../src/shell.ts';
-import command from '../../tasks/command.ts';
+import command from '../../tasks/builtin/command.ts';
 import { TIMED_OUT, UnreachableError, type RunOptions, type RunResult, type Transport } from '../../src/transport/types.ts';
 
 /** kv: the file KEY in the host's directory holds VALUE. */

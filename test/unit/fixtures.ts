@@ -1,6 +1,6 @@
 // Real probe output captured from fleet hosts (test/fixtures/capture.ts), for plan tests.
 import { readFileSync } from 'node:fs';
-import { probedFrom, type Probed } from '../../src/engine/task.ts';
+import { probedFrom, type Probed } from '../../src/module.ts';
 import { modules } from '../../tasks/index.ts';
 import { CHASE_FUNCTIONS } from '../../tasks/lib/safe-path.ts';
 

@@ -7,9 +7,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { InputError, InputErrors } from '../../src/errors.ts';
 import { loadInventory } from '../../src/inventory/index.ts';
-import { loadPlaybook } from '../../src/playbook/load.ts';
 import { undefinedVariableErrors } from '../../src/playbook/variables.ts';
-import { modules } from '../../tasks/index.ts';
+import { readPlaybook } from '../../src/commands/read-playbook.ts';
 import { corpus } from '../fixtures/invalid-corpus.ts';
 
 function firstError(run: () => void): InputError {
@@ -29,7 +28,8 @@ describe('the invalid-input corpus', () => {
       const error = firstError(() => {
         if (c.isInventory) loadInventory(c.file);
         else {
-          const playbook = loadPlaybook(c.file, modules);
+          // As the commands read it: host patterns checked against the inventory's grammar.
+          const playbook = readPlaybook(c.file);
           const errors = undefinedVariableErrors(playbook, new Set());
           if (errors.length > 0) throw new InputErrors(errors);
         }
@@ -74,7 +74,7 @@ ${levels.join('\n')}
 `);
       // The first alias whose expansion goes over the limit is named; where it is depends on the shape.
       const started = performance.now();
-      const error = firstError(() => loadPlaybook(file, modules));
+      const error = firstError(() => readPlaybook(file));
       assert.ok(performance.now() - started < 1000);
       assert.equal(error.location?.file, file);
       assert.match(error.message, /YAML aliases expand to too many values/);
@@ -98,12 +98,12 @@ ${Array.from({ length: 7 }, (_, n) => `    b${n}: &b${n} [${Array(10).fill(n ===
   });
   it('bytes that are not UTF-8 are located where they are', () => {
     const file = write('latin1.yml', Buffer.concat([Buffer.from('- hosts: all\n  tasks:\n    - command: { cmd: "caf'), Buffer.from([0xe9]), Buffer.from('" }\n')]));
-    refusedQuickly(() => loadPlaybook(file, modules), file, [3, 27], /not UTF-8 text \(byte 0xe9\)/);
+    refusedQuickly(() => readPlaybook(file), file, [3, 27], /not UTF-8 text \(byte 0xe9\)/);
   });
   for (const c of cases) {
     it(`${c.name}: an InputError within a second`, () => {
       const started = performance.now();
-      firstError(() => (c.isInventory ? loadInventory(c.file) : loadPlaybook(c.file, modules)));
+      firstError(() => (c.isInventory ? loadInventory(c.file) : readPlaybook(c.file)));
       assert.ok(performance.now() - started < 1000, `took ${Math.round(performance.now() - started)} ms`);
     });
   }
@@ -111,7 +111,7 @@ ${Array.from({ length: 7 }, (_, n) => `    b${n}: &b${n} [${Array(10).fill(n ===
     const file = join(mkdtempSync(join(tmpdir(), 'tend-big-')), 'big.yml');
     writeFileSync(file, `- hosts: all\n  vars:\n    v: "${'x'.repeat(50 * 1024 * 1024)}"\n`);
     const started = performance.now();
-    const error = firstError(() => loadPlaybook(file, modules));
+    const error = firstError(() => readPlaybook(file));
     assert.match(error.format(), /big\.yml:1:1: file .* is 50\.0 MB; tend reads files up to 4 MB/);
     assert.ok(performance.now() - started < 1000);
   });

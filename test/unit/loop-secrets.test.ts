@@ -12,7 +12,7 @@ import { describe, it } from 'node:test';
 import { z } from 'zod';
 import { runPlays } from '../../src/engine/host-run.ts';
 import type { TaskResult } from '../../src/engine/results.ts';
-import { defineTask, NO_CHANGE, type TaskModule } from '../../src/engine/task.ts';
+import { defineTask, NO_CHANGE, type TaskModule } from '../../src/module.ts';
 import { InputError } from '../../src/errors.ts';
 import type { Host } from '../../src/inventory/index.ts';
 import { loadPlaybook } from '../../src/playbook/load.ts';

@@ -4,8 +4,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ProbeFailed } from '../../src/engine/task.ts';
-import { applyLines } from '../../tasks/file.ts';
+import { ProbeFailed } from '../../src/module.ts';
+import { applyLines } from '../../tasks/builtin/file.ts';
 import { atomicWriteScript, stagedReplaceScript } from '../../tasks/lib/atomic.ts';
 import { ShellText } from '../../src/shell.ts';
 import { commandsText, fixture, out, plan, walked, withSection } from './fixtures.ts';

@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyScript } from '../../src/engine/batch.ts';
 import { sh, type ShellText } from '../../src/shell.ts';
-import { detached } from '../../tasks/apt.ts';
+import { detached } from '../../tasks/builtin/apt.ts';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ProbeFailed, probedFrom } from '../../src/engine/task.ts';
-import { digest } from '../../tasks/debconf.ts';
+import { ProbeFailed, probedFrom } from '../../src/module.ts';
+import { digest } from '../../tasks/builtin/debconf.ts';
 import { commandsText, fixture, out, plan, probeText, withSection } from './fixtures.ts';
 
 describe('apt plan', () => {

@@ -5,9 +5,9 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ProbeFailed, type Probed } from '../../src/engine/task.ts';
-import { parseMasterEntries, parsePostconf } from '../../tasks/postconf.ts';
-import { parseCertificate, parseKey, subjectPairs } from '../../tasks/openssl.ts';
+import { ProbeFailed, type Probed } from '../../src/module.ts';
+import { parseMasterEntries, parsePostconf } from '../../tasks/tend/postconf.ts';
+import { parseCertificate, parseKey, subjectPairs } from '../../tasks/tend/openssl.ts';
 import { commandsText, fixture, out, plan, walked, withSection } from './fixtures.ts';
 
 /** A self-signed certificate made by this machine's openssl, for a new key (PEM text). */

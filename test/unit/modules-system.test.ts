@@ -1,8 +1,8 @@
 // group, sysctl and cron: their plans from probe output as the hosts print it.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { withEntry } from '../../tasks/cron.ts';
-import { withSetting } from '../../tasks/sysctl.ts';
+import { withEntry } from '../../tasks/builtin/cron.ts';
+import { withSetting } from '../../tasks/posix/sysctl.ts';
 import { commandsText, fixture, out, plan, walked } from './fixtures.ts';
 
 describe('group plan', () => {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseIniInventory } from '../../src/inventory/ini.ts';
 import { buildInventory } from '../../src/inventory/model.ts';
-import { jumpFromSshArgs, parseJumpSpec } from '../../src/transport/jump-spec.ts';
+import { jumpFromSshArgs, parseJumpSpec } from '../../src/inventory/jump-spec.ts';
 import { applySshConfig } from '../../src/transport/ssh-config.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tend-sshconfig-'));

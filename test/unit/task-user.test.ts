@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { probeBatch } from '../../src/engine/batch.ts';
 import { wrapperFor } from '../../src/engine/task-user.ts';
-import type { TaskSpec } from '../../src/playbook/load.ts';
+import type { TaskSpec } from '../../src/playbook/plays.ts';
 import { sh, ShellText } from '../../src/shell.ts';
 
 const SECRET = "s3cret 'quoted' $HOME `id`";

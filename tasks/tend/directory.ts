@@ -1,12 +1,12 @@
 // directory: a directory exists with owner, group and mode; with `recurse`, owner and
 // group apply to everything inside too (the guide's `chown -R root:sasl …`).
 import { z } from 'zod';
-import { defineTask, type Change } from '../src/engine/task.ts';
-import { sh, ShellText } from '../src/shell.ts';
-import { inParentOf } from './lib/atomic.ts';
-import { enterDirectory, probeInParentOf, refuseUnsafe, type Walk } from './lib/safe-path.ts';
-import { absolutePath } from './lib/words.ts';
-import { metadataChanges, metadataCommands, ownership, parseStat } from './lib/metadata.ts';
+import { defineTask, type Change } from '../../src/module.ts';
+import { sh, ShellText } from '../../src/shell.ts';
+import { inParentOf } from '../lib/atomic.ts';
+import { enterDirectory, probeInParentOf, refuseUnsafe, type Walk } from '../lib/safe-path.ts';
+import { absolutePath } from '../lib/words.ts';
+import { metadataChanges, metadataCommands, ownership, parseStat } from '../lib/metadata.ts';
 
 /** The directory itself, once the script stands in it. */
 const HERE = new ShellText('.');

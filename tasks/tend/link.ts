@@ -2,11 +2,11 @@
 // directory, as /var/run/saslauthd does on Debian) is replaced.
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { defineTask, ProbeFailed } from '../src/engine/task.ts';
-import { sh } from '../src/shell.ts';
-import { inParentOf } from './lib/atomic.ts';
-import { probeInParentOf, refuseUnsafe } from './lib/safe-path.ts';
-import { absolutePath, oneLine } from './lib/words.ts';
+import { defineTask, ProbeFailed } from '../../src/module.ts';
+import { sh } from '../../src/shell.ts';
+import { inParentOf } from '../lib/atomic.ts';
+import { probeInParentOf, refuseUnsafe } from '../lib/safe-path.ts';
+import { absolutePath, oneLine } from '../lib/words.ts';
 
 const params = z
   .object({

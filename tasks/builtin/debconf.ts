@@ -9,8 +9,8 @@
 // Password answers get no record: a digest of a password is a way to guess it.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { defineTask, ProbeFailed, type Change } from '../src/engine/task.ts';
-import { sh, type ShellText } from '../src/shell.ts';
+import { defineTask, ProbeFailed, type Change } from '../../src/module.ts';
+import { sh, type ShellText } from '../../src/shell.ts';
 
 const answer = z
   .object({

@@ -6,13 +6,13 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { z } from 'zod';
-import { defineTask, ProbeFailed, type Change } from '../src/engine/task.ts';
-import { sh, type ShellText } from '../src/shell.ts';
-import { atomicWriteScript, fileMetadataScript, inParentOf, stagedReplaceScript } from './lib/atomic.ts';
-import { probeInParentOf, refuseUnsafe } from './lib/safe-path.ts';
-import { readInputFile } from '../src/input-file.ts';
-import { absolutePath } from './lib/words.ts';
-import { metadataChanges, ownership, parseStat } from './lib/metadata.ts';
+import { defineTask, ProbeFailed, type Change } from '../../src/module.ts';
+import { sh, type ShellText } from '../../src/shell.ts';
+import { atomicWriteScript, fileMetadataScript, inParentOf, stagedReplaceScript } from '../lib/atomic.ts';
+import { probeInParentOf, refuseUnsafe } from '../lib/safe-path.ts';
+import { readInputFile } from '../../src/input-file.ts';
+import { absolutePath } from '../lib/words.ts';
+import { metadataChanges, ownership, parseStat } from '../lib/metadata.ts';
 
 
 const lineRule = z

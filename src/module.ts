@@ -1,9 +1,10 @@
-// The task-module contract. A module is data plus two small functions:
+// The module contract, on the lowest floor: tasks/ implements it, playbook/ reads
+// parameters against it, engine/ runs it. A module is data plus two small functions:
 //   probe(params)          → one shell snippet whose output describes the current state
 //   plan(params, probed)   → pure: the differences, and the commands that close them
 // The engine runs probes, calls plan, and runs the commands; modules never do I/O.
 import type { z } from 'zod';
-import type { ShellText } from '../shell.ts';
+import type { ShellText } from './shell.ts';
 
 /**
  * What a probe printed. A probe made of several snippets (`probe` returned a list) gets
@@ -56,8 +57,32 @@ export interface Plan {
 /** Thrown by `plan` when the probe could not read the state at all (a tool is missing…). */
 export class ProbeFailed extends Error {}
 
+/**
+ * How a module behaves under `--check`:
+ * - `plans`: its probe reads the state and its plan says exactly what would change;
+ *   nothing runs (the default, and every module that changes a host);
+ * - `read-only`: it changes nothing, so check mode runs it as apply does (stat, slurp);
+ * - `unsupported`: what it would do cannot be known without doing it: check mode skips
+ *   it and says so, as Ansible does for a module without check-mode support.
+ */
+export type CheckMode = 'plans' | 'read-only' | 'unsupported';
+
+/**
+ * A task's result as `register` exposes it, in Ansible's shape: the common keys, then
+ * the module's own return keys (`stat`, `content`, `rc`, …).
+ */
+export interface RegisteredResult {
+  changed: boolean;
+  failed: boolean;
+  skipped?: boolean;
+  msg?: string;
+  [returnKey: string]: unknown;
+}
+
 export interface TaskModule<P = unknown> {
   name: string;
+  /** Under --check; `plans` when absent. */
+  checkMode?: CheckMode;
   summary: string;
   params: z.ZodType<P>;
   /** A short YAML example of the task, for `tend modules`. */
@@ -74,6 +99,8 @@ export interface TaskModule<P = unknown> {
   /** One snippet, or several whose outputs reach `plan` apart, as `probed.sections`. */
   probe(params: P): ShellText | readonly ShellText[];
   plan(params: P, probed: Probed): Plan;
+  /** The module's own return keys for `register` (common keys are the engine's), from what it read and planned. */
+  returns?(params: P, probed: Probed, plan: Plan): Record<string, unknown>;
 }
 
 export function defineTask<S extends z.ZodType>(module: TaskModule<z.output<S>> & { params: S }): TaskModule<z.output<S>> {
@@ -81,3 +108,50 @@ export function defineTask<S extends z.ZodType>(module: TaskModule<z.output<S>> 
 }
 
 export const NO_CHANGE: Plan = { changes: [], commands: [] };
+
+/**
+ * The modules tend has, by bare name (`apt`) and by Ansible's full name
+ * (`ansible.builtin.apt`; `ansible.legacy.apt` too, which Ansible resolves to the builtin
+ * module when no local one shadows it). Its keys are the bare names, so lists and
+ * suggestions show what people write most. tend's own modules have bare names only.
+ */
+export class ModuleRegistry extends Map<string, TaskModule> {
+  readonly #collection = new Map<string, string>();
+
+  /** `collections` maps a collection name (`ansible.builtin`, or `tend`) to its modules. */
+  constructor(collections: Readonly<Record<string, readonly TaskModule[]>>) {
+    super();
+    // In name order, whatever their collection: `tend modules` and error messages list them so.
+    const all = Object.entries(collections).flatMap(([collection, modules]) => modules.map((m) => ({ collection, m })));
+    for (const { collection, m } of all.sort((a, b) => (a.m.name < b.m.name ? -1 : 1))) {
+      if (super.has(m.name)) throw new Error(`two modules named ${m.name}`);
+      super.set(m.name, m);
+      this.#collection.set(m.name, collection);
+    }
+  }
+
+  /** The module's bare name, for a bare or full name of a module this registry has. */
+  bareName(name: string): string | undefined {
+    if (super.has(name)) return name;
+    const dot = name.lastIndexOf('.');
+    if (dot < 0) return undefined;
+    const [collection, bare] = [name.slice(0, dot), name.slice(dot + 1)];
+    const ours = this.#collection.get(bare);
+    if (ours === undefined || ours === 'tend') return undefined;
+    return collection === ours || (collection === 'ansible.legacy' && ours === 'ansible.builtin') ? bare : undefined;
+  }
+
+  /** The collection a module (by bare name) belongs to. */
+  collectionOf(name: string): string | undefined {
+    return this.#collection.get(name);
+  }
+
+  override get(name: string): TaskModule | undefined {
+    const bare = this.bareName(name);
+    return bare === undefined ? undefined : super.get(bare);
+  }
+
+  override has(name: string): boolean {
+    return this.bareName(name) !== undefined;
+  }
+}

@@ -3,11 +3,11 @@
 // neither. The package lists are refreshed in the same step, and only when the source
 // or its key changed: a converged host never pays for an `apt-get update`.
 import { z } from 'zod';
-import { defineTask, type Change } from '../src/engine/task.ts';
-import { sh, type ShellText } from '../src/shell.ts';
-import { atomicWriteScript, inParentOf } from './lib/atomic.ts';
-import { wholeFileProbe, wholeFileText } from './lib/whole-file.ts';
-import { oneLine } from './lib/words.ts';
+import { defineTask, type Change } from '../../src/module.ts';
+import { sh, type ShellText } from '../../src/shell.ts';
+import { atomicWriteScript, inParentOf } from '../lib/atomic.ts';
+import { wholeFileProbe, wholeFileText } from '../lib/whole-file.ts';
+import { oneLine } from '../lib/words.ts';
 
 const word = z.string().regex(/^[A-Za-z0-9./][A-Za-z0-9._~+:/-]*$/, 'one word (no spaces, not starting with -)');
 

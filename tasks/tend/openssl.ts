@@ -5,13 +5,13 @@
 // diff says which.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { defineTask, type Change } from '../src/engine/task.ts';
-import { sh, type ShellText } from '../src/shell.ts';
-import { fileMetadataScript, stagedReplaceScript } from './lib/atomic.ts';
-import { probeInParentOf, refuseUnsafe } from './lib/safe-path.ts';
-import { certificateFields, type CertificateFields } from './lib/x509.ts';
-import { absolutePath, oneLine } from './lib/words.ts';
-import { metadataChanges, modeParam, ownership, parseStat, type Wanted } from './lib/metadata.ts';
+import { defineTask, type Change } from '../../src/module.ts';
+import { sh, type ShellText } from '../../src/shell.ts';
+import { fileMetadataScript, stagedReplaceScript } from '../lib/atomic.ts';
+import { probeInParentOf, refuseUnsafe } from '../lib/safe-path.ts';
+import { certificateFields, type CertificateFields } from '../lib/x509.ts';
+import { absolutePath, oneLine } from '../lib/words.ts';
+import { metadataChanges, modeParam, ownership, parseStat, type Wanted } from '../lib/metadata.ts';
 
 const path = absolutePath;
 

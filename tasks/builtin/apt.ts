@@ -1,8 +1,8 @@
 // apt: Debian packages present, absent or at the latest version. Installs never ask
 // questions and keep existing configuration files.
 import { z } from 'zod';
-import { defineTask, ProbeFailed, type Change } from '../src/engine/task.ts';
-import { sh, type ShellText } from '../src/shell.ts';
+import { defineTask, ProbeFailed, type Change } from '../../src/module.ts';
+import { sh, type ShellText } from '../../src/shell.ts';
 
 const packageName = z
   .string()

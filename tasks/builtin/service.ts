@@ -2,9 +2,9 @@
 // boot or not. Uses systemctl where systemd runs, else `service` and update-rc.d (hosts
 // without systemd, containers).
 import { z } from 'zod';
-import { defineTask, ProbeFailed, type Change } from '../src/engine/task.ts';
-import { sh, type ShellText } from '../src/shell.ts';
-import { absolutePath } from './lib/words.ts';
+import { defineTask, ProbeFailed, type Change } from '../../src/module.ts';
+import { sh, type ShellText } from '../../src/shell.ts';
+import { absolutePath } from '../lib/words.ts';
 
 const params = z
   .object({

@@ -1,9 +1,9 @@
 // user: a local user exists (or not), is a member of supplementary groups — added
 // without dropping the others unless `append: false` — and has a password hash.
 import { z } from 'zod';
-import { absolutePath } from './lib/words.ts';
-import { defineTask, ProbeFailed, type Change } from '../src/engine/task.ts';
-import { sh, type ShellText } from '../src/shell.ts';
+import { absolutePath } from '../lib/words.ts';
+import { defineTask, ProbeFailed, type Change } from '../../src/module.ts';
+import { sh, type ShellText } from '../../src/shell.ts';
 
 const name = z.string().regex(/^[a-z_][a-z0-9_.-]*\$?$/, 'a user or group name');
 

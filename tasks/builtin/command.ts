@@ -2,9 +2,9 @@
 // `removes` (skip when it does not) or `unless` (skip when this probe command succeeds).
 // Without any of them it runs every time, and says so. Check mode says "would run".
 import { z } from 'zod';
-import { defineTask } from '../src/engine/task.ts';
-import { quote, sh, ShellText } from '../src/shell.ts';
-import { oneLine } from './lib/words.ts';
+import { defineTask } from '../../src/module.ts';
+import { quote, sh, ShellText } from '../../src/shell.ts';
+import { oneLine } from '../lib/words.ts';
 
 const params = z
   .object({

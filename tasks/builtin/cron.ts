@@ -2,10 +2,10 @@
 // as Ansible's cron module marks its own), present or absent; the file is written whole
 // and atomically, 0644 root (cron ignores files others may write).
 import { z } from 'zod';
-import { defineTask, type Change } from '../src/engine/task.ts';
-import { sh, type ShellText } from '../src/shell.ts';
-import { atomicWriteScript, inParentOf } from './lib/atomic.ts';
-import { wholeFileProbe, wholeFileText } from './lib/whole-file.ts';
+import { defineTask, type Change } from '../../src/module.ts';
+import { sh, type ShellText } from '../../src/shell.ts';
+import { atomicWriteScript, inParentOf } from '../lib/atomic.ts';
+import { wholeFileProbe, wholeFileText } from '../lib/whole-file.ts';
 
 const field = (what: string) => z.union([z.string().regex(/^[0-9A-Za-z*/,-]+$/, `${what}: cron syntax such as 5, */10, 1-5 or mon-fri`), z.number().int().min(0)]).transform(String);
 

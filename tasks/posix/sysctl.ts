@@ -3,10 +3,10 @@
 // file and the running value say so; values are compared as the kernel prints them
 // (whitespace between fields folded).
 import { z } from 'zod';
-import { defineTask, type Change } from '../src/engine/task.ts';
-import { sh, type ShellText } from '../src/shell.ts';
-import { atomicWriteScript } from './lib/atomic.ts';
-import { wholeFileProbe, wholeFileText } from './lib/whole-file.ts';
+import { defineTask, type Change } from '../../src/module.ts';
+import { sh, type ShellText } from '../../src/shell.ts';
+import { atomicWriteScript } from '../lib/atomic.ts';
+import { wholeFileProbe, wholeFileText } from '../lib/whole-file.ts';
 
 const params = z
   .object({

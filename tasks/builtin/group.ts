@@ -1,7 +1,7 @@
 // group: a local group exists (or not), with a given gid and as a system group when asked.
 import { z } from 'zod';
-import { defineTask, type Change } from '../src/engine/task.ts';
-import { sh, type ShellText } from '../src/shell.ts';
+import { defineTask, type Change } from '../../src/module.ts';
+import { sh, type ShellText } from '../../src/shell.ts';
 
 const params = z
   .object({

@@ -3,9 +3,9 @@
 // (`postconf NAME`, `postconf -M`, `postconf -P`), so a wanted value equal to Postfix's
 // default is already in sync; written with `postconf -e`, `-Me` and `-Pe`.
 import { z } from 'zod';
-import { defineTask, ProbeFailed, type Change } from '../src/engine/task.ts';
-import { sh, type ShellText } from '../src/shell.ts';
-import { absolutePath, oneLine } from './lib/words.ts';
+import { defineTask, ProbeFailed, type Change } from '../../src/module.ts';
+import { sh, type ShellText } from '../../src/shell.ts';
+import { absolutePath, oneLine } from '../lib/words.ts';
 
 const parameterName = z.string().regex(/^[a-zA-Z0-9_][a-zA-Z0-9_.-]*$/, 'a Postfix parameter name (letters, digits, _ . -; not starting with -)');
 const value = z

@@ -1,0 +1,76 @@
+// The play model: what reading a playbook makes (plays of task specs), and what the
+// engine runs. Its own file, below the readers (load.ts, includes.ts, variables.ts,
+// tags.ts), so that they share it without importing one another.
+import type { SourceLocation } from '../errors.ts';
+import type { TaskModule } from '../module.ts';
+import type { YamlPath, YamlSource } from '../yaml-source.ts';
+
+export interface TaskSpec {
+  /** 1-based position in its play's task list (handlers are numbered after tasks). */
+  number: number;
+  name: string;
+  module: TaskModule;
+  params: unknown;
+  notify: string[];
+  /** Names a handler answers to: its name and its `listen` topics. */
+  listen: string[];
+  location: SourceLocation;
+  /** YAML path of the module's parameters, to locate errors found later. */
+  paramsPath: YamlPath;
+  /** `timeout:` — seconds this task's commands may run (overrides --task-timeout). */
+  timeoutS?: number;
+  /** `when:` — conditions that must all hold (each an expression, with its YAML path). */
+  when: Condition[];
+  /** `loop:` — the items (a list, or a template giving one), each a task instance. */
+  loop?: { items: unknown; loopVar: string; label?: string; path: YamlPath };
+  /** `tags:`, with the play's (and an import's) added. */
+  tags: string[];
+  /** `ignore_errors: true` — a failure is reported and the host goes on. */
+  ignoreErrors: boolean;
+  /** `changed_when: false` — a command that only reads: never "changed", never notifies. */
+  neverChanged: boolean;
+  /** `become:` on the task (undefined: the play's). */
+  become?: boolean;
+  /** `become_user:` (with become: the user the task runs as; root when not given). */
+  becomeUser?: string;
+  /** `environment:` — values may be templates, rendered per host. */
+  environment?: Record<string, unknown>;
+  /** `no_log:` — hide the task's output (labels, changed values, errors): a boolean, or a template read per host and item. */
+  noLog?: boolean | string;
+  /** The file the task was read from (the playbook, an imported file, a role's). */
+  source: YamlSource;
+  /** YAML paths of its notify entries, to locate a handler that does not exist. */
+  notifyPaths: YamlPath[];
+  /** A role's task: its variables (defaults below the play's, vars above, parameters above the inventory). */
+  scope?: { role: string; defaults: Record<string, unknown>; vars: Record<string, unknown>; params: Record<string, unknown> };
+}
+
+export interface Condition {
+  expr: string;
+  path: YamlPath;
+  source: YamlSource;
+}
+
+export interface Play {
+  name: string;
+  hosts: string;
+  /** `when:` on the play: for a host where it is false, every task is skipped. */
+  when: Condition[];
+  vars: Record<string, unknown>;
+  become: boolean;
+  tasks: TaskSpec[];
+  handlers: TaskSpec[];
+  /** Shell commands `tend smoke` runs after converging; each must exit 0. */
+  verify: string[];
+  /** `serial:` — wave sizes (a number or "N%"; the last repeats); absent: one wave. */
+  serial?: (number | string)[];
+  /** `max_fail_percentage:` — a wave with more failed hosts than this stops the rollout. */
+  maxFailPercentage?: number;
+  location: SourceLocation;
+}
+
+export interface Playbook {
+  file: string;
+  source: YamlSource;
+  plays: Play[];
+}
