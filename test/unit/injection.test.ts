@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { probedFrom, type Probed } from '../../src/module.ts';
+import { probedFrom, type Probed } from '../../src/engine/task.ts';
 import { ShellText } from '../../src/shell.ts';
 import { modules } from '../../tasks/index.ts';
 
@@ -39,6 +39,29 @@ case $tool in
 esac
 exit 0
 `;
+
+// The same recorder as shell functions, which a script's plain `tool args` calls without
+// starting a process (the test's time went into those processes). Tools whose names are
+// not shell function names (apt-get, update-rc.d, …), and calls that bypass functions
+// (exec, command, env, another program), still reach the executable recorder above,
+// which writes the same records. Its variables carry a prefix no script uses.
+const FUNCTION_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const IN_SHELL_RECORDERS = [
+  '__tend_count() { if [ -e "$1" ]; then __tend_n=$#; else __tend_n=0; fi; }',
+  `__tend_rec() {
+  __tend_tool=$1; shift
+  __tend_count "$REC_DIR"/*.argv
+  __tend_f="$REC_DIR/$((1000000 + __tend_n))"
+  printf '%s\\0' "$__tend_tool" "$@" > "$__tend_f.argv"
+  case $__tend_tool in
+    chpasswd|debconf-set-selections|debconf-communicate|base64) /bin/cat > "$__tend_f.stdin" ;;
+    stat) [ "$*" = "-c %u %a ." ] && echo "0 700" ;;
+    id) [ "$*" = "-u" ] && echo 0 ;;
+  esac
+  return 0
+}`,
+  ...TOOLS.filter((t) => FUNCTION_NAME.test(t)).map((t) => `${t}() { __tend_rec ${t} "$@"; }`),
+].join('\n');
 
 const sandbox = mkdtempSync(join(tmpdir(), 'tend-injection-'));
 const bin = join(sandbox, 'bin');
@@ -67,7 +90,7 @@ function record(...scripts: ShellText[]): Call[] {
   // `cd` is a shell builtin: a function in front of it records instead of moving.
   const runner = [
     'for s in "$@"; do /bin/sh -n -c "$s" || { echo "tend-test: a script does not parse" >&2; exit 97; }; done',
-    `cd() { "${bin}/cd" "$@"; }`,
+    IN_SHELL_RECORDERS,
     'for s in "$@"; do ( eval "$s" ); done',
   ].join('\n');
   const run = spawnSync('/bin/sh', ['-c', runner, 'sh', ...scripts.map((t) => t.text)], { cwd: work, env: { PATH: bin, REC_DIR: rec }, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
