@@ -3,13 +3,8 @@
 // Ansible would have said, and where in the template it happened.
 
 /** The Ansible exception class an error corresponds to (what `ansible-playbook` prints). */
-export type AnsibleClass =
-  | 'AnsibleUndefinedVariable'
-  | 'AnsibleError'
-  | 'AnsibleFilterError'
-  | 'AnsibleFilterTypeError'
-  | 'AnsibleTemplateError'
-  | 'AnsibleLookupError';
+/** What escapes Templar.do_template: Ansible's classes, or Python's (ZeroDivisionError, …) that it lets through. */
+export type AnsibleClass = string;
 
 export class TemplateError extends Error {
   /** 1-based line in the template named `template`, when known. */
@@ -21,6 +16,11 @@ export class TemplateError extends Error {
     readonly ansibleClass: AnsibleClass = 'AnsibleError',
   ) {
     super(message);
+  }
+
+  /** The Python exception Jinja2 itself raises (what an expression evaluated alone ends with). */
+  get pyClass(): string {
+    return 'TemplateError';
   }
 
   /** Where the error happened, once (the innermost location wins). */
@@ -53,6 +53,9 @@ export class UndefinedError extends TemplateError {
   constructor(message: string) {
     super(message, 'AnsibleUndefinedVariable');
   }
+  override get pyClass(): string {
+    return 'UndefinedError';
+  }
 }
 
 /** A limit (iterations, depth, output size) was crossed: never a hang or a crash. */
@@ -61,11 +64,15 @@ export class TemplateLimitError extends TemplateError {}
 /** Python's TypeError/ValueError inside an operation: Ansible reports these as AnsibleError. */
 export class PyError extends TemplateError {
   constructor(
-    readonly pyClass: string,
+    private readonly python: string,
     message: string,
-    ansibleClass: AnsibleClass = 'AnsibleError',
+    ansibleClass?: AnsibleClass,
   ) {
-    super(message, ansibleClass);
+    // Ansible wraps a TypeError into AnsibleError; other Python errors pass through as they are.
+    super(message, ansibleClass ?? (python === 'TypeError' ? 'AnsibleError' : python));
+  }
+  override get pyClass(): string {
+    return this.python;
   }
 }
 

@@ -258,7 +258,8 @@ export function evaluate(e: Expr, scope: Scope): unknown {
       return negate(scope.eval(e.node), e.k === 'neg' ? '-' : '+');
     case 'cond':
       if (truthy(scope.eval(e.test))) return scope.eval(e.then);
-      return e.else ? scope.eval(e.else) : new Undefined('the inline if-expression on line ' + e.line + ' evaluated to false and no else section was defined.');
+      // Jinja2's plain Undefined, whatever the environment's: it prints as nothing.
+      return e.else ? scope.eval(e.else) : new Undefined(`the inline if-expression on line ${e.line} evaluated to false and no else section was defined.`, true);
     case 'list':
       return e.items.map((x) => scope.eval(x));
     case 'tuple':
@@ -282,7 +283,7 @@ export function iterate(v: unknown): unknown[] {
   if (Array.isArray(v)) return v;
   if (typeof v === 'string') return [...v];
   if (v instanceof Map) return [...v.keys()];
-  if (v instanceof Undefined) return v.fail();
+  if (v instanceof Undefined) return v.lenient ? [] : v.fail();
   throw typeError(`'${typeName(v)}' object is not iterable`);
 }
 

@@ -7,7 +7,7 @@ import { TemplateError, TemplateLimitError, typeError, valueError } from './erro
 import { callValue, iterate, Scope } from './eval.ts';
 import { LIMITS } from './limits.ts';
 import { LoopContext, MISSING, type HasAttrs } from './objects.ts';
-import { isCallable, Namespace, repr, str, truthy, Undefined, type PyCallable } from './values.ts';
+import { isCallable, Namespace, PyTuple, repr, str, truthy, Undefined, type PyCallable } from './values.ts';
 
 export class Out {
   readonly parts: string[] = [];
@@ -31,7 +31,7 @@ export interface TemplateSource {
 
 export function finalize(v: unknown): string {
   if (v === null) return '';
-  if (v instanceof Undefined) return v.fail();
+  if (v instanceof Undefined) return v.lenient ? '' : v.fail();
   return str(v);
 }
 
@@ -85,7 +85,7 @@ export class Macro implements PyCallable, HasAttrs {
       const varargs = args.slice(params.length);
       if (varargs.length && !this.catchVarargs) throw typeError(`macro '${this.def.name}' takes not more than ${params.length} argument(s)`);
       if (extraKw.size && !this.catchKwargs) throw typeError(`macro '${this.def.name}' takes no keyword argument '${[...extraKw.keys()][0]}'`);
-      scope.vars.set('varargs', varargs);
+      scope.vars.set('varargs', PyTuple.from2(varargs));
       scope.vars.set('kwargs', extraKw);
       const out = new Out(scope);
       execute(this.def.body, scope, out, this.source);
@@ -258,7 +258,8 @@ function loadOne(names: unknown, source: TemplateSource): { body: Stmt[]; name: 
 
 function notFound(names: unknown): TemplateError {
   const list = Array.isArray(names) ? names.map(str) : [str(names)];
-  return new TemplateError(list.length > 1 ? `TemplatesNotFound: none of the templates given were found: ${list.join(', ')}` : `TemplateNotFound: ${list[0]}`);
+  if (list.length > 1) return new TemplateError(`none of the templates given were found: ${list.join(', ')}`, 'TemplatesNotFound');
+  return new TemplateError(list[0]!, 'TemplateNotFound');
 }
 
 function include(stmt: Extract<Stmt, { k: 'include' }>, scope: Scope, out: Out, source: TemplateSource): void {

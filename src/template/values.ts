@@ -28,7 +28,11 @@ export class PyTuple extends Array<unknown> {
 
 /** A missing value. Reading attributes of it gives itself (Ansible's AnsibleUndefined). */
 export class Undefined {
-  constructor(readonly hint: string) {}
+  /** lenient: Jinja2's plain Undefined (an inline if without else), which prints as nothing. */
+  constructor(
+    readonly hint: string,
+    readonly lenient = false,
+  ) {}
   fail(): never {
     throw new UndefinedError(this.hint);
   }
@@ -145,7 +149,7 @@ export function repr(v: unknown, depth = 0): string {
 /** Python's str(): what `{{ }}` prints (None is printed as nothing by Ansible's finalize, not here). */
 export function str(v: unknown): string {
   if (typeof v === 'string') return v;
-  if (v instanceof Undefined) return v.fail();
+  if (v instanceof Undefined) return v.lenient ? '' : v.fail();
   return repr(v);
 }
 
@@ -156,7 +160,7 @@ export function truthy(v: unknown): boolean {
   if (v instanceof PyFloat) return v.value !== 0;
   if (Array.isArray(v)) return v.length > 0;
   if (v instanceof Map) return v.size > 0;
-  if (v instanceof Undefined) return v.fail();
+  if (v instanceof Undefined) return v.lenient ? false : v.fail();
   return true;
 }
 

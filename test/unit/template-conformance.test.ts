@@ -33,12 +33,15 @@ interface Case {
   src?: string;
   vars?: Map<string, unknown>;
   files?: Map<string, string>;
+  /** Why tend deliberately differs from Ansible here (e.g. no way to Python internals). */
+  deviation?: string;
 }
 type Expected = { output: string } | { repr: string } | { error: { class: string; message: string } };
 
 const only = process.env.TEMPLATE_CASES?.split(':');
 let passed = 0;
 let total = 0;
+let deviations = 0;
 const failures: string[] = [];
 
 function run(c: Case): Expected {
@@ -71,7 +74,8 @@ function run(c: Case): Expected {
     if (c.expr !== undefined) return { repr: repr(compileExpression(c.expr).evaluateRaw(lookup)) };
     return { output: compileTemplate(text, { name: c.name, searchPath }).render(lookup) };
   } catch (e) {
-    if (e instanceof TemplateError) return { error: { class: e.ansibleClass, message: e.message } };
+    // An expression alone ends with Jinja2's own exception; a template with what do_template lets out.
+    if (e instanceof TemplateError) return { error: { class: c.expr !== undefined ? e.pyClass : e.ansibleClass, message: e.message } };
     throw e;
   } finally {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
@@ -92,6 +96,14 @@ for (const file of readdirSync(join(HERE, 'cases')).filter((f) => f.endsWith('.y
     for (const m of cases) {
       const c = Object.fromEntries(m) as unknown as Case;
       if (only?.[1] && only[1] !== c.name) continue;
+      if (c.deviation) {
+        it(`${c.name} (deliberately differs: ${c.deviation})`, () => {
+          deviations++;
+          const got = run(c);
+          assert.ok('error' in got, 'tend refuses what it deliberately does not do');
+        });
+        continue;
+      }
       it(c.name, () => {
         const want = expected[c.name];
         assert.ok(want, `${c.name}: not recorded (run test/conformance/record-templates.py)`);
@@ -111,5 +123,5 @@ for (const file of readdirSync(join(HERE, 'cases')).filter((f) => f.endsWith('.y
 }
 
 after(() => {
-  console.log(`template conformance: ${passed} of ${total} byte-equal to ansible-core 2.14`);
+  console.log(`template conformance: ${passed} of ${total} byte-equal to ansible-core 2.14 (${deviations} deliberate deviations not counted)`);
 });
