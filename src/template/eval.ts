@@ -8,7 +8,7 @@ import { LIMITS } from './limits.ts';
 import { formatHooks, getMethod } from './methods.ts';
 import { hasAttrs, MISSING, SliceValue } from './objects.ts';
 import { binop, contains, negate } from './ops.ts';
-import { dictKey, eq, fromJS, isCallable, isDict, isInt, lessThan, Namespace, num, objectTypeRepr, PyTuple, repr, str, truthy, typeName, Undefined } from './values.ts';
+import { dictKey, eq, setKey, fromJS, isCallable, isDict, isInt, lessThan, Namespace, num, objectTypeRepr, PyTuple, repr, str, truthy, typeName, Undefined } from './values.ts';
 
 export type Lookup = (name: string) => unknown;
 
@@ -271,7 +271,7 @@ export function evaluate(e: Expr, scope: Scope): unknown {
         if (key instanceof Undefined) key.fail();
         if (Array.isArray(key) && !(key instanceof PyTuple)) throw typeError("unhashable type: 'list'");
         if (key instanceof Map) throw typeError("unhashable type: 'dict'");
-        out.set(dictKey(key), scope.eval(v));
+        setKey(out, key, scope.eval(v));
       }
       return out;
     }

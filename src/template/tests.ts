@@ -103,4 +103,8 @@ const ALIASES: Record<string, string> = {
   successful: 'succeeded', change: 'changed', skip: 'skipped', is_abs: 'abs', isnan: 'nan',
 };
 for (const [alias, name] of Object.entries(ALIASES)) TESTS.set(alias, TESTS.get(name)!);
-for (const name of [...TESTS.keys()]) if (/^\w+$/.test(name)) TESTS.set(`ansible.builtin.${name}`, TESTS.get(name)!);
+// Only Ansible's own tests have FQCN names; Jinja2's (defined, none, …) do not.
+const ANSIBLE_BUILTIN = `failed failure succeeded success successful changed change skipped skip finished started regex
+  match search version version_compare any all truthy falsy vault_encrypted abs is_abs subset issubset superset
+  issuperset contains nan isnan directory is_dir file is_file link is_link exists link_exists same_file mount uri url urn`.split(/\s+/);
+for (const name of ANSIBLE_BUILTIN) if (TESTS.has(name)) TESTS.set(`ansible.builtin.${name}`, TESTS.get(name)!);

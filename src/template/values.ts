@@ -188,6 +188,19 @@ export function dictKey(k: unknown): unknown {
   return k;
 }
 
+/** d[key] = value, with Python's equal keys (True and 1, 1.0 and 1) sharing one entry, the first key kept. */
+export function setKey(d: Map<unknown, unknown>, key: unknown, value: unknown): void {
+  const k = dictKey(key);
+  if (typeof k === 'boolean' || typeof k === 'number') {
+    const twin = typeof k === 'boolean' ? Number(k) : k === 1 ? true : k === 0 ? false : undefined;
+    if (twin !== undefined && !d.has(k) && d.has(twin)) {
+      d.set(twin, value);
+      return;
+    }
+  }
+  d.set(k, value);
+}
+
 /** Python's <, with its TypeError for unorderable pairs. */
 export function lessThan(a: unknown, b: unknown, op = '<'): boolean {
   if (a instanceof Undefined) a.fail();

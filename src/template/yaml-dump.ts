@@ -2,7 +2,7 @@
 // allow_unicode, sorted keys), reproduced for its output to be byte-equal: indentless
 // sequences under mapping keys, `-   ` items at indent 4, flow style for collections of
 // scalars when default_flow_style is None, quoting by YAML 1.1's implicit types, folding
-// of long plain and single-quoted scalars at the width (80), `...` after a root plain scalar.
+// of long plain and single-quoted scalars at the width (80).
 import { PyError, typeError } from './errors.ts';
 import { compare, floatRepr, isDict, isFloat, num, PyFloat, typeName, Undefined } from './values.ts';
 
@@ -123,7 +123,6 @@ class Emitter {
   whitespace = true;
   indention = true;
   flowLevel = 0;
-  openEnded = false;
   constructor(readonly o: DumpOptions) {}
 
   write(s: string): void {
@@ -219,7 +218,6 @@ class Emitter {
             if (!this.whitespace) this.write(' ');
       this.folded(s.text, scalarIndent, !ctx.simpleKey);
       this.whitespace = this.indention = false;
-      if (ctx.root) this.openEnded = true;
       return;
     }
     if (a.singleQuoted && !(ctx.simpleKey && a.multiline)) return this.singleQuoted(s.text, scalarIndent, !ctx.simpleKey);
@@ -280,6 +278,5 @@ export function yamlDump(v: unknown, o: DumpOptions): string {
   }
   e.node(v, null, { root: true });
   e.lineBreak();
-  if (e.openEnded) e.write('...\n');
   return e.out;
 }

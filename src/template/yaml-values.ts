@@ -16,6 +16,8 @@ function convert(node: unknown, doc: ReturnType<typeof parseDocument>, depth = 0
   if (isScalar(node)) {
     const v = node.value;
     if (typeof v === 'number' && node.source !== undefined && /[.]|^[-+]?\.?(inf|nan)$/i.test(String(node.source))) return float(v);
+    // PyYAML's booleans are yes/no/true/false/on/off only; y and n stay strings.
+    if (typeof v === 'boolean' && node.type === 'PLAIN' && !/^(yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/.test(String(node.source))) return String(node.source);
     return v === undefined ? null : v;
   }
   return node === null || node === undefined ? null : (node as Node).toJSON();

@@ -10,9 +10,9 @@ import { define, REQUIRED } from './util.ts';
 
 const filterError = (msg: string) => new PyError('AnsibleFilterError', msg, 'AnsibleFilterError');
 
-export function toBool(a: unknown): boolean {
-  if (typeof a === 'boolean') return a;
-  if (a === null) return false;
+/** Ansible's bool filter: None stays None. */
+export function toBool(a: unknown): boolean | null {
+  if (typeof a === 'boolean' || a === null) return a;
   const v = typeof a === 'string' ? a.toLowerCase() : a;
   return v === 'yes' || v === 'on' || v === '1' || v === 'true' || (isNumber(v) && num(v) === 1);
 }
@@ -122,7 +122,8 @@ function humanReadable(size: unknown, isbits: unknown, unit: unknown): string {
 export const ANSIBLE_FILTERS: Record<string, FilterDef> = {
   bool: define('to_bool', [], [], (_c, v) => toBool(v)),
   ternary: define('ternary', ['true_val', 'false_val', 'none_val'], [REQUIRED, REQUIRED, null], (_c, v, t, f, n) => (v === null && n !== null ? n : truthy(v) ? t : f)),
-  regex_replace: define('regex_replace', ['pattern', 'replacement', 'ignorecase', 'multiline', 'count', 'mandatory_count'], ['', '', false, false, 0, 0], (_c, v, p, r, i, m, c, mc) => regexReplace(v, p, r, i, m, c, mc)),
+  // 2.14's regex_replace has no count or mandatory_count (2.17 added them).
+  regex_replace: define('regex_replace', ['pattern', 'replacement', 'ignorecase', 'multiline'], ['', '', false, false], (_c, v, p, r, i, m) => regexReplace(v, p, r, i, m, 0, 0)),
   regex_search: {
     fn: (_c, v, args, kwargs) => {
       if (args.length === 0) throw typeError("regex_search() missing 1 required positional argument: 'regex'");

@@ -8,7 +8,8 @@ import { define, REQUIRED, seq } from './util.ts';
 
 type Dict = Map<unknown, unknown>;
 const filterError = (msg: string) => new PyError('AnsibleFilterError', msg, 'AnsibleFilterError');
-const typeFail = (msg: string) => new PyError('AnsibleFilterTypeError', msg, 'AnsibleFilterTypeError');
+// AnsibleFilterTypeError is a TypeError: do_template reports it as AnsibleError.
+const typeFail = (msg: string) => new PyError('AnsibleFilterTypeError', msg, 'AnsibleError');
 const pyClass = (v: unknown) => `<class '${typeName(v)}'>`;
 const includes = (list: unknown[], x: unknown) => list.some((y) => eq(x, y));
 

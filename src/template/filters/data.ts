@@ -3,9 +3,10 @@
 // ensure_ascii escapes, sorted keys in the nice forms, float spelling).
 import { PyError, typeError } from '../errors.ts';
 import type { FilterDef } from '../eval.ts';
+import { jsonLoads } from '../json.ts';
 import { yamlDump } from '../yaml-dump.ts';
 import { yamlValues } from '../yaml-values.ts';
-import { compare, float, floatRepr, isDict, isFloat, num, PyFloat, str, truthy, typeName, Undefined } from '../values.ts';
+import { compare, floatRepr, isDict, isFloat, num, PyFloat, str, truthy, typeName, Undefined } from '../values.ts';
 import { define } from './util.ts';
 
 interface JsonOptions {
@@ -79,29 +80,6 @@ export function jsonDumps(v: unknown, o: JsonOptions, level = 0): string {
     return `{${nl}${entries.map(([k, x]) => jsonKey(k, o) + o.keySep + jsonDumps(x, o, level + 1)).join(o.itemSep + nl)}${close}}`;
   }
   throw typeError(`Object of type ${typeName(v)} is not JSON serializable`);
-}
-
-/** JSON into template values (object key order kept, floats kept as floats). */
-export function jsonLoads(text: string): unknown {
-  let parsed: unknown;
-  try {
-    // Numbers with a fraction or exponent are floats in Python even when integral.
-    parsed = JSON.parse(text, (_k, v, ctx?: { source?: string }) => {
-      if (typeof v === 'number' && ctx?.source && /[.eE]/.test(ctx.source)) return { __float: v };
-      return v;
-    });
-  } catch (e) {
-    throw new PyError('JSONDecodeError', (e as Error).message);
-  }
-  const conv = (x: unknown): unknown => {
-    if (Array.isArray(x)) return x.map(conv);
-    if (x && typeof x === 'object') {
-      if ('__float' in x && Object.keys(x).length === 1) return float((x as { __float: number }).__float);
-      return new Map(Object.entries(x).map(([k, y]) => [k, conv(y)]));
-    }
-    return x;
-  };
-  return conv(parsed);
 }
 
 function kwBool(kwargs: Map<string, unknown>, name: string, def: boolean): boolean {

@@ -4,6 +4,7 @@
 import { PyError, typeError } from '../errors.ts';
 import { getattr, type FilterDef } from '../eval.ts';
 import { formatSpec, percentFormat } from '../format.ts';
+import { getMethod } from '../methods.ts';
 import { LIMITS } from '../limits.ts';
 import { binop } from '../ops.ts';
 import { float, isDict, isFloat, isInt, isNumber, num, PyFloat, PyTuple, repr, str, truthy, typeName, Undefined } from '../values.ts';
@@ -54,12 +55,20 @@ function len(v: unknown): number {
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&#34;').replace(/'/g, '&#39;');
 
 function pyRound(value: number, precision: number): number {
-  const f = 10 ** precision;
-  const scaled = value * f;
-  const floor = Math.floor(scaled);
-  // Python rounds exact halves to even; JS's toFixed would round them up.
-  if (scaled - floor === 0.5) return (floor % 2 === 0 ? floor : floor + 1) / f;
-  return Number(value.toFixed(Math.max(0, Math.min(100, precision))));
+  const p = Math.max(0, Math.min(60, precision));
+  // toFixed gives the binary value's exact digits: a tie is a 5 followed by zeros only.
+  // Python rounds those to even; everything else is rounded to nearest by toFixed.
+  const exact = Math.abs(value).toFixed(p + 40);
+  const cut = exact.indexOf('.') + 1 + p;
+  if (/^50*$/.test(exact.slice(cut))) {
+    const kept = exact.slice(0, cut).replace(/\.$/, '');
+    const lastDigit = Number(kept[kept.length - 1]);
+    const down = Number(kept);
+    const up = down + 10 ** -p;
+    const r = lastDigit % 2 === 0 ? down : Number(up.toFixed(p));
+    return value < 0 ? -r : r;
+  }
+  return Number(value.toFixed(p));
 }
 
 function title(s: string): string {
@@ -111,7 +120,8 @@ export const JINJA_FILTERS: Record<string, FilterDef> = {
     if (!isNumber(v) && typeof v !== 'boolean') throw typeError(`bad operand type for abs(): '${typeName(v)}'`);
     return isFloat(v) ? float(Math.abs(num(v))) : Math.abs(num(v));
   }),
-  attr: define('do_attr', ['name'], [REQUIRED], (_c, v, name) => getattr(v, str(name))),
+  // An attribute only: a dict's keys are not attributes.
+  attr: define('do_attr', ['name'], [REQUIRED], (_c, v, name) => (isDict(v) && !getMethod(v, str(name)) ? new Undefined(`'dict object' has no attribute '${str(name)}'`) : getattr(v, str(name)))),
   capitalize: define('do_capitalize', [], [], (_c, v) => {
     const s = str(v);
     return s.charAt(0).toUpperCase() + s.slice(1).toLowerCase();
@@ -189,7 +199,8 @@ export const JINJA_FILTERS: Record<string, FilterDef> = {
     if (method === 'ceil') return float(Math.ceil(n * f) / f);
     if (method === 'floor') return float(Math.floor(n * f) / f);
     if (method !== 'common') throw new PyError('FilterArgumentError', 'method must be common, ceil or floor');
-    return float(pyRound(n, num(p)));
+    // Python's round keeps an int an int.
+    return isInt(v) && num(p) >= 0 ? n : float(pyRound(n, num(p)));
   }),
   safe: define('do_mark_safe', [], [], (_c, v) => v),
   string: define('do_string', [], [], (_c, v) => str(v)),
@@ -219,7 +230,9 @@ export const JINJA_FILTERS: Record<string, FilterDef> = {
   wordcount: define('do_wordcount', [], [], (_c, v) => (str(v).match(/\w+/gu) ?? []).length),
   urlencode: define('do_urlencode', [], [], (_c, v) => {
     const enc = (s: unknown) => encodeURIComponent(str(s)).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%2F/g, '/');
-    if (isDict(v)) return [...v].map(([k, x]) => `${enc(k).replace(/\//g, '%2F')}=${enc(x).replace(/\//g, '%2F')}`).join('&');
+    // In a query string a space is '+', as urllib's quote_plus writes it.
+    const qs = (s: unknown) => enc(s).replace(/\//g, '%2F').replace(/%20/g, '+');
+    if (isDict(v)) return [...v].map(([k, x]) => `${qs(k)}=${qs(x)}`).join('&');
     return enc(v);
   }),
   xmlattr: define('do_xmlattr', ['autospace'], [true], (_c, v, autospace) => {
