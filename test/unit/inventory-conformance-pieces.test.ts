@@ -2,7 +2,8 @@
 // answers for inputs at their edges, recorded by test/unit/inventory-conformance-record.py
 // (inventory-conformance-pieces.json): parse_address (host[:port], IPv4, IPv6, names,
 // ranges), the INI reader's host entries (ranges expanded), shlex.split with comments
-// (host lines), the INI reader's values (Python literals), and host patterns resolved by
+// (host lines), the INI reader's values (Python literals), host patterns split into terms
+// by split_host_pattern and resolved by
 // InventoryManager.get_hosts on inventories of the conformance corpus.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { InputError } from '../../src/errors.ts';
 import { loadInventory, selectHosts, type Inventory } from '../../src/inventory/index.ts';
+import { splitPattern } from '../../src/inventory/limit.ts';
 import { expandHostEntry, parseAddress } from '../../src/inventory/address.ts';
 import { pythonValue } from '../../src/inventory/python-literal.ts';
 import { shlexSplit, ShlexError } from '../../src/inventory/shlex.ts';
@@ -20,6 +22,7 @@ interface Recorded {
   entries: { text: string; names?: string[]; port?: number | null; error?: string }[];
   shlex: { line: string; words?: string[]; error?: string }[];
   values: { text: string; value?: unknown; unprintable?: string }[];
+  splits: { pattern: string; terms: string[] }[];
   patterns: { inventory: string; pattern: string; hosts?: string[]; error?: string }[];
 }
 
@@ -104,6 +107,11 @@ describe(`inventory pieces as ${recorded.ansible} has them`, () => {
       if (r.value !== r.text) literals++;
     }
     assert.ok(literals >= 40, `${literals} values were literals`);
+  });
+
+  it('host patterns split into terms as split_host_pattern splits them', () => {
+    for (const r of recorded.splits) assert.deepEqual(splitPattern(r.pattern), r.terms, JSON.stringify(r.pattern));
+    assert.ok(recorded.splits.length >= 30);
   });
 
   it('host patterns: the hosts get_hosts gives, in its order', () => {

@@ -12,6 +12,7 @@ It writes test/unit/inventory-conformance-pieces.json with, for each input below
   shlex      shlex.split(LINE, comments=True), as the INI reader splits host lines,
              or error
   values     the INI reader's _parse_value(TEXT), as ansible-inventory --list prints it
+  splits     split_host_pattern(PATTERN): the terms of a host pattern
   patterns   InventoryManager.get_hosts(PATTERN) on an inventory of the conformance
              corpus (test/conformance/inventories/): host names, or error
 """
@@ -21,7 +22,7 @@ import shlex
 import sys
 
 from ansible.errors import AnsibleError
-from ansible.inventory.manager import InventoryManager
+from ansible.inventory.manager import InventoryManager, split_host_pattern
 from ansible.parsing.ajson import AnsibleJSONEncoder
 from ansible.parsing.dataloader import DataLoader
 from ansible.parsing.utils.addresses import parse_address
@@ -93,6 +94,13 @@ PATTERNS = {
 }
 
 
+SPLITS = [
+    'a,b', 'a:b', 'a:b,c', ' a , b ', 'a:!b:&c', 'a,!b,&c', '2001:db8::1', '::1', 'fe80::1%eth0', '[2001:db8::1]:22',
+    'web[1:3]', 'web[1:3]:db', 'db:web[1:3]:!web[2]', 'a:b:', ':a', '', ',', 'a,,b', 'a b', 'a\tb', 'a: b', '~web[0-9]:db',
+    '~(a|b):c', 'host:22', 'web1.example.com:db', '10.0.0.1', '10.0.0.1:web', 'a[1]:b[2:]', 'a[', 'a]:b', '*:!x*', '@file',
+]
+
+
 def attempt(f):
     try:
         return f()
@@ -144,6 +152,7 @@ def main():
         'entries': [entry(e) for e in ENTRIES],
         'shlex': [split(l) for l in SHLEX],
         'values': [value(v) for v in VALUES],
+        'splits': [{'pattern': p, 'terms': split_host_pattern(p)} for p in SPLITS],
         'patterns': patterns(),
     }
     with open(os.path.join(HERE, 'inventory-conformance-pieces.json'), 'w') as f:

@@ -1,0 +1,115 @@
+// Host patterns where tend says more than Ansible's answers can show
+// (inventory-conformance-pieces.test.ts compares the hosts themselves): a pattern's
+// syntax checked before any inventory is read, --limit @file and its failures, the
+// warnings for terms that match nothing, and the implicit localhost.
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { InputError } from '../../src/errors.ts';
+import { parseIniInventory } from '../../src/inventory/ini.ts';
+import { patternSyntaxError, resolveHosts, selectHosts } from '../../src/inventory/limit.ts';
+import { buildInventory } from '../../src/inventory/model.ts';
+
+const inv = buildInventory(parseIniInventory('hosts', 'lone\n[web]\nweb[1:3]\n[db]\ndb1\n'));
+const dir = mkdtempSync(join(tmpdir(), 'tend-limit-'));
+
+function select(pattern: string, limit?: string): { hosts: string[]; warnings: string[] } {
+  const warnings: string[] = [];
+  const hosts = selectHosts(inv, limit, pattern, (w) => warnings.push(w)).map((h) => h.name);
+  return { hosts, warnings };
+}
+
+describe('host pattern syntax, before any inventory', () => {
+  it('patterns tend can read have no complaint', () => {
+    for (const p of ['all', 'web,db', 'web:!db', '&web', '~web[0-9]+', '~(?P<n>w)eb(?P=n)?', 'web[0:1]', '*']) assert.equal(patternSyntaxError(p), undefined, p);
+  });
+  it('no term, a bare ! or &, or a regular expression tend cannot read: each named', () => {
+    assert.equal(patternSyntaxError(''), "host pattern '' names no host or group");
+    assert.equal(patternSyntaxError(' , '), "host pattern ' , ' names no host or group");
+    assert.equal(patternSyntaxError('web,!'), "host pattern 'web,!': '!' needs a host or group name after it");
+    assert.equal(patternSyntaxError('&'), "host pattern '&': '&' needs a host or group name after it");
+    assert.equal(patternSyntaxError('web:~(a'), "host pattern 'web:~(a': '~(a' is not a regular expression tend can read");
+    assert.equal(patternSyntaxError('!~[z-a]'), "host pattern '!~[z-a]': '~[z-a]' is not a regular expression tend can read");
+  });
+  it('Python named groups become JavaScript ones: (?P<n>…) and (?P=n)', () => {
+    const got = select('~(?P<d>[a-z])(?P=d)?b1').hosts;
+    assert.deepEqual(got, ['db1']);
+    assert.deepEqual(select('~web(?P<n>[23])').hosts, ['web2', 'web3']);
+  });
+  // Each answer below is ansible-core 2.14's for the same inventory.
+  it('a regular expression matches from the start of a name, not the whole of it; a glob the whole', () => {
+    assert.deepEqual(select('~eb').hosts, []);
+    assert.deepEqual(select('~we').hosts, ['web1', 'web2', 'web3']);
+    assert.deepEqual(select('we*').hosts, ['web1', 'web2', 'web3']);
+    assert.deepEqual(select('we?').hosts, ['web1', 'web2', 'web3'], 'the group web');
+    assert.deepEqual(select('web.').hosts, []);
+    assert.deepEqual(select('web[1-2]').hosts, ['web2', 'web3'], 'a subscript written with -');
+    assert.deepEqual(select('w*[3').hosts, ['web1', 'web2', 'web3'], "split into 'w*' and '3'");
+  });
+  it('an invalid regular expression met while selecting is an InputError naming where it came from', () => {
+    assert.throws(() => select('~(a'), (e: unknown) => e instanceof InputError && e.message === "hosts: '~(a' is not a valid pattern");
+    assert.throws(() => select('all', 'web,~[z-a]'), (e: unknown) => e instanceof InputError && e.message === "--limit '~[z-a]' is not a valid pattern");
+  });
+});
+
+describe('--limit', () => {
+  it('an empty or blank limit limits nothing', () => {
+    assert.deepEqual(select('web', '').hosts, ['web1', 'web2', 'web3']);
+    assert.deepEqual(select('web', '  ').hosts, ['web1', 'web2', 'web3']);
+  });
+  it('@file: one pattern a line, blank lines and spaces ignored, mixed with other terms', () => {
+    const file = join(dir, 'retry');
+    writeFileSync(file, 'web3\n\n  db1  \nweb1\n');
+    assert.deepEqual(select('all', `@${file}`).hosts, ['web1', 'web3', 'db1']);
+    assert.deepEqual(select('all', `@${file},!web1`).hosts, ['web3', 'db1']);
+    assert.deepEqual(select('web', `lone,@${file}`).hosts, ['web1', 'web3']);
+  });
+  it('@file that is missing or not a file: an InputError saying which', () => {
+    const missing = join(dir, 'nosuch');
+    assert.throws(() => select('all', `@${missing}`), (e: unknown) => e instanceof InputError && e.message === `--limit @${missing}: cannot read ${missing} (ENOENT)`);
+    assert.throws(() => select('all', `@${dir}`), (e: unknown) => e instanceof InputError && e.message === `--limit @${dir}: not a file`);
+  });
+  it('terms that match nothing are warned about once each, from hosts: and --limit alike', () => {
+    const r = select('web,nosuch,nosuch', 'web1,other');
+    assert.deepEqual(r.hosts, ['web1']);
+    assert.deepEqual(r.warnings, ["hosts: 'nosuch' matches no host or group of hosts; ignored", "--limit 'other' matches no host or group of hosts; ignored"]);
+    assert.deepEqual(select('all').warnings, [], 'all is never warned about');
+    assert.deepEqual(select('web[9]').warnings, [], 'a group with a subscript past its end exists: no warning');
+    assert.deepEqual(select('nosuch*').warnings, ["hosts: 'nosuch*' matches no host or group of hosts; ignored"]);
+  });
+  it('without a warn function, warnings go to stderr prefixed with tend:', () => {
+    const written: string[] = [];
+    const write = process.stderr.write;
+    process.stderr.write = ((chunk: string) => written.push(chunk)) as typeof process.stderr.write;
+    try {
+      selectHosts(inv, undefined, 'nosuch');
+    } finally {
+      process.stderr.write = write;
+    }
+    assert.deepEqual(written, ["tend: warning: hosts: 'nosuch' matches no host or group of hosts; ignored\n"]);
+  });
+});
+
+describe('localhost not in the inventory', () => {
+  it('localhost, 127.0.0.1 and ::1 are this machine, reached without SSH, in no group but all', () => {
+    for (const name of ['localhost', '127.0.0.1', '::1']) {
+      const [h, ...rest] = selectHosts(inv, undefined, name, () => {});
+      assert.equal(rest.length, 0);
+      assert.deepEqual(h, { name, connection: 'local', address: name, port: 22, user: 'root', groups: ['all'], vars: { inventory_hostname: name, group_names: [] } });
+    }
+    assert.deepEqual(select('localhost*').hosts, [], 'only the exact names');
+    assert.deepEqual(select('localhost:!localhost').hosts, []);
+    assert.deepEqual(select('all').hosts.includes('localhost'), false, 'all does not include it');
+  });
+  it('an inventory that names localhost keeps its own', () => {
+    const own = buildInventory(parseIniInventory('hosts', 'localhost ansible_host=10.0.0.9\n'));
+    const [h] = selectHosts(own, undefined, 'localhost', () => {});
+    assert.equal(h!.address, '10.0.0.9');
+  });
+  it('resolveHosts: exclusions and intersections alone start from all', () => {
+    assert.deepEqual(resolveHosts(inv, ['!web'], 'x').hosts.map((h) => h.name), ['lone', 'db1']);
+    assert.deepEqual(resolveHosts(inv, ['&web', '!web2'], 'x').hosts.map((h) => h.name), ['web1', 'web3']);
+  });
+});
