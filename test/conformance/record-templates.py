@@ -13,6 +13,7 @@ Each case file under templates/cases/ is a YAML list of cases:
       expr: "a | b"              # evaluated as one expression: its Python repr is recorded, or
       role: geerlingguy+ansible-role-nginx   # with src: a template of a fetched role
       src: templates/nginx.conf.j2           #   (roles/<role>/, its defaults/main.yml as vars)
+      role_vars: [vars/Debian.yml]           #   and vars files its tasks would include
       vars: {...}                # on top of facts-debian12.yml (and the role's defaults)
       files: {name: text}        # templates include/import/extends find (a search path)
 Writes templates/expected/<file>.json: per case {"output": text} or {"repr": text} or
@@ -78,6 +79,8 @@ def record_case(case, facts):
             defaults = os.path.join(role, 'defaults', 'main.yml')
             if os.path.exists(defaults):
                 variables.update(load_yaml(defaults) or {})
+            for extra in case.get('role_vars') or []:  # vars/ files the role's tasks include
+                variables.update(load_yaml(os.path.join(role, extra)) or {})
             searchpath = [os.path.join(role, 'templates'), role]
             with open(os.path.join(role, case['src']), encoding='utf-8') as f:
                 text = f.read()

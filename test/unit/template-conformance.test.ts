@@ -31,6 +31,7 @@ interface Case {
   expr?: string;
   role?: string;
   src?: string;
+  role_vars?: string[];
   vars?: Map<string, unknown>;
   files?: Map<string, string>;
   /** Why tend deliberately differs from Ansible here (e.g. no way to Python internals). */
@@ -56,6 +57,10 @@ function run(c: Case): Expected {
       if (defaults instanceof Map) for (const [k, v] of defaults) vars.set(k as string, v);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+    for (const extra of c.role_vars ?? []) {
+      const more = yamlValues(readFileSync(join(role, extra), 'utf8'));
+      if (more instanceof Map) for (const [k, v] of more) vars.set(k as string, v);
     }
     text = readFileSync(join(role, c.src!), 'utf8');
     searchPath = [join(role, 'templates'), role];
