@@ -37,7 +37,7 @@ function asSet(v: unknown): unknown[] {
 }
 
 const result = (key: string) => (v: unknown) => {
-  if (!isDict(v)) throw new PyError('AnsibleError', `The '${key}' test expects a dictionary`);
+  if (!isDict(v)) throw new PyError('AnsibleFilterError', `The '${key}' test expects a dictionary`, 'AnsibleFilterError');
   return v;
 };
 
@@ -71,7 +71,11 @@ export const TESTS = new Map<string, TestDef>(
     gt: t('gt', ['b'], [REQUIRED], (_c, v, o) => lessThan(o, v)),
     ge: t('ge', ['b'], [REQUIRED], (_c, v, o) => !lessThan(v, o)),
     in: t('test_in', ['seq'], [REQUIRED], (_c, v, s) => contains(s, v)),
-    filter: t('test_filter', [], [], (c, v) => c.state.env.filters.has(str(v))),
+    // Ansible's plugin lookup raises for a name it does not know, where Jinja2 says False.
+    filter: t('test_filter', [], [], (c, v) => {
+      if (!c.state.env.filters.has(str(v))) throw new PyError('TemplateSyntaxError', `Could not load "${str(v)}": '${str(v)}'`);
+      return true;
+    }),
     test: t('test_test', [], [], (c, v) => c.state.env.tests.has(str(v))),
     // ansible.builtin (core.py, mathstuff.py)
     match: t('match', ['pattern', 'ignorecase', 'multiline'], ['', false, false], (_c, v, p, i, m) => regexTest(v, p, i, m, 'match')),
