@@ -13,13 +13,16 @@ It writes test/unit/inventory-conformance-pieces.json with, for each input below
              or error
   values     the INI reader's _parse_value(TEXT), as ansible-inventory --list prints it
   splits     split_host_pattern(PATTERN): the terms of a host pattern
+  inventories  small INI and YAML inventories: ansible-inventory --list, or error
   patterns   InventoryManager.get_hosts(PATTERN) on an inventory of the conformance
              corpus (test/conformance/inventories/): host names, or error
 """
 import json
 import os
 import shlex
+import subprocess
 import sys
+import tempfile
 
 from ansible.errors import AnsibleError
 from ansible.inventory.manager import InventoryManager, split_host_pattern
@@ -112,6 +115,83 @@ SPLITS = [
 ]
 
 
+INVENTORIES = [
+    # INI: sections in every order, comments, values, ports, ranges, and what is refused
+    ('ini', '[web]\nw1\n[web:vars]\nx=1\n'),
+    ('ini', '[web:vars]\nx=1\n[web]\nw1\n'),
+    ('ini', '[prod:children]\nweb\n[web]\nw1\n'),
+    ('ini', '[prod:children]\nnosuch\n'),
+    ('ini', '[nosuch:vars]\nx=1\n'),
+    ('ini', '[web:foo]\nx\n'),
+    ('ini', '[web\nw1\n'),
+    ('ini', '[we b]\nw1\n'),
+    ('ini', '; c\n# c\n[web] # c\nw1 # c\n'),
+    ('ini', 'w1 a=1 b=True c="x y" d=[1,2] e=0x10 f=010 g=\'s\'\n'),
+    ('ini', '---\nw1\n'),
+    ('ini', 'w1 novalue\n'),
+    ('ini', 'w1 =x\n'),
+    ('ini', '[web]\nw1\n[web:vars]\na = 1\nb= x y \nc=\nd = [1, 2] # not a comment\n'),
+    ('ini', '[web]\nw1\n[web:vars]\nnovalue\n'),
+    ('ini', '[prod:children]\nweb # c\n[web]\nw1\n'),
+    ('ini', '[web]\nw1\n[prod:children]\nweb db\n'),
+    ('ini', 'w1\n[web]\nw1\n'),
+    ('ini', '[web]\r\nw1 x=1\r\n'),
+    ('ini', '[web]\nw1:2222\nw[1:2]:22 x=1\n[db]\n[2001:db8::1]:2200\n'),
+    ('ini', '[a:children]\nb\n[b:children]\nc\n[c]\nh\n'),
+    ('ini', '[x:children]\nc\n[y:children]\nc\n[c]\nh\n'),
+    ('ini', '[all:vars]\nx=1\n[web]\nw1\n'),
+    ('ini', 'w1 a=1 a=2\n'),
+    ('ini', '[p:vars]\nx=1\n[p:children]\nweb\n[web]\nw1\n'),
+    ('ini', '  [web]\n  w1\n'),
+    ('ini', '[ungrouped]\nw1\n[web]\nw2\n'),
+    ('ini', '[web]\nw1\n[web]\nw2\n[web:vars]\nx=1\n[web:vars]\nx=2\ny=3\n'),
+    ('ini', '[web]\nw1 x="unclosed\n'),
+    ('ini', '[web]\nw[1:3\n'),
+    ('ini', '[web]\nw[3:1]\n'),
+    ('ini', '[web]\nw1:\n'),
+    ('ini', '[web:children]\n[db]\nd1\n'),
+    ('ini', '[web]\nw1\n[web:children]\nweb\n'),
+    ('ini', '[a:children]\nb\n[b:children]\na\n'),
+    # YAML
+    ('yml', 'all:\n  hosts:\n    w1:\n'),
+    ('yml', 'web:\n  hosts: w1\n'),
+    ('yml', 'all:\n  children:\n    web:\n      hosts:\n        w1:\n          x: 1\n      vars:\n        y: 2\n'),
+    ('yml', 'web: [1]\n'),
+    ('yml', 'all:\n  hosts: [w1]\n'),
+    ('yml', 'all:\n  hosts:\n    w1: 5\n'),
+    ('yml', ''),
+    ('yml', '- a\n'),
+    ('yml', 'web:\n  children: db\n'),
+    ('yml', 'all:\n  hosts:\n    w1:2222:\n    "[2001:db8::1]:22":\n'),
+    ('yml', 'all:\n  hosts:\n    w[1:3]:\n      x: 1\n'),
+    ('yml', 'all:\n  vars:\n    a: yes\n    b: 0644\n    c: 1:30\n    d: on\n    e: 0x1f\n    f: 1e3\n    g: .inf\n'),
+    ('yml', 'web:\n  hosts:\n    w1:\n  children:\n    db:\n      hosts:\n        d1:\n'),
+    ('yml', 'web:\ndb:\n  children:\n    web:\n'),
+    ('yml', 'web:\n  hosts:\n    1234:\n'),
+    ('yml', 'web:\n  hosts:\n    w1: ~\n  vars: ~\n  children: ~\n'),
+    ('yml', 'web:\n  vars: [1]\n'),
+    ('yml', 'web:\n  children:\n    db: 5\n'),
+    ('yml', 'web:\n  hosts:\n    w1:\n      x: 1\ndb:\n  hosts:\n    w1:\n      y: 2\n'),
+    ('yml', '42\n'),
+    ('yml', 'web:\n  children:\n    web:\n'),
+]
+
+
+def listed(kind, text):
+    with tempfile.NamedTemporaryFile('w', suffix='.' + kind, delete=False) as f:
+        f.write(text)
+    try:
+        out = subprocess.run(['ansible-inventory', '-i', f.name, '--list'], capture_output=True, text=True,
+                             env=dict(os.environ, ANSIBLE_NOCOLOR='1', ANSIBLE_DEPRECATION_WARNINGS='False', ANSIBLE_LOCALHOST_WARNING='False',
+                                      ANSIBLE_INVENTORY_UNPARSED_WARNING='False', ANSIBLE_INVENTORY_ENABLED='ini' if kind == 'ini' else 'yaml'))
+    finally:
+        os.unlink(f.name)
+    if out.returncode != 0 or 'Unable to parse' in out.stderr or 'Failed to parse' in out.stderr:
+        text_ = ' '.join(l.replace('[WARNING]:', '').strip() for l in out.stderr.splitlines())
+        return {'kind': kind, 'text': text, 'error': ' '.join(text_.split()).replace(f.name, 'INVENTORY')}
+    return {'kind': kind, 'text': text, 'list': json.loads(out.stdout)}
+
+
 def attempt(f):
     try:
         return f()
@@ -165,6 +245,7 @@ def main():
         'values': [value(v) for v in VALUES],
         'splits': [{'pattern': p, 'terms': split_host_pattern(p)} for p in SPLITS],
         'patterns': patterns(),
+        'inventories': [listed(k, t) for k, t in INVENTORIES],
     }
     with open(os.path.join(HERE, 'inventory-conformance-pieces.json'), 'w') as f:
         json.dump(record, f, indent=1, ensure_ascii=False)
