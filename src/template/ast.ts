@@ -38,7 +38,7 @@ export interface MacroDef {
 
 export type Stmt =
   | { k: 'data'; text: string; line: number }
-  | { k: 'output'; expr: Expr; line: number }
+  | { k: 'output'; expr: Expr; line: number; col?: number }
   | { k: 'if'; branches: { test: Expr; body: Stmt[] }[]; else: Stmt[]; line: number }
   | { k: 'for'; target: Target; iter: Expr; filter: Expr | null; recursive: boolean; body: Stmt[]; else: Stmt[]; line: number }
   | { k: 'set'; target: Target; expr: Expr; line: number }

@@ -70,7 +70,8 @@ export class Scope {
   }
 
   resolve(name: string): unknown {
-    for (let s: Scope | null = this; s; s = s.parent) if (s.vars.has(name)) return s.vars.get(name);
+    if (this.vars.has(name)) return this.vars.get(name);
+    for (let s = this.parent; s; s = s.parent) if (s.vars.has(name)) return s.vars.get(name);
     if (this.hostVisible) {
       const v = this.state.host(name);
       if (v !== MISSING) return v;
@@ -83,7 +84,7 @@ export class Scope {
     try {
       return evaluate(e, this);
     } catch (err) {
-      if (err instanceof TemplateError) throw err.at(e.line, this.templateName);
+      if (err instanceof TemplateError) throw err;
       if (err instanceof RangeError) throw new TemplateLimitError('expression too deep to evaluate').at(e.line, this.templateName);
       throw err;
     }

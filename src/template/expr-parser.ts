@@ -11,6 +11,8 @@ import type { Token } from './lexer.ts';
 import { float } from './values.ts';
 
 export const MAX_NESTING = 100;
+/** Operators chained in one expression (`a + b + …`, `x | f | g …`, `a.b.c…`). */
+export const MAX_CHAIN = 1000;
 
 const TOKEN_DESCRIPTIONS: Record<string, string> = {
   var_end: 'end of print statement',
@@ -22,6 +24,7 @@ const describe = (t: Token) => TOKEN_DESCRIPTIONS[t.type] ?? t.value;
 export class ExprParser {
   protected pos = 0;
   private depth = 0;
+  private readonly heights = new WeakMap<Expr, number>();
 
   constructor(
     protected readonly tokens: Token[],
@@ -87,6 +90,15 @@ export class ExprParser {
     return t.value;
   }
 
+  /** A node, refused when it stands on a chain of more operators than MAX_CHAIN. */
+  protected chained<E extends Expr>(node: E, ...children: (Expr | null)[]): E {
+    let h = 0;
+    for (const c of children) if (c) h = Math.max(h, this.heights.get(c) ?? 1);
+    if (h + 1 > MAX_CHAIN) this.fail(`more than ${MAX_CHAIN} operators chained in one expression (the limit)`);
+    this.heights.set(node, h + 1);
+    return node;
+  }
+
   private nested<T>(read: () => T): T {
     if (++this.depth > MAX_NESTING) this.fail(`expression nested more than ${MAX_NESTING} levels (the limit)`);
     try {
@@ -139,7 +151,8 @@ export class ExprParser {
     let left = this.parseAnd();
     while (this.isName('or')) {
       const line = this.tokens[this.pos++]!.line;
-      left = { k: 'or', left, right: this.parseAnd(), line };
+      const right = this.parseAnd();
+      left = this.chained({ k: 'or', left, right, line }, left, right);
     }
     return left;
   }
@@ -148,7 +161,8 @@ export class ExprParser {
     let left = this.parseNot();
     while (this.isName('and')) {
       const line = this.tokens[this.pos++]!.line;
-      left = { k: 'and', left, right: this.parseNot(), line };
+      const right = this.parseNot();
+      left = this.chained({ k: 'and', left, right, line }, left, right);
     }
     return left;
   }
@@ -178,14 +192,15 @@ export class ExprParser {
         ops.push({ op: 'notin', expr: this.parseMath1() });
       } else break;
     }
-    return ops.length ? { k: 'compare', first, ops, line } : first;
+    return ops.length ? this.chained({ k: 'compare', first, ops, line }, first, ...ops.map((o) => o.expr)) : first;
   }
 
   private binary(next: () => Expr, ops: string[]): Expr {
     let left = next();
     while (this.peek().type === 'op' && ops.includes(this.peek().value)) {
       const t = this.tokens[this.pos++]!;
-      left = { k: 'binop', op: t.value, left, right: next(), line: t.line };
+      const right = next();
+      left = this.chained({ k: 'binop', op: t.value, left, right, line: t.line }, left, right);
     }
     return left;
   }
@@ -284,14 +299,16 @@ export class ExprParser {
         this.pos++;
         const attr = this.peek();
         this.pos++;
-        if (attr.type === 'name') node = { k: 'getattr', node, attr: attr.value, line: t.line };
-        else if (attr.type === 'integer') node = { k: 'getitem', node, arg: { k: 'const', value: attr.parsed, line: t.line }, line: t.line };
+        if (attr.type === 'name') node = this.chained({ k: 'getattr', node, attr: attr.value, line: t.line }, node);
+        else if (attr.type === 'integer') node = this.chained({ k: 'getitem', node, arg: { k: 'const', value: attr.parsed, line: t.line }, line: t.line }, node);
         else this.fail('expected name or number', attr);
       } else if (t.value === '[') {
         this.pos++;
-        node = this.nested(() => this.parseSubscript(node, t.line));
+        const inner = node;
+        node = this.chained(this.nested(() => this.parseSubscript(inner, t.line)), inner);
       } else if (t.value === '(') {
-        node = this.nested(() => ({ k: 'call', node, args: this.parseArgs(), line: t.line }));
+        const callee = node;
+        node = this.chained(this.nested(() => ({ k: 'call', node: callee, args: this.parseArgs(), line: t.line })), callee);
       } else return node;
     }
   }
@@ -360,7 +377,7 @@ export class ExprParser {
       const line = this.peek().line;
       const name = this.dottedName();
       const args = this.isOp('(') ? this.parseArgs() : { args: [], kwargs: [], star: null, starstar: null };
-      node = { k: 'filter', node: node as Expr, name, args, line };
+      node = this.chained({ k: 'filter', node: node as Expr, name, args, line }, node);
     }
     return node as Expr;
   }
@@ -383,10 +400,10 @@ export class ExprParser {
             args.args.push(this.parsePostfix(this.parsePrimary()));
           }
         }
-        node = { k: 'test', node, name, args, negated, line };
+        node = this.chained({ k: 'test', node, name, args, negated, line }, node);
       } else if (this.isOp('(')) {
         const line = this.peek().line;
-        node = { k: 'call', node, args: this.parseArgs(), line };
+        node = this.chained({ k: 'call', node, args: this.parseArgs(), line }, node);
       } else return node;
     }
   }

@@ -59,6 +59,7 @@ export function jsonLoads(text: string): unknown {
     return m[1] || m[2] ? float(Number(m[0])) : Number(m[0]);
   };
   const string = (): string => {
+    // eslint-disable-next-line no-control-regex -- JSON forbids raw control characters in strings
     const m = /^"((?:[^"\\\x00-\x1f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*)"/.exec(text.slice(i));
     if (!m) return fail('Unterminated string starting at');
     i += m[0].length;

@@ -49,6 +49,7 @@ function split(s: string, sep: unknown, maxsplit: number): string[] {
         out.push(strip(rest, undefined, false, true));
         break;
       }
+      // eslint-disable-next-line no-control-regex -- Python's str.split() splits on these too
       const m = /[\s\x1c-\x1f\x85]+/.exec(rest);
       if (!m) {
         out.push(rest);
@@ -106,6 +107,7 @@ const STR: Record<string, (s: string, args: unknown[], kwargs: Map<string, unkno
   split: (s, a, k) => split(s, kw(a, k, 0, 'sep'), num(kw(a, k, 1, 'maxsplit', -1))),
   rsplit: (s, a, k) => rsplit(s, kw(a, k, 0, 'sep'), num(kw(a, k, 1, 'maxsplit', -1))),
   splitlines: (s, a) => {
+    // eslint-disable-next-line no-control-regex -- the line boundaries of Python's str.splitlines()
     const parts = s.split(/(\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029])/);
     const out: string[] = [];
     for (let i = 0; i < parts.length; i += 2) {

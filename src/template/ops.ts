@@ -35,8 +35,11 @@ export function binop(op: string, a: unknown, b: unknown): unknown {
   if (a instanceof Undefined) a.fail();
   if (b instanceof Undefined) b.fail();
   switch (op) {
-    case '~':
-      return str(a) + str(b);
+    case '~': {
+      const s = str(a) + str(b);
+      if (s.length > LIMITS.valueChars) throw new PyError('MemoryError', `a value over ${LIMITS.valueChars} characters (the limit)`);
+      return s;
+    }
     case '+':
       if (isNum(a) && isNum(b)) return bothInt(a, b) ? num(a) + num(b) : float(num(a) + num(b));
       if (typeof a === 'string') {

@@ -4,7 +4,7 @@
 // (the oracle says "Encountered unknown tag 'break'").
 import type { Expr, MacroDef, Stmt, Target } from './ast.ts';
 import { TemplateSyntaxError } from './errors.ts';
-import { ExprParser } from './expr-parser.ts';
+import { ExprParser, MAX_NESTING } from './expr-parser.ts';
 import type { Token } from './lexer.ts';
 
 export class Parser extends ExprParser {
@@ -31,7 +31,7 @@ export class Parser extends ExprParser {
         this.pos++;
         const expr = this.parseTuple(true, false);
         this.expectEnd('var_end', 'end of print statement');
-        body.push({ k: 'output', expr, line: t.line });
+        body.push({ k: 'output', expr, line: t.line, col: t.col });
       } else if (t.type === 'block_begin') {
         const name = this.peek(1);
         if (name.type === 'name' && ends.includes(name.value)) return body;
@@ -108,6 +108,7 @@ export class Parser extends ExprParser {
   /** A tag's body up to one of `ends`, consuming the end tag `{% end… %}` itself. */
   private body(tag: string, ends: string[], consumeEnd = true): Stmt[] {
     this.blockEnd();
+    if (this.open.length >= MAX_NESTING) this.fail(`blocks nested more than ${MAX_NESTING} deep (the limit)`);
     this.open.push({ tag, ends });
     const body = this.subparse(ends);
     this.open.pop();

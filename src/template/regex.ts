@@ -17,6 +17,7 @@ export function pyRegex(pattern: string, flags: { ignorecase?: boolean; multilin
     if (inline[1]!.includes('s')) flags = { ...flags, dotall: true };
     verbose = inline[1]!.includes('x');
   }
+  // eslint-disable-next-line no-control-regex -- a NUL stands in for an escaped '#' while comments go
   if (verbose) p = p.replace(/\\#/g, '\u0000').replace(/#.*$/gm, '').replace(/\s+/g, '').replace(/\u0000/g, '\\#');
   p = p
     .replace(/\(\?P<([A-Za-z_]\w*)>/g, '(?<$1>')

@@ -177,7 +177,7 @@ export function execute(body: Stmt[], scope: Scope, out: Out, source: TemplateSo
     try {
       run(stmt, scope, out, source);
     } catch (err) {
-      if (err instanceof TemplateError) throw err.at(stmt.line, scope.templateName);
+      if (err instanceof TemplateError) throw err.at(stmt.line, scope.templateName, stmt.k === 'output' ? stmt.col : undefined);
       if (err instanceof RangeError) throw new TemplateLimitError('template nested too deep to render').at(stmt.line, scope.templateName);
       throw err;
     }
