@@ -31,3 +31,9 @@ export function wrapperFor(spec: TaskSpec, playBecome: boolean, loginUser: strin
     return stdinIsData ? `${as} /bin/sh -c ${quote(inner)}` : heredoc(new ShellText(`${as} /bin/sh -s`), inner).text;
   };
 }
+
+/** A task's probe (or commands) with its environment, as the user it runs as; unchanged without a wrapper. */
+export function wrapScripts(wrap: TaskWrapper | undefined, scripts: ShellText | readonly ShellText[], stdinIsData = false): ShellText | readonly ShellText[] {
+  if (!wrap) return scripts;
+  return scripts instanceof ShellText ? new ShellText(wrap(scripts.text, stdinIsData)) : scripts.map((s) => new ShellText(wrap(s.text, stdinIsData)));
+}

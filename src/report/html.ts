@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createTwoFilesPatch } from 'diff';
 import type { jsonReport } from './json.ts';
-import { PAGE_SCRIPT, PAGE_STYLE } from './html-page.ts';
+import { PAGE_SCRIPT } from './html-page.ts';
+import { PAGE_STYLE } from './html-style.ts';
 
 export type ReportDocument = ReturnType<typeof jsonReport>;
 type ReportHost = ReportDocument['hosts'][number];

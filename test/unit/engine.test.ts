@@ -58,7 +58,29 @@ const log = defineTask({
   plan: (p) => ({ changes: [{ subject: 'log', kind: 'run', reason: p.line }], commands: [sh`echo ${p.line} >> "$HOST_DIR"/log`] }),
 });
 
-const MODULES = new Map<string, TaskModule>([kv, needs, log, command as TaskModule].map((m) => [m.name, m as TaskModule]));
+/** oneway: what it would do cannot be known without doing it (a module without check-mode support). */
+const oneway = defineTask({
+  name: 'oneway',
+  summary: 'appends a line, and cannot say beforehand whether it must',
+  example: '',
+  checkMode: 'unsupported',
+  params: z.object({ line: z.string() }).strict(),
+  probe: () => sh`true`,
+  plan: (p) => ({ changes: [{ subject: 'oneway', kind: 'run' }], commands: [sh`echo ${p.line} >> "$HOST_DIR"/oneway`] }),
+});
+
+/** reader: only reads (a stat, a slurp): its commands run in check mode too. */
+const reader = defineTask({
+  name: 'reader',
+  summary: 'counts its runs in a file outside the host state it checks',
+  example: '',
+  checkMode: 'read-only',
+  params: z.object({}).strict(),
+  probe: () => sh`true`,
+  plan: () => ({ changes: [], commands: [sh`echo read >> "$HOST_DIR"/reads`] }),
+});
+
+const MODULES = new Map<string, TaskModule>([kv, needs, log, oneway, reader, command as TaskModule].map((m) => [m.name, m as TaskModule]));
 
 type Fault = (index: number, script: string) => RunResult | Error | undefined;
 
@@ -402,5 +424,40 @@ describe('engine: faults during a run', () => {
     const error = hostOf(f, 'h1').tasks[0]!.error!;
     assert.doesNotMatch(error, /hunter2/);
     assert.match(error, /output hidden/);
+  });
+});
+
+describe("engine: a module's check-mode behaviour (the contract's checkMode)", () => {
+  const PLAY = `
+- hosts: all
+  tasks:
+    - name: set a
+      kv: { key: a, value: "1" }
+    - name: one way
+      oneway: { line: ran }
+    - name: read
+      reader: {}
+`;
+
+  it('check mode skips a module that cannot run in check mode, says why, and runs nothing of it', async () => {
+    const f = await run(PLAY, [{ name: 'h1' }], { check: true });
+    const tasks = hostOf(f, 'h1').tasks;
+    assert.deepEqual(statuses(hostOf(f, 'h1')), ['1:would-change', '2:skipped', '3:ok']);
+    assert.match(tasks[1]!.reason ?? '', /^check mode: oneway cannot tell what it would do without doing it$/);
+    assert.throws(() => read(f, 'h1', 'oneway'), /ENOENT/);
+  });
+
+  it('check mode runs a read-only module as apply does, reports no change, and changes nothing else', async () => {
+    const f = await run(PLAY, [{ name: 'h1' }], { check: true });
+    assert.equal(hostOf(f, 'h1').tasks[2]!.status, 'ok');
+    assert.equal(read(f, 'h1', 'reads'), 'read\n');
+    assert.throws(() => read(f, 'h1', 'a'), /ENOENT/);
+  });
+
+  it('apply runs both', async () => {
+    const f = await run(PLAY, [{ name: 'h1' }]);
+    assert.deepEqual(statuses(hostOf(f, 'h1')), ['1:changed', '2:changed', '3:ok']);
+    assert.equal(read(f, 'h1', 'reads'), 'read\n');
+    assert.equal(read(f, 'h1', 'oneway'), 'ran\n');
   });
 });

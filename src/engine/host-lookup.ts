@@ -1,0 +1,56 @@
+// The variables a task sees on one host, layered as Ansible layers them: play vars are
+// defaults, the inventory overrides them, -e overrides everything; facts sit below them
+// all; a role's tasks see its variables (defaults under the play's, vars over them,
+// parameters over the inventory).
+// Before the facts are read, a fact in a condition is pending (FactsPending), and in
+// parameters (`placeholder`) any value (ANY_FACT): a probe built from such parameters is
+// used only if, with the real facts, the task's probe is the very same script.
+import type { Host } from '../inventory/index.ts';
+import { UNDEFINED } from '../playbook/expression.ts';
+import type { Play, TaskSpec } from '../playbook/plays.ts';
+import { variableLookup, type Lookup } from '../playbook/template.ts';
+import { FACT_NAMES } from './facts.ts';
+
+/** Thrown by a lookup asked for a fact before the host's facts are read. */
+export class FactsPending extends Error {}
+
+/** Stands for any fact before the facts are read: every member of it is itself. */
+const ANY_FACT: unknown = new Proxy(
+  {},
+  {
+    get: (_t, key) => (key === 'toJSON' ? () => '(fact)' : ANY_FACT),
+    getOwnPropertyDescriptor: () => ({ value: ANY_FACT, configurable: true, enumerable: true, writable: false }),
+    ownKeys: () => [],
+  },
+);
+
+/** A task's lookup (the play's when no task is given), for this host and these facts. */
+export type LookupFor = (spec?: TaskSpec) => Lookup;
+
+export function hostLookups(
+  play: Play,
+  host: Host,
+  extraVars: Record<string, unknown>,
+  facts: Record<string, unknown> | undefined,
+  placeholder = false,
+): LookupFor {
+  const below: Lookup = (name) => {
+    if (!FACT_NAMES.has(name)) return UNDEFINED;
+    if (facts === undefined) {
+      if (placeholder) return ANY_FACT;
+      throw new FactsPending(name);
+    }
+    return Object.hasOwn(facts, name) ? facts[name] : UNDEFINED;
+  };
+  const base = variableLookup([play.vars, host.vars, extraVars], below);
+  const scoped = new Map<NonNullable<TaskSpec['scope']>, Lookup>();
+  return (spec) => {
+    if (!spec?.scope) return base;
+    let found = scoped.get(spec.scope);
+    if (!found) {
+      found = variableLookup([spec.scope.defaults, play.vars, spec.scope.vars, host.vars, spec.scope.params, extraVars], below);
+      scoped.set(spec.scope, found);
+    }
+    return found;
+  };
+}

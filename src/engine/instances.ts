@@ -1,0 +1,189 @@
+// A task as one host runs it: its instances (one, or one per loop item), each with its
+// conditions decided, its parameters rendered, what it may show (secret values masked,
+// no_log), and the wrapper its scripts run in (environment, another user). Whatever
+// cannot be read for this host becomes the instance's error, reported when it runs.
+import { evaluate, toText, truthy } from '../playbook/expression.ts';
+import { paramsForHost } from '../playbook/load.ts';
+import type { Condition, TaskSpec } from '../playbook/plays.ts';
+import { render, renderString, type Lookup } from '../playbook/template.ts';
+import { FactsPending } from './host-lookup.ts';
+import { Masker, NO_LOG_LABEL, SECRET_MASK, secretValuesOf } from './secrets.ts';
+import { wrapScripts, type TaskWrapper } from './task-user.ts';
+
+export interface Prepared {
+  spec: TaskSpec;
+  name: string;
+  handler: boolean;
+  params?: unknown;
+  /** Set when the parameters (or a condition) could not be read for this host. */
+  error?: string;
+  /** Set when a `when:` condition is false for this host (or item): why it is skipped. */
+  skipReason?: string;
+  /** The loop item this instance is for, as shown (loop_control.label): secrets masked. */
+  item?: string;
+  /** Masks the values of this instance's secret parameters in whatever its result shows. */
+  mask?: Masker;
+  /** `no_log:` held for this instance: its result shows no output. */
+  noLog?: boolean;
+  /** Wraps the task's probe snippets and commands: its environment, and another user. */
+  wrap?: TaskWrapper;
+}
+
+/** The wrapper of a task's scripts on this host (task-user.ts), given its lookup. */
+export type WrapFor = (spec: TaskSpec, lookup: Lookup) => TaskWrapper | undefined;
+
+/**
+ * A task as this host runs it: one instance, or one per loop item. `paramsLookup`, when
+ * given, renders the parameters (and loop items) while `lookup` decides the conditions.
+ */
+export function prepare(spec: TaskSpec, lookup: Lookup, handler: boolean, wrapFor: WrapFor, paramsLookup = lookup): Prepared[] {
+  return prepareInstances(spec, lookup, handler, paramsLookup).map((t) => {
+    if (t.error !== undefined || t.skipReason !== undefined) return t;
+    try {
+      const wrap = wrapFor(spec, paramsLookup);
+      return wrap ? { ...t, wrap } : t;
+    } catch (e) {
+      return { ...t, error: `environment: ${e instanceof Error ? e.message : String(e)}` };
+    }
+  });
+}
+
+function prepareInstances(spec: TaskSpec, lookup: Lookup, handler: boolean, paramsLookup = lookup): Prepared[] {
+  if (spec.loop === undefined) return [shield(spec, prepareOne(spec, lookup, handler, paramsLookup), paramsLookup)];
+  let items: unknown;
+  try {
+    items = render(spec.loop.items, paramsLookup);
+  } catch (e) {
+    return [{ spec, name: spec.name, handler, error: `loop: ${e instanceof Error ? e.message : String(e)}` }];
+  }
+  if (!Array.isArray(items)) {
+    // What it gave may be a secret: shown only when the task has none and no no_log.
+    const quiet = declaresSecrets(spec) || spec.noLog !== undefined;
+    return [{ spec, name: spec.name, handler, error: `loop: gave ${quiet ? 'something' : toText(items).slice(0, 60) || 'nothing'}, not a list` }];
+  }
+  const { loopVar } = spec.loop;
+  const instances = items.map((item) => {
+    // The item is the innermost variable: it hides a play or inventory variable of its name.
+    const itemLookup: Lookup = (name) => (name === loopVar ? item : lookup(name));
+    const itemParams: Lookup = (name) => (name === loopVar ? item : paramsLookup(name));
+    return shield(spec, prepareOne(spec, itemLookup, handler, itemParams), itemParams, { item, itemLookup, outer: lookup });
+  });
+  // Reports tell instances apart by label: labels that came out the same (masked, hidden
+  // by no_log, or equal items) get their place in the loop.
+  const count = new Map<string | undefined, number>();
+  for (const t of instances) count.set(t.item, (count.get(t.item) ?? 0) + 1);
+  return instances.map((t, k) => ((count.get(t.item) ?? 0) > 1 ? { ...t, item: `${t.item} #${k + 1}` } : t));
+}
+
+function declaresSecrets(spec: TaskSpec): boolean {
+  return (spec.module.secrets?.length ?? 0) > 0 || spec.module.secretValues !== undefined;
+}
+
+/**
+ * What an instance may show (src/engine/secrets.ts): its name and loop label with the
+ * values of its secret parameters masked, or hidden by no_log (the label, and the item in
+ * the name). When the secret values cannot be told (parameters that do not render, a
+ * no_log that cannot be read), the label is masked whole and the name shown as written.
+ */
+function shield(spec: TaskSpec, t: Prepared, paramsLookup: Lookup, loop?: { item: unknown; itemLookup: Lookup; outer: Lookup }): Prepared {
+  let error = t.error;
+  let noLog = false;
+  let unknown = false;
+  try {
+    noLog = typeof spec.noLog === 'string' ? truthy(renderString(spec.noLog, paramsLookup)) : spec.noLog === true;
+  } catch (e) {
+    error ??= `no_log: ${e instanceof Error ? e.message : String(e)}`;
+    unknown = true;
+  }
+  let secrets: string[] | undefined = [];
+  if (declaresSecrets(spec)) {
+    let params = t.params;
+    if (params === undefined) {
+      try {
+        params = render(spec.params, paramsLookup);
+      } catch {
+        // Not renderable for this host or item: which values are secret cannot be told.
+      }
+    }
+    secrets = secretValuesOf(spec.module, params);
+  }
+  unknown ||= secrets === undefined;
+  const mask = new Masker(secrets ?? [], loop?.item);
+  let name = t.name;
+  if (unknown) name = spec.name;
+  else if (noLog && loop) name = renderedName(spec, loop.outer);
+  let item: string | undefined;
+  if (loop && unknown) item = SECRET_MASK;
+  else if (loop && noLog) item = NO_LOG_LABEL;
+  else if (loop) {
+    item = itemLabel(mask.value(loop.item));
+    if (spec.loop?.label !== undefined) {
+      try {
+        item = toText(renderString(spec.loop.label, loop.itemLookup));
+      } catch (e) {
+        // As in Ansible: the instance fails, and shows the item as it is (masked).
+        error ??= `loop_control.label: ${e instanceof Error ? e.message : String(e)}`;
+      }
+    }
+  }
+  return {
+    ...t,
+    name: mask.text(name),
+    ...(item !== undefined ? { item: mask.text(item) } : {}),
+    ...(error !== undefined ? { error } : {}),
+    ...(mask.masks ? { mask } : {}),
+    ...(noLog ? { noLog } : {}),
+  };
+}
+
+function renderedName(spec: TaskSpec, lookup: Lookup): string {
+  try {
+    return String(renderString(spec.name, lookup));
+  } catch {
+    return spec.name;
+  }
+}
+
+function prepareOne(spec: TaskSpec, lookup: Lookup, handler: boolean, paramsLookup = lookup): Prepared {
+  // A name that cannot be rendered is shown as written.
+  const name = renderedName(spec, lookup);
+  let skip: ReturnType<typeof conditionsFail>;
+  try {
+    skip = conditionsFail(spec.when, lookup);
+  } catch (e) {
+    // Facts not read yet: the parameters may still be, for a speculative probe.
+    if (!(e instanceof FactsPending)) throw e;
+  }
+  if (skip?.error !== undefined) return { spec, name, handler, error: skip.error };
+  if (skip !== undefined) return { spec, name, handler, skipReason: skip.reason };
+  try {
+    return { spec, name, handler, params: paramsForHost(spec, paramsLookup) };
+  } catch (e) {
+    return { spec, name, handler, error: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+/** The first `when:` condition that is false (why to skip), or one that cannot be read (an error). */
+export function conditionsFail(conditions: readonly Condition[], lookup: Lookup): { reason?: string; error?: string } | undefined {
+  for (const c of conditions) {
+    try {
+      if (!truthy(evaluate(c.expr, lookup))) return { reason: `condition false: ${c.expr.trim()}` };
+    } catch (e) {
+      if (e instanceof FactsPending) throw e;
+      return { error: `when: ${e instanceof Error ? e.message : String(e)}` };
+    }
+  }
+  return undefined;
+}
+
+/** A loop item as people read it: scalars as they are, maps and lists compact. */
+function itemLabel(item: unknown): string {
+  const text = typeof item === 'object' && item !== null ? JSON.stringify(item) : toText(item);
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+}
+
+/** The probe script a prepared task sends, as text: speculative probes are matched by it. */
+export function probeKey(t: Prepared): string {
+  const probe = wrapScripts(t.wrap, t.spec.module.probe(t.params));
+  return (probe instanceof Array ? probe : [probe]).map((s) => s.text).join('\0');
+}
