@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { probedFrom, type Probed } from '../../src/engine/task.ts';
+import { probedFrom, type Probed } from '../../src/module.ts';
 import { ShellText } from '../../src/shell.ts';
 import { modules } from '../../tasks/index.ts';
 
