@@ -169,8 +169,9 @@ export const ANSIBLE_FILTERS: Record<string, FilterDef> = {
   mandatory: define('mandatory', ['msg'], [null], (_c, v, msg) => {
     if (v instanceof Undefined) {
       if (msg !== null) throw filterError(str(msg));
+      // Ansible's own spelling, two spaces after a name included.
       const m = /^'([^']+)' is undefined$/.exec(v.hint);
-      throw filterError(`Mandatory variable ${m ? `'${m[1]}' ` : ''} not defined.`.replace("'  not", "' not").replace('  not', ' not'));
+      throw filterError(`Mandatory variable ${m ? `'${m[1]}' ` : ''} not defined.`);
     }
     return v;
   }, true),
