@@ -116,7 +116,7 @@ describe('host patterns as ansible --list-hosts resolves them', () => {
       for (const limit of recorded.results) {
         if (limit.inventory !== play.inventory || limit.hosts === undefined) continue;
         const limitText = limit.pattern.startsWith('@') ? `@${join(INVENTORIES, limit.pattern.slice(1))}` : limit.pattern;
-        const want = play.hosts.filter((h) => limit.hosts!.includes(h));
+        const want: string[] = play.hosts.filter((h: string) => limit.hosts!.includes(h));
         const got = selectHosts(inventory(play.inventory), limitText, play.pattern, () => {}).map((h) => h.name);
         assert.deepEqual(got, want, `${play.inventory}: hosts '${play.pattern}' --limit '${limit.pattern}'`);
         pairs++;

@@ -82,7 +82,10 @@ describe('--limit', () => {
   it('without a warn function, warnings go to stderr prefixed with tend:', () => {
     const written: string[] = [];
     const write = process.stderr.write;
-    process.stderr.write = ((chunk: string) => written.push(chunk)) as typeof process.stderr.write;
+    process.stderr.write = ((chunk: string) => {
+      written.push(chunk);
+      return true;
+    }) as typeof process.stderr.write;
     try {
       selectHosts(inv, undefined, 'nosuch');
     } finally {
