@@ -21,6 +21,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null ||
     echo "npm test: ${missing[*]} could not be installed; the tests that need them will fail or be skipped" >&2
 fi
+# One fleet on this machine at a time: its namespaces and addresses are fixed. Another
+# run (or a developer's `flock /var/tmp/tend-fleet.lock …`) is waited for, not broken.
+exec 9>/var/tmp/tend-fleet.lock
+if ! flock -n 9; then
+  echo "npm test: another test run holds the fleet (/var/tmp/tend-fleet.lock); waiting for it" >&2
+  flock 9
+fi
 trap 'bash test/fleet/fleet.sh down >/dev/null 2>&1 || true' EXIT
 bash test/fleet/fleet.sh down >/dev/null 2>&1 || true
 bash test/fleet/fleet.sh up "$HOSTS" || exit 1
