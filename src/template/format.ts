@@ -18,11 +18,27 @@ function general(n: number, precision: number, alt: boolean, upper: boolean): st
   return s;
 }
 
+/**
+ * n with `precision` decimals as Python writes it: the binary value's exact digits rounded
+ * to nearest, exact ties to even (toFixed would round 2.5 up to 3; Python writes 2).
+ */
+export function fixedDigits(n: number, precision: number): string {
+  const p = Math.max(0, Math.min(60, precision));
+  const exact = Math.abs(n).toFixed(Math.min(100, p + 40));
+  const cut = exact.indexOf('.') + 1 + p;
+  let s = n.toFixed(p);
+  if (/^50*$/.test(exact.slice(cut))) {
+    const kept = exact.slice(0, p === 0 ? cut - 1 : cut);
+    if (Number(kept[kept.length - 1]) % 2 === 0) s = (n < 0 ? '-' : '') + kept;
+  }
+  return s;
+}
+
 function fixed(n: number, precision: number, upper: boolean): string {
   if (!Number.isFinite(n)) return upper ? floatRepr(n).toUpperCase() : floatRepr(n);
   // toFixed goes exponential past 1e21; Python does not.
   if (Math.abs(n) >= 1e21) return BigInt(Math.round(n)).toString() + (precision ? `.${'0'.repeat(precision)}` : '');
-  return n.toFixed(precision);
+  return fixedDigits(n, precision);
 }
 
 function toNumber(v: unknown, conv: string): number {

@@ -54,7 +54,7 @@ export class Macro implements PyCallable, HasAttrs {
   }
   pyAttr(name: string): unknown {
     if (name === 'name') return this.def.name;
-    if (name === 'arguments') return this.def.params;
+    if (name === 'arguments') return PyTuple.from2(this.def.params);
     if (name === 'catch_kwargs') return this.catchKwargs;
     if (name === 'catch_varargs') return this.catchVarargs;
     if (name === 'caller') return this.callerUsed;
@@ -262,6 +262,19 @@ function notFound(names: unknown): TemplateError {
   return new TemplateError(list[0]!, 'TemplateNotFound');
 }
 
+/**
+ * What an included or imported template sees: with context, every variable visible here
+ * except `loop` (Jinja2 does not pass the loop object on); without, only globals.
+ */
+function contextFor(scope: Scope, withContext: boolean, name: string): Scope {
+  if (!withContext) return new Scope(null, scope.state, false, name);
+  const chain: Scope[] = [];
+  for (let s: Scope | null = scope; s; s = s.parent) chain.unshift(s);
+  const inner = new Scope(null, scope.state, scope.hostVisible, name);
+  for (const s of chain) for (const [k, v] of s.vars) if (k !== 'loop') inner.vars.set(k, v);
+  return new Scope(inner, scope.state, scope.hostVisible, name);
+}
+
 function include(stmt: Extract<Stmt, { k: 'include' }>, scope: Scope, out: Out, source: TemplateSource): void {
   const names = scope.eval(stmt.template);
   const t = loadOne(names, source);
@@ -271,8 +284,7 @@ function include(stmt: Extract<Stmt, { k: 'include' }>, scope: Scope, out: Out, 
   }
   scope.state.enter();
   try {
-    const inner = stmt.withContext ? new Scope(scope, scope.state, scope.hostVisible, t.name) : new Scope(null, scope.state, false, t.name);
-    renderBody(t.body, inner, out, source);
+    renderBody(t.body, contextFor(scope, stmt.withContext, t.name), out, source);
   } finally {
     scope.state.depth--;
   }
@@ -294,7 +306,7 @@ function importTemplate(names: unknown, withContext: boolean, scope: Scope, sour
   if (!t) throw notFound(names);
   scope.state.enter();
   try {
-    const inner = withContext ? new Scope(scope, scope.state, scope.hostVisible, t.name) : new Scope(null, scope.state, false, t.name);
+    const inner = contextFor(scope, withContext, t.name);
     renderBody(t.body, inner, new Out(inner), source);
     return new TemplateModule(t.name, inner.vars);
   } finally {

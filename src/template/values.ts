@@ -103,8 +103,8 @@ export function floatRepr(n: number): string {
 }
 
 export function intRepr(n: number): string {
-  // Beyond 2**53 JS has no exact integers; print without exponent at least.
-  return Math.abs(n) < 1e21 ? String(n) : BigInt(n).toString();
+  // Beyond 2**53 JS has no exact integers: the double's exact value (2**64 prints right).
+  return Math.abs(n) <= Number.MAX_SAFE_INTEGER ? String(n) : BigInt(n).toString();
 }
 
 export function strRepr(s: string): string {

@@ -31,7 +31,8 @@ type Analysis = { empty: boolean; multiline: boolean; flowPlain: boolean; blockP
 const isSpecialChar = (ch: string) => {
   const c = ch.codePointAt(0)!;
   if (ch === '\n' || (c >= 0x20 && c <= 0x7e)) return false;
-  return !(c === 0x85 || (c >= 0xa0 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff)) || c === 0xfeff;
+  // Characters past the BMP are special to PyYAML as Debian ships it: double-quoted, escaped.
+  return !(c === 0x85 || (c >= 0xa0 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd)) || c === 0xfeff;
 };
 
 function analyze(s: string): Analysis {

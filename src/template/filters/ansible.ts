@@ -36,14 +36,16 @@ function regexReplace(value: unknown, pattern: unknown, replacement: unknown, ig
 
 function regexSearch(value: unknown, pattern: unknown, args: unknown[], kwargs: Map<string, unknown>): unknown {
   const re = pyRegex(str(pattern), { ignorecase: truthy(kwargs.get('ignorecase')), multiline: truthy(kwargs.get('multiline')) });
+  // The group arguments are read before searching: a bad one fails even without a match.
+  const groups = args.map((a) => {
+    const g = /^\\g<(\S+)>/.exec(str(a)) ?? /^\\(\d+)/.exec(str(a));
+    if (!g) throw filterError('Unknown argument');
+    return g[1]!;
+  });
   const m = re.exec(str(value));
   if (!m) return null;
-  if (args.length === 0) return m[0];
-  return args.map((a) => {
-    const g = /^\\(\d+)$/.exec(str(a)) ?? /^\\g<(\w+)>$/.exec(str(a));
-    if (!g) throw filterError(`Unknown argument ${str(a)}`);
-    return (/^\d+$/.test(g[1]!) ? m[Number(g[1])] : m.groups?.[g[1]!]) ?? null;
-  });
+  if (groups.length === 0) return m[0];
+  return groups.map((g) => (/^\d+$/.test(g) ? m[Number(g)] : m.groups?.[g]) ?? null);
 }
 
 function regexFindall(value: unknown, pattern: unknown, multiline: unknown, ignorecase: unknown): unknown[] {

@@ -3,7 +3,7 @@
 // filters are in select.ts.
 import { PyError, typeError } from '../errors.ts';
 import { getattr, type FilterDef } from '../eval.ts';
-import { formatSpec, percentFormat } from '../format.ts';
+import { fixedDigits, formatSpec, percentFormat } from '../format.ts';
 import { getMethod } from '../methods.ts';
 import { LIMITS } from '../limits.ts';
 import { binop } from '../ops.ts';
@@ -54,21 +54,9 @@ function len(v: unknown): number {
 
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&#34;').replace(/'/g, '&#39;');
 
+/** Python's round(): the exact binary value rounded, exact ties to even. */
 function pyRound(value: number, precision: number): number {
-  const p = Math.max(0, Math.min(60, precision));
-  // toFixed gives the binary value's exact digits: a tie is a 5 followed by zeros only.
-  // Python rounds those to even; everything else is rounded to nearest by toFixed.
-  const exact = Math.abs(value).toFixed(p + 40);
-  const cut = exact.indexOf('.') + 1 + p;
-  if (/^50*$/.test(exact.slice(cut))) {
-    const kept = exact.slice(0, cut).replace(/\.$/, '');
-    const lastDigit = Number(kept[kept.length - 1]);
-    const down = Number(kept);
-    const up = down + 10 ** -p;
-    const r = lastDigit % 2 === 0 ? down : Number(up.toFixed(p));
-    return value < 0 ? -r : r;
-  }
-  return Number(value.toFixed(p));
+  return Number(fixedDigits(value, precision));
 }
 
 function title(s: string): string {
