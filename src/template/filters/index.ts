@@ -8,6 +8,7 @@ import { COLLECTION_FILTERS } from './collections.ts';
 import { DATA_FILTERS } from './data.ts';
 import { HASH_FILTERS } from './hash.ts';
 import { JINJA_FILTERS } from './jinja.ts';
+import { RANDOM_FILTERS } from './random.ts';
 import { SELECT_FILTERS } from './select.ts';
 
 const ANSIBLE_BUILTIN = `b64decode b64encode basename bool checksum combine comment dict2items difference dirname
@@ -18,7 +19,7 @@ const ANSIBLE_BUILTIN = `b64decode b64encode basename bool checksum combine comm
   to_nice_yaml to_uuid to_yaml type_debug union unique urlsplit zip zip_longest`.split(/\s+/);
 
 export const FILTERS = new Map<string, FilterDef>(
-  Object.entries({ ...JINJA_FILTERS, ...SELECT_FILTERS, ...DATA_FILTERS, ...ANSIBLE_FILTERS, ...COLLECTION_FILTERS, ...HASH_FILTERS }),
+  Object.entries({ ...JINJA_FILTERS, ...SELECT_FILTERS, ...DATA_FILTERS, ...ANSIBLE_FILTERS, ...COLLECTION_FILTERS, ...HASH_FILTERS, ...RANDOM_FILTERS }),
 );
 for (const name of ANSIBLE_BUILTIN) {
   const f = FILTERS.get(name);
