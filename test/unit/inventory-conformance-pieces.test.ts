@@ -52,6 +52,10 @@ const DIFFERENCES: Record<string, string> = {
   // fnmatch reads the ']' right after '[!' as a member, so 'host[!]' has no closed set and
   // matches only itself; tend reads '[!]' as "any character".
   'host[!]': 'limit.ts globRegex: [!] at the start of a set',
+  // The same rule: a ']' first in a set is a member ('[]0]' is ']' or '0'); tend's set
+  // becomes JavaScript's empty class, which matches nothing.
+  'www[]0]1*,none': 'limit.ts globRegex: ] first in a set',
+  'www[!]0-4]*,none': 'limit.ts globRegex: ] first in a set',
   // Ansible's [start:end] with end 0 is [start] (it tests `if end:`); tend gives nothing.
   'atlanta[1:0]': 'limit.ts: subscript ending at 0',
   // Python's inline flags: (?i) makes the rest case-insensitive; tend refuses the pattern.

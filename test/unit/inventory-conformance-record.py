@@ -51,6 +51,7 @@ ADDRESSES = [
     'web[a:c].example.com', 'db-[a:c]-[1:2]', 'web[1:3]:22', 'web[x]', 'web[1:]', 'web[:3]', 'web[A:C]', 'web[0x1:0x3]',
     'x[a:c]y', 'host]', 'h:o:s:t', 'web*', 'web?', '~web', '!web', '&web', 'web:2222:22', '[web]:22:22', 'web[1:3]-[a:b]',
     'web-[1:3]_', 'a.b.c.d', '1.2.3.a', '1a.2.3.4', '1-2.3.4.5', 'x_-y', 'localhost', '127.0.0.1', 'web.[1:3]',
+    'web:22x', '1..2.3', '1.2..3.4', '1:::2', ':::', 'a..b', '[1:3]web', '[a:c]', 'FE80::[A:F]', '10.0.0.[1:3]:22',
 ]
 
 ENTRIES = [
@@ -58,6 +59,7 @@ ENTRIES = [
     'web[a:e:2]', 'web[A:C]', 'web[a:C]', 'web[1:3]-[a:b]', 'db-[a:b]-[1:2].example.com', 'web[1:3]:2222', '[web]:2222',
     '10.0.0.[1:3]', '10.0.[1:2].[7:8]:22', 'web[:3]', 'web[1:]', 'web[1:2:3:4]', 'web[1]', 'web[x:y:0]', 'web[1:3:0]',
     'web[1:3:-1]', 'web[01:3]', 'web[1:03]', 'web[001:100:33]', 'web[1:3', 'web1:3]', 'web[aa:bb]', 'web[1:b]',
+    '[1:3]x', '[a:b]', '[1:2]:22', 'x[1:2][3:4]',
     '[2001:db8::1]:22', 'fe80::[1:3]', 'a b', 'web:x', 'web*', 'web[0:0]', 'w[1:2]x[3:4]y', 'web[9:11]',
 ]
 
@@ -101,7 +103,10 @@ PATTERNS = {
         'localhost', '127.0.0.1', 'localhost,host1', 'all,localhost', 'ungrouped', 'all:!ungrouped', 'usa[0][1]',
         '~[', 'host[1:2]', 'a*t*a', '[!a]*', '[h]ost1', '*[!3]', 'host\\1', 'host.1', 'ho*st1',
     ],
-    '05-docs-ranges.ini': ['www*', 'db-?', 'db-[a-c]*', 'db-[!a]*', 'databases[1:]', 'webservers[-2:]', '~www[0-9]+', '*:!*db*'],
+    '05-docs-ranges.ini': ['www*', 'db-?', 'db-[a-c]*', 'db-[!a]*', 'databases[1:]', 'webservers[-2:]', '~www[0-9]+', '*:!*db*',
+                           'webservers[10:12]', 'webservers[10]', 'webservers[-12]', 'webservers[12-14]', 'webservers[48:]',
+                           'stride[10:]', '~(?P<prefix>www)(?P<tens>[1-2])1\\.', '~(?P<name>db)-(?P=name)?[ab]', 'www[]0]1*', 'www[]0]1*,none', 'www[!]0-4]*,none',
+                           'www[\\0]1*', 'www[0-1][!0-8]*', '*.example.com:!www*'],
     '24-ipv6.ini': ['2001:db8::1', '[2001:db8::1]', 'fe80::*', '2001*', 'v6', 'v6:!2001:db8::1', '2001:db8::1,host'],
     '41-group-and-host-same-name.ini': ['web', 'web*', 'all:!web', '~web', 'web[0]'],
     '35-mixed-case-groups.yml': ['Web', 'web', 'WEB*', '~(?i)web', '*eb*'],
