@@ -5,6 +5,7 @@
 import type { Args, Expr } from './ast.ts';
 import { TemplateError, TemplateLimitError, typeError, UndefinedError } from './errors.ts';
 import { LIMITS } from './limits.ts';
+import { StateCallable } from './lookups.ts';
 import { formatHooks, getMethod } from './methods.ts';
 import { hasAttrs, MISSING, SliceValue } from './objects.ts';
 import { binop, contains, negate } from './ops.ts';
@@ -38,7 +39,8 @@ export class RenderState {
   private readonly hostCache = new Map<string, unknown>();
   constructor(
     readonly env: EnvLike,
-    private readonly lookup: Lookup,
+    /** The host's variables, as the caller gave them (lookup plugins read these). */
+    readonly lookup: Lookup,
   ) {}
   host(name: string): unknown {
     if (this.hostCache.has(name)) return this.hostCache.get(name);
@@ -222,6 +224,7 @@ export function evaluate(e: Expr, scope: Scope): unknown {
     case 'call': {
       const callee = scope.eval(e.node);
       const [args, kwargs] = evalArgs(e.args, scope);
+      if (callee instanceof StateCallable) return callee.callWithState(scope.state, args, kwargs);
       return callValue(callee, args, kwargs);
     }
     case 'filter': {

@@ -37,11 +37,14 @@ import { Parser } from './parser.ts';
 import { Out, renderBody, type TemplateSource } from './render.ts';
 import { TESTS } from './tests.ts';
 import { toJS } from './values.ts';
+import { lookupGlobals, type LookupOptions } from './lookups.ts';
 import { referencedNames } from './names.ts';
+import { literal } from './variables.ts';
 
 export { TemplateError, TemplateSyntaxError, UndefinedError, TemplateLimitError } from './errors.ts';
 export type { Lookup, FilterDef, TestDef } from './eval.ts';
 export type { Syntax } from './lexer.ts';
+export type { LookupOptions } from './lookups.ts';
 export { fromJS, toJS, repr, str, PyFloat, PyTuple } from './values.ts';
 
 export interface TemplateOptions {
@@ -52,7 +55,9 @@ export interface TemplateOptions {
   /** Instead of searchPath: a template's text by name, or null. */
   loader?: (name: string) => string | null;
   syntax?: Partial<Syntax>;
-  /** Extra filters/tests/globals (lookups, magic functions), by name. */
+  /** lookup()/query(): where files are, the environment, whether commands may run. */
+  lookups?: LookupOptions;
+  /** Extra filters/tests/globals (magic functions), by name. */
   filters?: Record<string, FilterDef>;
   tests?: Record<string, TestDef>;
   globals?: Record<string, unknown>;
@@ -76,6 +81,11 @@ function environment(options: TemplateOptions): EnvLike {
   const filters = new Map(FILTERS);
   const tests = new Map(TESTS);
   const globals = makeGlobals();
+  const lookupOptions: LookupOptions = { searchPath: options.searchPath, ...options.lookups };
+  lookupOptions.renderTemplate = (text, name, state, searchPath) =>
+    // The template lookup: the host's variables, Ansible's defaults, data conversion on.
+    literal(compileTemplate(text, { ...options, name, searchPath, lookups: lookupOptions, syntax: undefined }).render(state.lookup));
+  for (const [k, v] of Object.entries(lookupGlobals(lookupOptions))) globals.set(k, v);
   for (const [k, v] of Object.entries(options.filters ?? {})) filters.set(k, v);
   for (const [k, v] of Object.entries(options.tests ?? {})) tests.set(k, v);
   for (const [k, v] of Object.entries(options.globals ?? {})) globals.set(k, v);

@@ -49,7 +49,8 @@ export interface PyCallable {
   call(args: unknown[], kwargs: Map<string, unknown>): unknown;
 }
 export function isCallable(v: unknown): v is PyCallable {
-  return typeof v === 'object' && v !== null && typeof (v as PyCallable).call === 'function' && typeof (v as PyCallable).callableName === 'string';
+  if (typeof v !== 'object' || v === null || typeof (v as PyCallable).callableName !== 'string') return false;
+  return typeof (v as PyCallable).call === 'function' || typeof (v as { callWithState?: unknown }).callWithState === 'function';
 }
 
 export const isUndefined = (v: unknown): v is Undefined => v instanceof Undefined;

@@ -12,7 +12,8 @@ import { fromJS, isDict, isNumber, Undefined } from './values.ts';
 const SINGLE_VAR = /^\{\{\s*(\w*)\s*\}\}$/;
 const MAX_DEPTH = 100;
 
-function literal(text: string): unknown {
+/** Ansible's convert_data: text that reads as a Python list/dict literal or True/False becomes that value. */
+export function literal(text: string): unknown {
   if (!(text.startsWith('{') || text.startsWith('[') || text === 'True' || text === 'False')) return text;
   try {
     const e = compileExpression(text.replace(/\bnull\b/g, 'None'));

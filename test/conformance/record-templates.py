@@ -60,8 +60,9 @@ def error(e):
     return {'error': {'class': type(e).__name__, 'message': message}}
 
 
-def templar_for(variables, searchpath):
+def templar_for(variables, searchpath, basedir):
     loader = DataLoader()
+    loader.set_basedir(basedir)  # where file-like lookups look (files/, templates/, itself)
     base = Templar(loader=loader, variables=variables)
     return base.copy_with_new_env(environment_class=AnsibleEnvironment, searchpath=searchpath,
                                   newline_sequence='\n', trim_blocks=True, lstrip_blocks=False,
@@ -90,7 +91,7 @@ def record_case(case, facts):
             os.makedirs(os.path.dirname(path), exist_ok=True)
             with open(path, 'w') as f:
                 f.write(content)
-        templar = templar_for(variables, searchpath)
+        templar = templar_for(variables, searchpath, tmp)
         try:
             if 'expr' in case:
                 env = templar.environment
@@ -105,6 +106,7 @@ def record_case(case, facts):
 
 
 def main():
+    os.environ['TEND_TEMPLATE_TEST'] = 'from the environment'  # what lookup('env') cases read
     facts = load_yaml(os.path.join(HERE, 'facts-debian12.yml'))
     only = set(sys.argv[1:])
     cases_dir = os.path.join(HERE, 'cases')

@@ -77,7 +77,8 @@ function run(c: Case): Expected {
   try {
     const lookup = templatingLookup(vars);
     if (c.expr !== undefined) return { repr: repr(compileExpression(c.expr).evaluateRaw(lookup)) };
-    return { output: compileTemplate(text, { name: c.name, searchPath }).render(lookup) };
+    const lookups = { searchPath: tmp ? [tmp] : [], env: { TEND_TEMPLATE_TEST: 'from the environment' }, commands: true };
+    return { output: compileTemplate(text, { name: c.name, searchPath, lookups }).render(lookup) };
   } catch (e) {
     // An expression alone ends with Jinja2's own exception; a template with what do_template lets out.
     if (e instanceof TemplateError) return { error: { class: c.expr !== undefined ? e.pyClass : e.ansibleClass, message: e.message } };
