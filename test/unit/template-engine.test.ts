@@ -135,7 +135,7 @@ describe('template safety', () => {
     limited('{% for i in [1] recursive %}{{ loop([i]) }}{% endfor %}', /nested more than 100 deep/);
     limited("{% set ns = namespace(s='x') %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}", /over \d+ characters/);
     limited("{{ 'x' * 100000000 }}", /over \d+ characters/);
-    limited('{% for i in range(1000) %}{{ range(100000) | join }}{% endfor %}', /output over|loop iterations/);
+    limited("{% for i in range(10) %}{{ 'x' * 10000000 }}{% endfor %}", /output over \d+ characters/);
     limited(`{{ ${'('.repeat(5000)}1${')'.repeat(5000)} }}`, /nested more than 100 levels/);
     limited(`{{ x${'.a'.repeat(20000)} }}`, /operators chained/);
     limited(`{{ 1${' + 1'.repeat(20000)} }}`, /operators chained/);
