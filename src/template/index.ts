@@ -65,6 +65,8 @@ export interface TemplateOptions {
 
 export interface CompiledTemplate {
   readonly name: string;
+  /** The whole template is one {{ }} ending in a filter that makes text (to_json, string, …): Ansible keeps its result text. */
+  readonly textFilter: boolean;
   render(lookup: Lookup): string;
   referencedVariables(): string[];
   requiredVariables(): string[];
@@ -178,6 +180,9 @@ function makeSource(options: TemplateOptions, syntax: Syntax, env: EnvLike): Tem
   };
 }
 
+/** Ansible's STRING_TYPE_FILTERS: their result is NativeJinjaText, never converted back to data. */
+const TEXT_FILTERS = new Set(['string', 'to_json', 'to_nice_json', 'to_yaml', 'to_nice_yaml', 'ppretty', 'json']);
+
 const trailingNewlines = (s: string) => s.length - s.replace(/\n+$/, '').length;
 
 export function compileTemplate(text: string, options: TemplateOptions = {}): CompiledTemplate {
@@ -189,8 +194,11 @@ export function compileTemplate(text: string, options: TemplateOptions = {}): Co
   checkNames(body, env, name);
   const source = makeSource(options, syntax, env);
   const wanted = trailingNewlines(text);
+  const only = body.length === 1 && body[0]!.k === 'output' ? body[0].expr : null;
+  const textFilter = only?.k === 'filter' && TEXT_FILTERS.has(only.name.replace(/^ansible\.builtin\./, ''));
   return {
     name,
+    textFilter,
     render(lookup) {
       const state = new RenderState(env, lookup);
       const scope = new Scope(null, state, true, name);

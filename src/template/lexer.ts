@@ -21,6 +21,11 @@ export interface Syntax {
   lstripBlocks: boolean;
   keepTrailingNewline: boolean;
   newlineSequence: string;
+  /**
+   * Ansible's escape_backslashes (Templar.template, for task arguments and variables, not
+   * for template files): a backslash in a string literal inside {{ }} is a backslash.
+   */
+  escapeBackslashes?: boolean;
 }
 
 export const ANSIBLE_SYNTAX: Syntax = {
@@ -208,7 +213,7 @@ export function tokenize(input: string, syntax: Syntax = ANSIBLE_SYNTAX, name?: 
       STRING.lastIndex = pos;
       if ((m = STRING.exec(source))) {
         const body = (m[1] ?? m[2]!).replace(/\r\n|\r/g, '\n');
-        push('string', m[0], pos, unescapePython(body));
+        push('string', m[0], pos, syntax.escapeBackslashes && !isBlock ? body : unescapePython(body));
         pos = STRING.lastIndex;
         continue;
       }

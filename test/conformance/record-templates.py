@@ -11,6 +11,7 @@ Each case file under templates/cases/ is a YAML list of cases:
     - name: unique-in-file
       template: "text"           # rendered as the template module renders a file, or
       expr: "a | b"              # evaluated as one expression: its Python repr is recorded, or
+      arg: "{{ a }}"             # a task argument (any YAML) templated: its Python repr, or
       role: geerlingguy+ansible-role-nginx   # with src: a template of a fetched role
       src: templates/nginx.conf.j2           #   (roles/<role>/, its defaults/main.yml as vars)
       role_vars: [vars/Debian.yml]           #   and vars files its tasks would include
@@ -93,6 +94,8 @@ def record_case(case, facts):
                 f.write(content)
         templar = templar_for(variables, searchpath, tmp)
         try:
+            if 'arg' in case:  # a task argument: Templar.template, as the task executor calls it
+                return {'repr': repr(templar.template(case['arg']))}
             if 'expr' in case:
                 env = templar.environment
                 fn = env.compile_expression(case['expr'], undefined_to_none=False)

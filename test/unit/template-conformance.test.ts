@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it, after } from 'node:test';
 import { compileExpression, compileTemplate, repr, TemplateError } from '../../src/template/index.ts';
-import { templatingLookup } from '../../src/template/variables.ts';
+import { templatingLookup, valueTemplater } from '../../src/template/variables.ts';
 import { yamlValues } from '../../src/template/yaml-values.ts';
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,6 +29,7 @@ interface Case {
   name: string;
   template?: string;
   expr?: string;
+  arg?: unknown;
   role?: string;
   src?: string;
   role_vars?: string[];
@@ -77,11 +78,13 @@ function run(c: Case): Expected {
   try {
     const lookup = templatingLookup(vars);
     if (c.expr !== undefined) return { repr: repr(compileExpression(c.expr).evaluateRaw(lookup)) };
+    if (c.arg !== undefined) return { repr: repr(valueTemplater(lookup).template(c.arg)) };
     const lookups = { searchPath: tmp ? [tmp] : [], env: { TEND_TEMPLATE_TEST: 'from the environment' }, commands: true };
     return { output: compileTemplate(text, { name: c.name, searchPath, lookups }).render(lookup) };
   } catch (e) {
     // An expression alone ends with Jinja2's own exception; a template with what do_template lets out.
     if (e instanceof TemplateError) return { error: { class: c.expr !== undefined ? e.pyClass : e.ansibleClass, message: e.message } };
+
     throw e;
   } finally {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
