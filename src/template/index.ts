@@ -16,6 +16,15 @@
 //   e.evaluateRaw(lookup)                        // → the Python-model value (Map, PyFloat, …)
 //   e.referencedVariables(), e.requiredVariables()
 //
+//   Task arguments and variables (Templar.template: `{{ port }}` stays an int, `{{ [1] }}`
+//   becomes a list, to_json stays text), and variables whose values are templates:
+//   const lookup = templatingLookup({ ...facts, ...vars });   // templates values when read
+//   valueTemplater(lookup).template(task.args)               // any depth; dict keys kept
+//
+//   Lookups: options.lookups = { searchPath, env, commands } (lookups.ts): file, template,
+//   env, vars, first_found, fileglob, items, list, dict, indexed_items, pipe/lines.
+//   yamlValues(text) reads YAML as Ansible does (1.1 booleans, int keys, floats kept).
+//
 // A lookup returns `undefined` for a name it does not define; values may be plain JS
 // (objects become dicts with their key order) or Maps (any key type, YAML's int keys).
 // Nothing is shared between renders but the compiled tree, so one CompiledTemplate may
@@ -32,7 +41,8 @@ import { TemplateError, TemplateSyntaxError } from './errors.ts';
 import { RenderState, Scope, type EnvLike, type FilterDef, type Lookup, type TestDef } from './eval.ts';
 import { FILTERS } from './filters/index.ts';
 import { ANSIBLE_SYNTAX, tokenize, type Syntax } from './lexer.ts';
-import { makeGlobals } from './objects.ts';
+import { now } from './filters/time.ts';
+import { Builtin, makeGlobals } from './objects.ts';
 import { Parser } from './parser.ts';
 import { Out, renderBody, type TemplateSource } from './render.ts';
 import { TESTS } from './tests.ts';
@@ -45,7 +55,10 @@ export { TemplateError, TemplateSyntaxError, UndefinedError, TemplateLimitError 
 export type { Lookup, FilterDef, TestDef } from './eval.ts';
 export type { Syntax } from './lexer.ts';
 export type { LookupOptions } from './lookups.ts';
-export { fromJS, toJS, repr, str, PyFloat, PyTuple } from './values.ts';
+export { fromJS, toJS, repr, str, truthy, PyFloat, PyTuple } from './values.ts';
+export { templatingLookup, valueTemplater, type ValueTemplater } from './variables.ts';
+export { yamlValues } from './yaml-values.ts';
+export { LIMITS } from './limits.ts';
 
 export interface TemplateOptions {
   /** How messages name the template. */
@@ -88,6 +101,7 @@ function environment(options: TemplateOptions): EnvLike {
     // The template lookup: the host's variables, Ansible's defaults, data conversion on.
     literal(compileTemplate(text, { ...options, name, searchPath, lookups: lookupOptions, syntax: undefined }).render(state.lookup));
   for (const [k, v] of Object.entries(lookupGlobals(lookupOptions))) globals.set(k, v);
+  globals.set('now', new Builtin('now', now));
   for (const [k, v] of Object.entries(options.filters ?? {})) filters.set(k, v);
   for (const [k, v] of Object.entries(options.tests ?? {})) tests.set(k, v);
   for (const [k, v] of Object.entries(options.globals ?? {})) globals.set(k, v);

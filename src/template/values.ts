@@ -150,6 +150,7 @@ export function repr(v: unknown, depth = 0): string {
 /** Python's str(): what `{{ }}` prints (None is printed as nothing by Ansible's finalize, not here). */
 export function str(v: unknown): string {
   if (typeof v === 'string') return v;
+  if (typeof v === 'object' && v !== null && 'pyStr' in v && typeof v.pyStr === 'function') return String(v.pyStr());
   if (v instanceof Undefined) return v.lenient ? '' : v.fail();
   return repr(v);
 }

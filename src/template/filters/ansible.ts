@@ -189,7 +189,6 @@ export const ANSIBLE_FILTERS: Record<string, FilterDef> = {
   log: define('logarithm', ['base'], [Math.E], (_c, v, base) => float(num(base) === 10 ? Math.log10(num(v)) : Math.log(num(v)) / Math.log(num(base)))),
   pow: define('power', ['y'], [REQUIRED], (_c, v, y) => float(num(v) ** num(y))),
   root: define('inversepower', ['base'], [2], (_c, v, base) => float(num(base) === 2 ? Math.sqrt(num(v)) : num(v) ** (1 / num(base)))),
-  to_datetime: define('to_datetime', ['format'], ['%Y-%m-%d %H:%M:%S'], (_c, v) => str(v)),
   urlsplit: define('split_url', ['query'], [''], (_c, v, query) => {
     const u = new URL(str(v));
     const parts = new Map<unknown, unknown>([

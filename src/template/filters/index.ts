@@ -10,6 +10,7 @@ import { HASH_FILTERS } from './hash.ts';
 import { JINJA_FILTERS } from './jinja.ts';
 import { RANDOM_FILTERS } from './random.ts';
 import { SELECT_FILTERS } from './select.ts';
+import { TIME_FILTERS } from './time.ts';
 
 const ANSIBLE_BUILTIN = `b64decode b64encode basename bool checksum combine comment dict2items difference dirname
   expanduser expandvars extract flatten from_json from_yaml from_yaml_all hash human_readable human_to_bytes
@@ -19,7 +20,7 @@ const ANSIBLE_BUILTIN = `b64decode b64encode basename bool checksum combine comm
   to_nice_yaml to_uuid to_yaml type_debug union unique urlsplit zip zip_longest`.split(/\s+/);
 
 export const FILTERS = new Map<string, FilterDef>(
-  Object.entries({ ...JINJA_FILTERS, ...SELECT_FILTERS, ...DATA_FILTERS, ...ANSIBLE_FILTERS, ...COLLECTION_FILTERS, ...HASH_FILTERS, ...RANDOM_FILTERS }),
+  Object.entries({ ...JINJA_FILTERS, ...SELECT_FILTERS, ...DATA_FILTERS, ...ANSIBLE_FILTERS, ...COLLECTION_FILTERS, ...HASH_FILTERS, ...RANDOM_FILTERS, ...TIME_FILTERS }),
 );
 for (const name of ANSIBLE_BUILTIN) {
   const f = FILTERS.get(name);
