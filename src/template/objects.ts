@@ -3,7 +3,7 @@
 // reads through pyAttr, so nothing but the listed names is ever reachable.
 import { PyError, typeError } from './errors.ts';
 import { LIMITS } from './limits.ts';
-import { eq, isDict, Namespace, num, str, Undefined, type PyCallable } from './values.ts';
+import { eq, isDict, isInt, Namespace, num, str, typeName, Undefined, type PyCallable } from './values.ts';
 
 /** An object with Python attributes; MISSING when it has no such attribute. */
 export const MISSING = Symbol('missing');
@@ -132,7 +132,7 @@ export class Cycler implements HasAttrs {
 function range(args: unknown[]): number[] {
   if (args.length === 0) throw typeError('range expected at least 1 argument, got 0');
   args.forEach((a) => {
-    if (typeof a !== 'number' && typeof a !== 'boolean') throw typeError(`'${a === null ? 'NoneType' : typeof a === 'string' ? 'str' : 'float'}' object cannot be interpreted as an integer`);
+    if (!isInt(a) && typeof a !== 'boolean') throw typeError(`'${typeName(a)}' object cannot be interpreted as an integer`);
   });
   const [start, stop, step] = args.length === 1 ? [0, num(args[0]), 1] : [num(args[0]), num(args[1]), args.length > 2 ? num(args[2]) : 1];
   if (step === 0) throw new PyError('ValueError', 'range() arg 3 must not be zero');

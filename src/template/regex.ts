@@ -38,7 +38,8 @@ export function pyRegex(pattern: string, flags: { ignorecase?: boolean; multilin
         // Python accepts escapes the 'u' flag refuses (\-, \/, \ , …): retry without it.
         re = new RegExp(p, f.replace('u', ''));
       } catch (e) {
-        throw new PyError('re.error', `invalid regular expression '${pattern}': ${(e as Error).message}`);
+        // Python's re.error: its class is named 'error'.
+        throw new PyError('error', `invalid regular expression '${pattern}': ${(e as Error).message}`);
       }
     }
     if (cache.size > 1000) cache.clear();

@@ -3,7 +3,7 @@
 // `set` is what an importing template sees. What `{{ }}` prints passes Ansible's finalize:
 // None prints as nothing, an undefined value (even inside a list) is an error.
 import type { MacroDef, Stmt, Target } from './ast.ts';
-import { TemplateError, TemplateLimitError, typeError, valueError } from './errors.ts';
+import { PyError, TemplateError, TemplateLimitError, typeError, valueError } from './errors.ts';
 import { callValue, iterate, Scope } from './eval.ts';
 import { LIMITS } from './limits.ts';
 import { LoopContext, MISSING, type HasAttrs } from './objects.ts';
@@ -116,7 +116,7 @@ export function assign(target: Target, value: unknown, scope: Scope): void {
   if (target.k === 'name') scope.vars.set(target.name, value);
   else if (target.k === 'nsattr') {
     const ns = scope.resolve(target.name);
-    if (!(ns instanceof Namespace)) throw new TemplateError('cannot assign attribute on non-namespace object');
+    if (!(ns instanceof Namespace)) throw new PyError('TemplateRuntimeError', 'cannot assign attribute on non-namespace object');
     ns.attrs.set(target.attr, value);
   } else {
     const items = iterate(value);

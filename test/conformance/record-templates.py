@@ -58,7 +58,12 @@ def load_yaml(path):
 
 def error(e):
     message = str(e).split('\n')[0]
-    return {'error': {'class': type(e).__name__, 'message': message}}
+    out = {'class': type(e).__name__, 'message': message}
+    # Jinja2's syntax errors know their line; Ansible wraps them (orig_exc).
+    inner = getattr(e, 'orig_exc', None) or e
+    if isinstance(inner, jinja2.TemplateSyntaxError) and inner.lineno:
+        out['line'] = inner.lineno
+    return {'error': out}
 
 
 def templar_for(variables, searchpath, basedir):

@@ -139,7 +139,14 @@ export const ANSIBLE_FILTERS: Record<string, FilterDef> = {
   }),
   quote: define('quote', [], [], (_c, v) => shellQuote(v === null ? '' : str(v))),
   b64encode: define('b64encode', ['encoding', 'errors'], ['utf-8', 'strict'], (_c, v) => Buffer.from(str(v), 'utf8').toString('base64')),
-  b64decode: define('b64decode', ['encoding', 'errors'], ['utf-8', 'strict'], (_c, v) => Buffer.from(str(v), 'base64').toString('utf8')),
+  b64decode: define('b64decode', ['encoding', 'errors'], ['utf-8', 'strict'], (_c, v) => {
+    // As binascii.a2b_base64: other characters are dropped, then the length must work out.
+    const data = str(v).replace(/[^A-Za-z0-9+/=]/g, '');
+    const chars = data.replace(/=+$/, '').replace(/=/g, '');
+    if (chars.length % 4 === 1) throw new PyError('Error', `Invalid base64-encoded string: number of data characters (${chars.length}) cannot be 1 more than a multiple of 4`);
+    if (data.length % 4 !== 0) throw new PyError('Error', 'Incorrect padding');
+    return Buffer.from(data, 'base64').toString('utf8');
+  }),
   basename: define('basename', [], [], (_c, v) => {
     const s = str(v);
     return s.slice(s.lastIndexOf('/') + 1);

@@ -12,6 +12,7 @@ import { define, REQUIRED, seq } from './util.ts';
 
 /** Python's int() of a str: surrounding whitespace and underscores between digits allowed. */
 export function parseIntText(s: string, base: number): number | null {
+  if (!(base === 0 || (base >= 2 && base <= 36))) return null;
   const t = s.trim().replace(/(?<=[\da-zA-Z])_(?=[\da-zA-Z])/g, '').toLowerCase();
   const m = /^([-+]?)(?:0([xob]))?([\da-z]+)$/.exec(t);
   if (!m) return null;

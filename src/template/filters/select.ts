@@ -1,9 +1,9 @@
 // Filters that pick, map and order items: map, select/reject(attr), sort, dictsort,
 // groupby, unique, min, max (Ansible's min/max/unique take Jinja2's arguments).
-import { PyError, typeError } from '../errors.ts';
+import { PyError } from '../errors.ts';
 import type { FilterDef, Scope } from '../eval.ts';
 import { MISSING, type HasAttrs } from '../objects.ts';
-import { compare, eq, isDict, PyTuple, str, truthy, Undefined } from '../values.ts';
+import { compare, eq, isDict, PyTuple, str, truthy, typeName, Undefined } from '../values.ts';
 import { attrGetter, define, ignoreCase, REQUIRED, seq } from './util.ts';
 
 /** A (grouper, list) pair from groupby: a tuple with named fields. */
@@ -85,7 +85,7 @@ export const SELECT_FILTERS: Record<string, FilterDef> = {
     sorted(seq(v), sortKey(attribute, cs), reverse),
   ),
   dictsort: define('do_dictsort', ['case_sensitive', 'by', 'reverse'], [false, 'key', false], (_c, v, cs, by, reverse) => {
-    if (!isDict(v)) throw typeError('dictsort requires a dictionary');
+    if (!isDict(v)) throw new PyError('AttributeError', `'${typeName(v)}' object has no attribute 'items'`);
     if (by !== 'key' && by !== 'value') throw new PyError('FilterArgumentError', 'You can only sort by either "key" or "value"');
     const fold = ignoreCase(cs);
     const pairs = [...v].map(([k, x]) => PyTuple.of2(k, x));
