@@ -1,5 +1,6 @@
-// PyYAML's yaml.dump as Ansible's to_yaml / to_nice_yaml call it (SafeDumper rules,
-// allow_unicode, sorted keys), reproduced for its output to be byte-equal: indentless
+// yaml.dump as Ansible's to_yaml / to_nice_yaml call it — with libyaml's C emitter, which
+// Ansible's dumper uses when PyYAML has it, as Debian's does (SafeDumper rules,
+// allow_unicode, sorted keys) — reproduced for its output to be byte-equal: indentless
 // sequences under mapping keys, `-   ` items at indent 4, flow style for collections of
 // scalars when default_flow_style is None, quoting by YAML 1.1's implicit types, folding
 // of long plain and single-quoted scalars at the width (80).
@@ -31,8 +32,8 @@ type Analysis = { empty: boolean; multiline: boolean; flowPlain: boolean; blockP
 const isSpecialChar = (ch: string) => {
   const c = ch.codePointAt(0)!;
   if (ch === '\n' || (c >= 0x20 && c <= 0x7e)) return false;
-  // Characters past the BMP are special to PyYAML as Debian ships it: double-quoted, escaped.
-  return !(c === 0x85 || (c >= 0xa0 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd)) || c === 0xfeff;
+  // libyaml's printable set: no NEL (0x85), nothing past the BMP (double-quoted, escaped).
+  return !((c >= 0xa0 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd)) || c === 0xfeff;
 };
 
 function analyze(s: string): Analysis {
@@ -222,7 +223,7 @@ class Emitter {
       return;
     }
     if (a.singleQuoted && !(ctx.simpleKey && a.multiline)) return this.singleQuoted(s.text, scalarIndent, !ctx.simpleKey);
-    this.doubleQuoted(s.text);
+    this.doubleQuoted(s.text, scalarIndent, !ctx.simpleKey);
   }
 
   /** Plain text, a single space broken into a new line where the column passed the width. */
@@ -257,16 +258,33 @@ class Emitter {
     this.indicator("'", false);
   }
 
-  doubleQuoted(text: string): void {
-    const ESC: Record<string, string> = { '\0': '0', '\x07': 'a', '\b': 'b', '\t': 't', '\n': 'n', '\v': 'v', '\f': 'f', '\r': 'r', '\x1b': 'e', '"': '"', '\\': '\\', '\x85': 'N', '\xa0': '_', '\u2028': 'L', '\u2029': 'P' };
-    let out = '';
-    for (const ch of text) {
+  /** libyaml's double-quoted style: escapes, and a line break for a space past the width. */
+  doubleQuoted(text: string, indent: number, split: boolean): void {
+    const ESC: Record<string, string> = { '\0': '0', '\x07': 'a', '\b': 'b', '\t': 't', '\n': 'n', '\v': 'v', '\f': 'f', '\r': 'r', '\x1b': 'e', '"': '"', '\\': '\\', '\x85': 'N', '\u2028': 'L', '\u2029': 'P' };
+    this.indicator('"', true);
+    const chars = [...text];
+    let spaces = false;
+    chars.forEach((ch, i) => {
       const c = ch.codePointAt(0)!;
-      if (Object.hasOwn(ESC, ch)) out += `\\${ESC[ch]}`;
-      else if (isSpecialChar(ch) || c === 0xfeff) out += c <= 0xff ? `\\x${c.toString(16).toUpperCase().padStart(2, '0')}` : c <= 0xffff ? `\\u${c.toString(16).toUpperCase().padStart(4, '0')}` : `\\U${c.toString(16).toUpperCase().padStart(8, '0')}`;
-      else out += ch;
-    }
-    this.indicator(`"${out}"`, true);
+      if (Object.hasOwn(ESC, ch) || isSpecialChar(ch)) {
+        const hex = (w: number) => c.toString(16).toUpperCase().padStart(w, '0');
+        this.write(`\\${Object.hasOwn(ESC, ch) ? ESC[ch] : c <= 0xff ? `x${hex(2)}` : c <= 0xffff ? `u${hex(4)}` : `U${hex(8)}`}`);
+        spaces = false;
+        return;
+      }
+      if (ch === ' ') {
+        if (split && !spaces && this.column > this.o.width && i !== 0 && i !== chars.length - 1) {
+          this.writeIndent(indent);
+          if (chars[i + 1] === ' ') this.write('\\');
+        } else this.write(' ');
+        spaces = true;
+        return;
+      }
+      this.write(ch);
+      this.indention = false;
+      spaces = false;
+    });
+    this.indicator('"', false);
   }
 }
 
