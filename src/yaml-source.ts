@@ -21,7 +21,7 @@ export class YamlSource {
   static load(file: string, text?: string, options: { yaml11?: boolean } = {}): YamlSource {
     const source = text === undefined ? readInputFile(file, 'file') : text.replace(/^\uFEFF/, '');
     const lineCounter = new LineCounter();
-    const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true, ...(options.yaml11 ? { version: '1.1' as const, customTags: pyyamlBooleans } : {}) });
+    const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true, ...(options.yaml11 ? { version: '1.1' as const, customTags: pyyamlScalars } : {}) });
     const first = doc.errors[0];
     if (first) {
       // An unclosed quote is reported where it opens, not where the file ends.
@@ -59,6 +59,11 @@ export class YamlSource {
       },
     });
     if (circular) throw new InputError(`alias *${circular.name} is inside the value it names (a value cannot contain itself)`, this.at(circular.offset));
+  }
+
+  /** An error at a character offset of the text (a token the reader flagged). */
+  errorAtOffset(message: string, offset: number): InputError {
+    return new InputError(message, this.at(offset));
   }
 
   private at(offset: number): SourceLocation {
@@ -101,6 +106,41 @@ function pyyamlBooleans(tags: Tags): Tags {
       ? { ...t, test: t.test.source.includes('rue') ? /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/ : /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/ }
       : t,
   );
+}
+
+// PyYAML's implicit resolvers for numbers and timestamps (its resolver.py): the yaml
+// package's YAML 1.1 reads more plain scalars as numbers than PyYAML does (1e3, 08,
+// 01:30, -.5 are text to PyYAML).
+const PY_INT = /^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/;
+const PY_FLOAT = /^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+const PY_TIMESTAMP = /^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)$/;
+
+/** Scalars as PyYAML resolves them: its booleans, and text where it sees no number or timestamp. */
+function pyyamlScalars(tags: Tags): Tags {
+  const tester = (test: (s: string) => boolean) => ({ test }) as unknown as RegExp;
+  const text = {
+    tag: 'tag:yaml.org,2002:str',
+    default: true,
+    test: tester((s) => /^[-+.0-9]/.test(s) && !PY_INT.test(s) && !PY_FLOAT.test(s) && !PY_TIMESTAMP.test(s)),
+    resolve: (s: string) => s,
+  };
+  const infinity = {
+    tag: 'tag:yaml.org,2002:float',
+    default: true,
+    test: /^[-+]?\.(?:inf|Inf|INF)$/,
+    resolve: (s: string) => (s.startsWith('-') ? -Infinity : Infinity),
+  };
+  // PyYAML resolves a plain `=` to the 1.1 value type, which Ansible's loader cannot construct.
+  const value = {
+    tag: 'tag:yaml.org,2002:value',
+    default: true,
+    test: /^=$/,
+    resolve: (s: string, onError: (message: string) => void) => {
+      onError("a plain = is YAML 1.1's value indicator, which Ansible cannot read; quote it ('=')");
+      return s;
+    },
+  };
+  return [text, infinity, value, ...pyyamlBooleans(tags)] as Tags;
 }
 
 /** Offset of the first quoted scalar that has no closing quote, from the concrete syntax tree. */

@@ -12,8 +12,10 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { InputError } from '../errors.ts';
 import { LIMITS } from './limits.ts';
 import type { TaskModule } from '../module.ts';
-import { YamlSource, type YamlPath } from '../yaml-source.ts';
+import type { YamlPath, YamlSource } from '../yaml-source.ts';
 import type { Condition, TaskSpec } from './plays.ts';
+import { normaliseTask, type SyntaxOptions } from './syntax/normalise.ts';
+import { readAnsibleYaml } from './syntax/yaml11.ts';
 
 /** What a task list inherits from the import or role that brought it in. */
 export interface Inherited {
@@ -22,6 +24,8 @@ export interface Inherited {
   scope?: TaskSpec['scope'];
   /** Where files named by templates and `src:` are looked for (not imports: those sit beside their importer). */
   baseDir: string;
+  /** The play's `collections:`, through which bare module names resolve. */
+  collections?: unknown;
 }
 
 export interface ReadContext {
@@ -35,6 +39,8 @@ export interface ReadContext {
   importing: string[];
   /** Shared by the whole playbook: tasks and imports read so far, and each task file parsed once. */
   expansion: Expansion;
+  /** How Ansible's task forms are normalised (syntax/normalise.ts). */
+  syntax: SyntaxOptions;
 }
 
 export interface Expansion {
@@ -75,7 +81,8 @@ export function readTaskList(
       ctx.errors.push(source.error('a task is a mapping (a module and its parameters)', at));
       return [];
     }
-    const task = entry as Record<string, unknown>;
+    const task = normaliseTask(ctx.syntax, source, entry as Record<string, unknown>, at, ctx.errors, inherited.collections);
+    if (!task) return [];
     count(ctx, source, at, task.import_tasks !== undefined);
     if (task.import_tasks !== undefined) return importTasks(ctx, source, task, at, next, inherited);
     const spec = ctx.readTask(source, task, at, next.number++, inherited);
@@ -106,7 +113,7 @@ function importTasks(ctx: ReadContext, source: YamlSource, task: Record<string, 
     return [];
   }
   let imported = ctx.expansion.files.get(file);
-  if (!imported) ctx.expansion.files.set(file, (imported = YamlSource.load(file)));
+  if (!imported) ctx.expansion.files.set(file, (imported = readAnsibleYaml(file)));
   const data = imported.toJS();
   if (!Array.isArray(data)) {
     ctx.errors.push(imported.error('a task file is a list of tasks', []));
@@ -168,7 +175,7 @@ export function readRoles(ctx: ReadContext, source: YamlSource, entries: unknown
     const mapping = (file: string): Record<string, unknown> => {
       const path = join(dir, file);
       if (!existsSync(path)) return {};
-      const yaml = YamlSource.load(path);
+      const yaml = readAnsibleYaml(path);
       const data = yaml.toJS();
       if (data === null || data === undefined) return {};
       if (typeof data !== 'object' || Array.isArray(data)) {
@@ -184,7 +191,7 @@ export function readRoles(ctx: ReadContext, source: YamlSource, entries: unknown
     const list = (file: string): { data: unknown[]; yaml: YamlSource } | undefined => {
       const path = join(dir, file);
       if (!existsSync(path)) return undefined;
-      const yaml = YamlSource.load(path);
+      const yaml = readAnsibleYaml(path);
       const data = yaml.toJS() ?? [];
       if (!Array.isArray(data)) {
         ctx.errors.push(yaml.error(`role '${name}': ${file} is a list of tasks`, []));

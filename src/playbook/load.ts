@@ -4,7 +4,9 @@ import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { InputError, throwIfAny } from '../errors.ts';
 import type { TaskModule } from '../module.ts';
-import { YamlSource, type YamlPath } from '../yaml-source.ts';
+import type { YamlPath, YamlSource } from '../yaml-source.ts';
+import { paramsPathOf } from './syntax/normalise.ts';
+import { readAnsibleYaml } from './syntax/yaml11.ts';
 import { checkSyntax, hasTemplate, render, TemplateError } from './template.ts';
 import { closest } from './suggest.ts';
 import { playVarsLimitErrors, templateSyntaxErrors } from './variables.ts';
@@ -96,6 +98,7 @@ const playShape = z
     roles: z.array(z.unknown()).optional().describe('roles/NAME next to the playbook: a name, or { role: NAME, …parameters }; their tasks run first'),
     when: conditions.optional(),
     tags: tagList.optional(),
+    collections: z.array(z.string().regex(/^\w+\.\w+$/, 'a collection name: namespace.name')).optional().describe('collections bare module names are looked up in, as in Ansible'),
     verify: z
       .array(z.string().min(1))
       .default([])
@@ -122,7 +125,7 @@ export interface LoadOptions {
 }
 
 export function loadPlaybook(file: string, modules: ReadonlyMap<string, TaskModule>, text?: string, options: LoadOptions = {}): Playbook {
-  const source = YamlSource.load(file, text);
+  const source = readAnsibleYaml(file, text);
   const data = source.toJS();
   if (!Array.isArray(data)) throw source.error('a playbook is a list of plays (each starting with `- hosts: …`)', []);
   const notPlay = data.findIndex((play) => play === null || typeof play !== 'object' || Array.isArray(play));
@@ -138,10 +141,11 @@ export function loadPlaybook(file: string, modules: ReadonlyMap<string, TaskModu
     readConditions: (from, when, path) => readConditions(from, when, path, errors),
     importing: [resolve(file)],
     expansion: newExpansion(),
+    syntax: { modules, isKeyword: (k) => TASK_KEYWORDS.has(k) || k in UNSUPPORTED_KEYWORDS },
   };
   const data2 = data as Record<string, unknown>[];
   const result: Play[] = plays.map((play, p) => {
-    const inherited: Inherited = { tags: asList(play.tags), when: [], baseDir: dirname(file) };
+    const inherited: Inherited = { tags: asList(play.tags), when: [], baseDir: dirname(file), collections: play.collections };
     const next = { number: 1 };
     const patternError = hasTemplate(play.hosts) ? undefined : options.hostPatternError?.(play.hosts);
     if (patternError) errors.push(source.error(patternError, [p, 'hosts']));
@@ -221,7 +225,7 @@ function readTask(
     errors.push(unknownModule(source, modules, key, [...path, key]));
     return null;
   }
-  const paramsPath = [...path, key];
+  const paramsPath = paramsPathOf(raw) ?? [...path, key];
   let params = task[key] ?? {};
   if (module.resolve && params !== null && typeof params === 'object' && !Array.isArray(params)) {
     try {
