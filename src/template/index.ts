@@ -21,6 +21,8 @@
 //   const lookup = templatingLookup({ ...facts, ...vars });   // templates values when read
 //   valueTemplater(lookup).template(task.args)               // any depth; dict keys kept
 //
+//   evaluateConditional(task.when, lookup)                   // when:, as Ansible's Conditional
+//
 //   Lookups: options.lookups = { searchPath, env, commands } (lookups.ts): file, template,
 //   env, vars, first_found, fileglob, items, list, dict, indexed_items, pipe/lines.
 //   yamlValues(text) reads YAML as Ansible does (1.1 booleans, int keys, floats kept).
@@ -58,6 +60,7 @@ export type { LookupOptions } from './lookups.ts';
 export { fromJS, toJS, repr, str, truthy, PyFloat, PyTuple } from './values.ts';
 export { templatingLookup, valueTemplater, type ValueTemplater } from './variables.ts';
 export { yamlValues } from './yaml-values.ts';
+export { evaluateConditional } from './conditional.ts';
 export { LIMITS } from './limits.ts';
 
 export interface TemplateOptions {

@@ -12,6 +12,7 @@ Each case file under templates/cases/ is a YAML list of cases:
       template: "text"           # rendered as the template module renders a file, or
       expr: "a | b"              # evaluated as one expression: its Python repr is recorded, or
       arg: "{{ a }}"             # a task argument (any YAML) templated: its Python repr, or
+      when: "a is defined"       # a conditional evaluated (True/False recorded), or
       role: geerlingguy+ansible-role-nginx   # with src: a template of a fetched role
       src: templates/nginx.conf.j2           #   (roles/<role>/, its defaults/main.yml as vars)
       role_vars: [vars/Debian.yml]           #   and vars files its tasks would include
@@ -36,6 +37,7 @@ import yaml
 from ansible.parsing.dataloader import DataLoader
 from ansible.template import Templar, AnsibleEnvironment
 from ansible.template.vars import AnsibleJ2Vars
+from ansible.playbook.conditional import Conditional
 import ansible
 import jinja2
 
@@ -99,6 +101,11 @@ def record_case(case, facts):
                 f.write(content)
         templar = templar_for(variables, searchpath, tmp)
         try:
+            if 'when' in case:  # a conditional, as Conditional.evaluate_conditional checks one
+                c = case['when']
+                if c is None or c == '' or isinstance(c, bool):
+                    return {'repr': repr(True if c is None or c == '' else c)}
+                return {'repr': repr(bool(Conditional(loader=templar._loader)._check_conditional(c, templar, variables)))}
             if 'arg' in case:  # a task argument: Templar.template, as the task executor calls it
                 return {'repr': repr(templar.template(case['arg']))}
             if 'expr' in case:

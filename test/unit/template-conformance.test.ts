@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it, after } from 'node:test';
-import { compileExpression, compileTemplate, repr, TemplateError } from '../../src/template/index.ts';
+import { compileExpression, compileTemplate, evaluateConditional, repr, TemplateError } from '../../src/template/index.ts';
 import { templatingLookup, valueTemplater } from '../../src/template/variables.ts';
 import { yamlValues } from '../../src/template/yaml-values.ts';
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
@@ -30,6 +30,7 @@ interface Case {
   template?: string;
   expr?: string;
   arg?: unknown;
+  when?: unknown;
   role?: string;
   src?: string;
   role_vars?: string[];
@@ -46,7 +47,7 @@ let total = 0;
 let deviations = 0;
 const failures: string[] = [];
 
-function run(c: Case): Expected {
+function run(c: Case, m: Map<string, unknown>): Expected {
   const vars = new Map([...FACTS, ...FIXED]);
   let text = c.template ?? '';
   let searchPath: string[] = [];
@@ -79,6 +80,7 @@ function run(c: Case): Expected {
     const lookup = templatingLookup(vars);
     if (c.expr !== undefined) return { repr: repr(compileExpression(c.expr).evaluateRaw(lookup)) };
     if (c.arg !== undefined) return { repr: repr(valueTemplater(lookup).template(c.arg)) };
+    if (m.has('when')) return { repr: repr(evaluateConditional(c.when, lookup)) };
     const lookups = { searchPath: tmp ? [tmp] : [], env: { TEND_TEMPLATE_TEST: 'from the environment' }, commands: true };
     return { output: compileTemplate(text, { name: c.name, searchPath, lookups }).render(lookup) };
   } catch (e) {
@@ -112,7 +114,7 @@ for (const file of readdirSync(join(HERE, 'cases')).filter((f) => f.endsWith('.y
       if (c.deviation) {
         it(`${c.name} (differs: ${c.deviation})`, () => {
           deviations++;
-          const got = run(c);
+          const got = run(c, m);
           assert.ok(!('error' in got) || !got.error.class.startsWith('crash'), 'renders or fails cleanly');
         });
         continue;
@@ -123,7 +125,7 @@ for (const file of readdirSync(join(HERE, 'cases')).filter((f) => f.endsWith('.y
         total++;
         let got: Expected;
         try {
-          got = run(c);
+          got = run(c, m);
         } catch (e) {
           got = { error: { class: `crash: ${(e as Error).stack}`, message: '' } };
         }
