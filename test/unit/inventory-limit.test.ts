@@ -95,6 +95,35 @@ describe('--limit', () => {
   });
 });
 
+describe('a host and a group of the same name, and other edges (each answer ansible-core 2.14\'s)', () => {
+  const same = buildInventory(parseIniInventory('hosts', '[web]\nw1\nw2\n[other]\nweb\n'));
+  const names = (pattern: string, on = same) => selectHosts(on, undefined, pattern, () => {}).map((h) => h.name);
+  it('the host named exactly wins in a union; !name and &name and name[0] are the group', () => {
+    assert.deepEqual(names('web'), ['web']);
+    assert.deepEqual(names('!web'), ['web']);
+    assert.deepEqual(names('all:!web'), ['web']);
+    assert.deepEqual(names('web:&all'), ['web']);
+    assert.deepEqual(names('web[0]'), ['w1']);
+    assert.deepEqual(names('web*'), ['w1', 'w2', 'web'], 'a glob: the group and the hosts it matches');
+  });
+  it('a glob that matches only hosts is no warning; an unclosed [ after a comma is a literal [', () => {
+    const warnings: string[] = [];
+    assert.deepEqual(selectHosts(same, undefined, 'w*1', (w) => warnings.push(w)).map((h) => h.name), ['w1']);
+    assert.deepEqual(warnings, []);
+    assert.deepEqual(names('w*[2,none'), []);
+  });
+  it('a backreference must match; a group named localhost is that group', () => {
+    assert.deepEqual(names('~(?P<g>w)(?P=g)'), []);
+    assert.deepEqual(names('localhost', buildInventory(parseIniInventory('hosts', '[localhost]\nw9\n'))), ['w9']);
+  });
+  it('without a play pattern, all; syntax: an unclosed [ is no complaint, a regex is read without its ~', () => {
+    assert.deepEqual(selectHosts(same, undefined).map((h) => h.name), ['w1', 'w2', 'web']);
+    assert.equal(patternSyntaxError('w['), undefined);
+    assert.equal(patternSyntaxError('~*'), "host pattern '~*': '~*' is not a regular expression tend can read");
+    assert.equal(patternSyntaxError('!~(!'), "host pattern '!~(!': '~(!' is not a regular expression tend can read");
+  });
+});
+
 describe('localhost not in the inventory', () => {
   it('localhost, 127.0.0.1 and ::1 are this machine, reached without SSH, in no group but all', () => {
     for (const name of ['localhost', '127.0.0.1', '::1']) {
