@@ -22,6 +22,7 @@
 //   valueTemplater(lookup).template(task.args)               // any depth; dict keys kept
 //
 //   evaluateConditional(task.when, lookup)                   // when:, as Ansible's Conditional
+//   ansibleTemplateVars({ src, fullpath, dest })             // template_* and ansible_managed
 //
 //   Lookups: options.lookups = { searchPath, env, commands } (lookups.ts): file, template,
 //   env, vars, first_found, fileglob, items, list, dict, indexed_items, pipe/lines.
@@ -61,6 +62,7 @@ export { fromJS, toJS, repr, str, truthy, PyFloat, PyTuple } from './values.ts';
 export { templatingLookup, valueTemplater, type ValueTemplater } from './variables.ts';
 export { yamlValues } from './yaml-values.ts';
 export { evaluateConditional } from './conditional.ts';
+export { ansibleTemplateVars, DEFAULT_MANAGED } from './magic.ts';
 export { LIMITS } from './limits.ts';
 
 export interface TemplateOptions {

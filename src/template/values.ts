@@ -237,6 +237,8 @@ export function fromJS(v: unknown, seen = new Map<object, unknown>()): unknown {
     return v;
   }
   if (v instanceof PyFloat || v instanceof Undefined || v instanceof Namespace || isCallable(v)) return v;
+  // The engine's own objects (datetimes, …) pass as they are; data never carries functions.
+  if (typeof (v as { pyAttr?: unknown }).pyAttr === 'function') return v;
   const known = seen.get(v);
   if (known !== undefined) return known;
   if (Array.isArray(v)) {

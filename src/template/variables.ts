@@ -59,7 +59,8 @@ export function valueTemplater(lookup: Lookup, options: TemplateOptions = {}): V
     if (isDict(v)) return new Map([...v].map(([k, x]) => [k, template(x)]));
     return v;
   };
-  return { template };
+  // Plain JS data (a task's arguments as YAML gave them) becomes template values first.
+  return { template: (v) => template(fromJS(v)) };
 }
 
 /** A lookup over `vars` (plain objects or Maps) whose string values are templated lazily. */
@@ -74,7 +75,7 @@ export function templatingLookup(vars: Map<string, unknown> | Record<string, unk
     if (resolving.length >= MAX_DEPTH) throw new TemplateLimitError(`variables nested more than ${MAX_DEPTH} deep (the limit)`);
     resolving.push(name);
     try {
-      const v = templater.template(fromJS(source.get(name)));
+      const v = templater.template(source.get(name));
       cache.set(name, v);
       return v;
     } finally {

@@ -6,7 +6,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { compileExpression, compileTemplate, TemplateError, TemplateLimitError, TemplateSyntaxError, UndefinedError } from '../../src/template/index.ts';
+import { ansibleTemplateVars, compileExpression, compileTemplate, evaluateConditional, templatingLookup, TemplateError, TemplateLimitError, TemplateSyntaxError, UndefinedError, valueTemplater } from '../../src/template/index.ts';
 
 const vars = (o: Record<string, unknown>) => (name: string) => o[name];
 
@@ -66,6 +66,24 @@ describe('template API', () => {
     writeFileSync(join(dir, 'secret'), 'no');
     const t = compileTemplate("{% include 'part.j2' %}|{% include '../secret' ignore missing %}", { searchPath: [join(dir, 'templates'), dir] });
     assert.equal(t.render(vars({ x: 1 })), 'part 1|');
+  });
+
+  it("gives the template module's variables: template_* and ansible_managed with its placeholders and strftime", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tend-tpl-'));
+    writeFileSync(join(dir, 'motd.j2'), 'x');
+    const v = ansibleTemplateVars({ src: 'motd.j2', fullpath: join(dir, 'motd.j2'), dest: '/etc/motd', managed: '{file} managed (%Y)' });
+    const out = compileTemplate('{{ ansible_managed }}|{{ template_path }}|{{ template_destpath }}|{{ template_mtime.year }}').render(vars(v));
+    const year = new Date().getFullYear();
+    assert.equal(out, `motd.j2 managed (${year})|motd.j2|/etc/motd|${year}`);
+    assert.equal(ansibleTemplateVars({ src: join(dir, 'motd.j2') }).ansible_managed, 'Ansible managed');
+  });
+
+  it('templates task arguments and evaluates when: as Ansible does', () => {
+    const lookup = templatingLookup({ port: 80, hosts: ['a', 'b'], base: '/srv', www: '{{ base }}/www' });
+    assert.deepEqual(valueTemplater(lookup).template({ p: '{{ port }}', l: '{{ hosts }}', s: '{{ www }}/x', n: '{{ port + 1 }}' }), new Map<unknown, unknown>([['p', 80], ['l', ['a', 'b']], ['s', '/srv/www/x'], ['n', '81']]));
+    assert.equal(evaluateConditional("port == 80 and 'a' in hosts", lookup), true);
+    assert.equal(evaluateConditional('missing is defined and missing.x', lookup), false);
+    assert.throws(() => evaluateConditional('missing.x', lookup), /error while evaluating conditional \(missing.x\): 'missing' is undefined/);
   });
 
   it('applies the template module options and the #jinja2 header', () => {

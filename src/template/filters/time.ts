@@ -157,6 +157,11 @@ export const TIME_FILTERS: Record<string, FilterDef> = {
   }),
 };
 
+/** C's strftime of a moment in local time. */
+export function strftimeAt(format: string, epochMs: number, utc = false): string {
+  return strftime(format, partsOf(epochMs, utc));
+}
+
 export function now(args: unknown[], kwargs: Map<string, unknown>): unknown {
   const utc = (kwargs.get('utc') ?? args[0] ?? false) === true;
   const fmt = kwargs.get('fmt') ?? args[1] ?? null;
