@@ -123,11 +123,18 @@ export function tokenize(input: string, syntax: Syntax = ANSIBLE_SYNTAX, name?: 
   };
 
   let pos = 0;
+  // Where each opening delimiter next occurs, searched again only once passed: searching
+  // from every tag for a delimiter the template lacks would read it to the end each time.
+  const nextAt = new Map<string, number>(starts.map((s) => [s, -2]));
   while (pos < source.length) {
     let next = -1;
     let kind = '';
     for (const s of starts) {
-      const i = source.indexOf(s, pos);
+      let i = nextAt.get(s)!;
+      if (i !== -1 && i < pos) {
+        i = source.indexOf(s, pos);
+        nextAt.set(s, i);
+      }
       if (i >= 0 && (next < 0 || i < next)) {
         next = i;
         kind = s;
