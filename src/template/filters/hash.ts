@@ -1,4 +1,4 @@
-// Digests and password hashes: hash, checksum, md5, sha1, password_hash (SHA-crypt as
+// Digests and password hashes: hash, checksum, md5, sha1, password_hash (MD5-crypt, SHA-crypt as
 // passlib makes it, with its default rounds: 656000 for sha512, 535000 for sha256, named in
 // the hash), to_uuid (UUID v5 in Ansible's namespace).
 import { createHash, randomBytes } from 'node:crypto';
@@ -54,6 +54,32 @@ export function shaCrypt(algo: 'sha512' | 'sha256', password: string, salt: stri
   return `$${id}$${rounds === 5000 ? '' : `rounds=${rounds}$`}${salt.slice(0, 16)}$${out}`;
 }
 
+/** MD5-crypt ($1$), passlib's md5_crypt: 1000 rounds, at most 8 salt characters. */
+export function md5Crypt(password: string, salt: string): string {
+  const md5 = (...parts: Buffer[]) => {
+    const h = createHash('md5');
+    for (const p of parts) h.update(p);
+    return h.digest();
+  };
+  const p = Buffer.from(password, 'utf8');
+  const s = Buffer.from(salt.slice(0, 8), 'utf8');
+  const alt = md5(p, s, p);
+  const parts: Buffer[] = [p, Buffer.from('$1$'), s];
+  for (let left = p.length; left > 0; left -= 16) parts.push(alt.subarray(0, Math.min(16, left)));
+  for (let i = p.length; i; i >>= 1) parts.push(i & 1 ? Buffer.from([0]) : p.subarray(0, 1));
+  let f = md5(...parts);
+  for (let i = 0; i < 1000; i++) {
+    const round: Buffer[] = [i & 1 ? p : f];
+    if (i % 3) round.push(s);
+    if (i % 7) round.push(p);
+    round.push(i & 1 ? f : p);
+    f = md5(...round);
+  }
+  const groups = [[0, 6, 12], [1, 7, 13], [2, 8, 14], [3, 9, 15], [4, 10, 5]];
+  const out = groups.map(([a, b, c]) => b64((f[a!]! << 16) | (f[b!]! << 8) | f[c!]!, 4)).join('') + b64(f[11]!, 2);
+  return `$1$${salt.slice(0, 8)}$${out}`;
+}
+
 function digest(algo: string, v: unknown): string {
   try {
     return createHash(algo).update(str(v), 'utf8').digest('hex');
@@ -83,6 +109,10 @@ export const HASH_FILTERS: Record<string, FilterDef> = {
   md5: define('md5s', [], [], (_c, v) => digest('md5', v)),
   password_hash: define('get_encrypted_password', ['hashtype', 'salt', 'salt_size', 'rounds', 'ident'], ['sha512', null, null, null, null], (_c, v, type, salt, saltSize, rounds) => {
     const t = str(type);
+    if (t === 'md5' || t === 'md5_crypt') {
+      const s = salt === null ? [...randomBytes(8)].map((x) => ITOA64[x & 0x3f]).join('') : str(salt);
+      return md5Crypt(str(v), s);
+    }
     const algo = t === 'sha512' || t === 'sha512_crypt' ? 'sha512' : t === 'sha256' || t === 'sha256_crypt' ? 'sha256' : null;
     if (!algo) throw new PyError('AnsibleFilterError', `password_hash: ${t} is not supported by tend yet`, 'AnsibleFilterError');
     const r = rounds === null ? DEFAULT_ROUNDS[algo]! : num(rounds);
