@@ -156,9 +156,8 @@ export function tokenize(input: string, syntax: Syntax = ANSIBLE_SYNTAX, name?: 
         rawEnd.lastIndex = bodyStart;
         const end = rawEnd.exec(source);
         if (!end) fail('Missing end of raw directive', next);
-        let body = source.slice(bodyStart, end!.index);
-        if (end![1] === '-') body = body.replace(/\s+$/, '');
-        data(body, bodyStart);
+        // endraw strips before it as any block tag does ('-', or lstrip_blocks).
+        data(beforeOpen(source.slice(bodyStart, end!.index), end![1]!, true, end!.index), bodyStart);
         pos = afterClose(rawEnd.lastIndex, end![2]!, true);
         continue;
       }
