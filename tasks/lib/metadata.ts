@@ -4,10 +4,15 @@ import { z } from 'zod';
 import { sh, type ShellText } from '../../src/shell.ts';
 import type { Change } from '../../src/module.ts';
 
-/** A mode as Ansible users write it: "0640", "640", or a YAML number read as its octal digits. */
+/**
+ * A mode as Ansible reads it: text is octal digits ("0640", "640"); a number is the
+ * permission bits themselves (YAML 1.1's 0640 is 416, which is mode 0640; a variable
+ * holding it renders to that number). The playbook reader refuses a literal decimal
+ * number such as 640 in a task (to Ansible it is mode 01200).
+ */
 export const modeParam = z
   .union([z.string(), z.number().int()])
-  .transform((v) => String(v))
+  .transform((v) => (typeof v === 'number' ? (v >= 0 && v <= 0o7777 ? v.toString(8).padStart(3, '0') : 'invalid') : v))
   .refine((v) => /^0?[0-7]{3,4}$/.test(v), 'a mode in octal digits, like "0640"')
   .transform((v) => normaliseMode(v));
 

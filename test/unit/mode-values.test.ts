@@ -1,0 +1,37 @@
+// A mode that reaches a module as a number means what it means to Ansible: the
+// permission bits themselves (420 is 0644), however it was written. Playbooks are read
+// as YAML 1.1, so `m: 0644` in vars is the number 420, and `mode: "{{ m }}"` renders to
+// that number; reading its decimal digits as octal gave mode 0420.
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { loadPlaybook, paramsForHost } from '../../src/playbook/load.ts';
+import { variableLookup } from '../../src/playbook/template.ts';
+import { modeParam } from '../../tasks/lib/metadata.ts';
+import { modules } from '../../tasks/index.ts';
+
+describe('modes', () => {
+  it('a number is the permission bits (Ansible reads an int mode so); text is octal digits', () => {
+    assert.equal(modeParam.parse(0o644), '0644');
+    assert.equal(modeParam.parse(420), '0644');
+    assert.equal(modeParam.parse(0o2750), '2750');
+    assert.equal(modeParam.parse('0644'), '0644');
+    assert.equal(modeParam.parse('644'), '0644');
+    assert.equal(modeParam.parse('2750'), '2750');
+    assert.throws(() => modeParam.parse(0o10000), /a mode/);
+    assert.throws(() => modeParam.parse(-1), /a mode/);
+    assert.throws(() => modeParam.parse('0999'), /a mode/);
+  });
+
+  it('mode: "{{ m }}" with m: 0644 in the play vars is mode 0644, as in Ansible', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tend-mode-'));
+    const file = join(dir, 'site.yml');
+    writeFileSync(file, '- hosts: all\n  vars:\n    m: 0644\n    s: "0600"\n  tasks:\n    - file: { path: /etc/a, mode: "{{ m }}", content: x }\n    - file: { path: /etc/b, mode: "{{ s }}", content: x }\n    - file: { path: /etc/c, mode: 0640, content: x }\n');
+    const play = loadPlaybook(file, modules).plays[0]!;
+    const lookup = variableLookup([play.vars]);
+    const modes = play.tasks.map((t) => (paramsForHost(t, lookup) as { mode: string }).mode);
+    assert.deepEqual(modes, ['0644', '0600', '0640']);
+  });
+});
