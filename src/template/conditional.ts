@@ -6,7 +6,7 @@
 // answer follows from the test instead (Ansible's fallback), else the error is Ansible's.
 import { TemplateError, UndefinedError } from './errors.ts';
 import type { Lookup } from './eval.ts';
-import { compileTemplate, type CompiledTemplate, type TemplateOptions } from './index.ts';
+import { compileTemplate, type CompiledTemplate, type TemplateOptions } from './compile.ts';
 import { truthy } from './values.ts';
 import { valueTemplater } from './variables.ts';
 

@@ -5,7 +5,6 @@
 import type { Args, Expr } from './ast.ts';
 import { TemplateError, TemplateLimitError, typeError, UndefinedError } from './errors.ts';
 import { LIMITS } from './limits.ts';
-import { StateCallable } from './lookups.ts';
 import { formatHooks, getMethod } from './methods.ts';
 import { hasAttrs, MISSING, SliceValue } from './objects.ts';
 import { binop, contains, negate } from './ops.ts';
@@ -292,3 +291,11 @@ export function iterate(v: unknown): unknown[] {
 }
 
 export { UndefinedError };
+
+/** A global that needs the render it is called from. */
+export class StateCallable {
+  constructor(
+    readonly callableName: string,
+    readonly callWithState: (state: RenderState, args: unknown[], kwargs: Map<string, unknown>) => unknown,
+  ) {}
+}

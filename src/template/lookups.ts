@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, opendirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { PyError, TemplateError, UndefinedError } from './errors.ts';
-import type { RenderState } from './eval.ts';
+import { StateCallable, type RenderState } from './eval.ts';
 import { isDict, PyTuple, str, truthy, Undefined } from './values.ts';
 
 export interface LookupOptions {
@@ -151,14 +151,6 @@ function runLookup(name: string, args: unknown[], kwargs: Map<string, unknown>, 
   if (list || ran.length === 0) return ran;
   if (ran.every((x) => typeof x === 'string')) return ran.join(',');
   return ran.length === 1 ? ran[0] : ran;
-}
-
-/** A global that needs the render it is called from. */
-export class StateCallable {
-  constructor(
-    readonly callableName: string,
-    readonly callWithState: (state: RenderState, args: unknown[], kwargs: Map<string, unknown>) => unknown,
-  ) {}
 }
 
 export function lookupGlobals(options: LookupOptions): Record<string, unknown> {

@@ -88,3 +88,9 @@ export function literalEval(text: string): unknown {
     return text;
   }
 }
+
+/** Ansible's convert_data: text that reads as a list/dict literal or True/False becomes that value. */
+export function literal(text: string): unknown {
+  if (!(text.startsWith('{') || text.startsWith('[') || text === 'True' || text === 'False')) return text;
+  return literalEval(text);
+}

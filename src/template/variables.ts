@@ -12,18 +12,13 @@
 // AnsibleJ2Vars does when a template reads them.
 import { TemplateError, TemplateLimitError } from './errors.ts';
 import type { Lookup } from './eval.ts';
-import { compileTemplate, type CompiledTemplate, type TemplateOptions } from './index.ts';
-import { literalEval } from './pyliteral.ts';
+import { compileTemplate, type CompiledTemplate, type TemplateOptions } from './compile.ts';
+import { literal } from './pyliteral.ts';
 import { fromJS, isDict, isNumber, Undefined } from './values.ts';
 
 const SINGLE_VAR = /^\{\{\s*(\w*)\s*\}\}$/;
 const MAX_DEPTH = 100;
 
-/** Ansible's convert_data: text that reads as a list/dict literal or True/False becomes that value. */
-export function literal(text: string): unknown {
-  if (!(text.startsWith('{') || text.startsWith('[') || text === 'True' || text === 'False')) return text;
-  return literalEval(text);
-}
 
 export interface ValueTemplater {
   /** Templates `value` (any depth) against the lookup. */
