@@ -127,7 +127,8 @@ function matchOne(inventory: Inventory, term: string, what: string, warnings: st
   if (subscript === undefined || results.length === 0) return results;
   const [start, end] = subscript;
   // A position past the end selects nothing, as in Ansible (which then says no host matched).
-  if (end === undefined) {
+  // `[x:0]` is `[x]`: Ansible tests `if end:`, and 0 is false.
+  if (end === undefined || end === 0) {
     const one = results.at(start);
     return one === undefined ? [] : [one];
   }
@@ -142,7 +143,12 @@ function compile(make: () => RegExp, what: string, term: string): RegExp {
   }
 }
 
-/** fnmatch: `*`, `?`, `[seq]`, `[!seq]`, matching the whole name, case-sensitive. */
+/**
+ * fnmatch: `*`, `?`, `[seq]`, `[!seq]`, matching the whole name, case-sensitive; the set
+ * syntax as Python's fnmatch.translate reads it: a `]` first in a set (or right after `[!`)
+ * is a member, a `[` without its `]` is itself, reversed ranges (`z-a`) are dropped, a set
+ * left empty matches nothing and `[!]` any character (when a later `]` closes it).
+ */
 function globRegex(glob: string): RegExp {
   let out = '';
   for (let i = 0; i < glob.length; i++) {
@@ -150,23 +156,63 @@ function globRegex(glob: string): RegExp {
     if (c === '*') out += '.*';
     else if (c === '?') out += '.';
     else if (c === '[') {
-      const close = glob.indexOf(']', i + 2);
+      let close = i + 1;
+      if (glob[close] === '!') close++;
+      if (glob[close] === ']') close++;
+      close = glob.indexOf(']', close);
       if (close < 0) out += '\\[';
       else {
-        let set = glob.slice(i + 1, close);
-        if (set.startsWith('!')) set = `^${set.slice(1)}`;
-        out += `[${set.replace(/\\/g, '\\\\')}]`;
+        out += globSet(glob.slice(i + 1, close));
         i = close;
       }
-    } else out += c.replace(/[.+^${}()|\\]/g, '\\$&');
+    } else out += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
   }
   return new RegExp(`^(?:${out})$`, 's');
 }
 
-/** A Python regular expression, as re.match applies it: anchored at the start only. */
+/** The regular expression of one fnmatch set, `[` and `]` left off (fnmatch.translate). */
+function globSet(body: string): string {
+  const negated = body.startsWith('!');
+  const members = negated ? body.slice(1) : body;
+  // The set split at each range's `-` (fnmatch's chunks); a range whose ends are reversed
+  // is dropped, joining the pieces around it.
+  const chunks: string[] = [];
+  let from = 0;
+  for (let k = members.indexOf('-', 1); k >= 0; k = members.indexOf('-', k + 3)) {
+    chunks.push(members.slice(from, k));
+    from = k + 1;
+  }
+  const last = members.slice(from);
+  if (chunks.length === 0 || last !== '') chunks.push(last);
+  else chunks[chunks.length - 1] += '-';
+  for (let k = chunks.length - 1; k > 0; k--) {
+    if (chunks[k - 1]!.at(-1)! > chunks[k]![0]!) {
+      chunks[k - 1] = chunks[k - 1]!.slice(0, -1) + chunks[k]!.slice(1);
+      chunks.splice(k, 1);
+    }
+  }
+  const set = chunks.map((s) => s.replace(/[\\\]^[-]/g, '\\$&')).join('-');
+  if (set === '') return negated ? '.' : '(?!)';
+  return `[${negated ? '^' : ''}${set}]`;
+}
+
+/**
+ * A Python regular expression, as re.match applies it: anchored at the start only. Global
+ * inline flags at the start, `(?i)` and the like, become the expression's flags (Python
+ * allows them nowhere else); `x` (verbose) and `L` (bytes only) are refused.
+ */
 function pythonRegex(source: string): RegExp {
-  const js = source.replace(/\(\?P<(\w+)>/g, '(?<$1>').replace(/\(\?P=(\w+)\)/g, '\\k<$1>');
-  return new RegExp(`^(?:${js})`);
+  let flags = '';
+  let rest = source;
+  for (let m = /^\(\?([aiLmsux]+)\)/.exec(rest); m; m = /^\(\?([aiLmsux]+)\)/.exec(rest)) {
+    for (const f of m[1]!) {
+      if (f === 'x' || f === 'L') throw new SyntaxError(`inline flag ${f}`);
+      if ('ims'.includes(f) && !flags.includes(f)) flags += f;
+    }
+    rest = rest.slice(m[0].length);
+  }
+  const js = rest.replace(/\(\?P<(\w+)>/g, '(?<$1>').replace(/\(\?P=(\w+)\)/g, '\\k<$1>');
+  return new RegExp(`^(?:${js})`, flags);
 }
 
 function implicitLocalhost(name: string): Host {

@@ -4,10 +4,63 @@
 // `0x1F` 31 — while `010` (a syntax error in Python 3), `yes` or `a b` stay text.
 // This is the subset of Python's literal syntax that literal_eval accepts: numbers
 // (with `_`, hex, octal, binary, floats), strings (quotes, escapes, r/b prefixes,
-// adjacent strings joined), lists, tuples, sets, dicts, True/False/None, unary +/-,
-// and comments.
+// adjacent strings joined), lists, tuples, sets, dicts, True/False/None, one unary +/-
+// before a number, and comments. `\N{name}` escapes: see NAMES.
+import { InputError } from '../errors.ts';
 
 class NotLiteral extends Error {}
+
+/** String prefixes Python 3 has for str and bytes literals (`ur` is not one). */
+const PREFIX = /^(?:[rR][bB]?|[bB][rR]?|[uU])$/;
+const SIMPLE: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', v: '\v', '\n': '' };
+
+/**
+ * Unicode character names for `\N{…}`, as Python 3.11 (Unicode 14.0) has them, for two
+ * blocks: Latin-1 Supplement (U+00A0–U+00FF) and General Punctuation (U+2000–U+206F),
+ * one name a code point ('' where none is assigned), with CJK UNIFIED IDEOGRAPH-XXXX
+ * computed as Python computes it. Node has no table of character names, and the whole
+ * table (about 35 000 names, 1 MB) does not belong in tend: a value with any other name
+ * is refused (InputError), not guessed, since tend cannot tell which value Ansible reads.
+ */
+const NAMES: [number, string][] = [
+  [0xa0, 'NO-BREAK SPACE|INVERTED EXCLAMATION MARK|CENT SIGN|POUND SIGN|CURRENCY SIGN|YEN SIGN|BROKEN BAR|SECTION SIGN|DIAERESIS|COPYRIGHT SIGN|FEMININE ORDINAL INDICATOR|LEFT-POINTING DOUBLE ANGLE QUOTATION MARK|NOT SIGN|SOFT HYPHEN|REGISTERED SIGN|MACRON|DEGREE SIGN|PLUS-MINUS SIGN|SUPERSCRIPT TWO|SUPERSCRIPT THREE|ACUTE ACCENT|MICRO SIGN|PILCROW SIGN|MIDDLE DOT|CEDILLA|SUPERSCRIPT ONE|MASCULINE ORDINAL INDICATOR|RIGHT-POINTING DOUBLE ANGLE QUOTATION MARK|VULGAR FRACTION ONE QUARTER|VULGAR FRACTION ONE HALF|VULGAR FRACTION THREE QUARTERS|INVERTED QUESTION MARK|LATIN CAPITAL LETTER A WITH GRAVE|LATIN CAPITAL LETTER A WITH ACUTE|LATIN CAPITAL LETTER A WITH CIRCUMFLEX|LATIN CAPITAL LETTER A WITH TILDE|LATIN CAPITAL LETTER A WITH DIAERESIS|LATIN CAPITAL LETTER A WITH RING ABOVE|LATIN CAPITAL LETTER AE|LATIN CAPITAL LETTER C WITH CEDILLA|LATIN CAPITAL LETTER E WITH GRAVE|LATIN CAPITAL LETTER E WITH ACUTE|LATIN CAPITAL LETTER E WITH CIRCUMFLEX|LATIN CAPITAL LETTER E WITH DIAERESIS|LATIN CAPITAL LETTER I WITH GRAVE|LATIN CAPITAL LETTER I WITH ACUTE|LATIN CAPITAL LETTER I WITH CIRCUMFLEX|LATIN CAPITAL LETTER I WITH DIAERESIS|LATIN CAPITAL LETTER ETH|LATIN CAPITAL LETTER N WITH TILDE|LATIN CAPITAL LETTER O WITH GRAVE|LATIN CAPITAL LETTER O WITH ACUTE|LATIN CAPITAL LETTER O WITH CIRCUMFLEX|LATIN CAPITAL LETTER O WITH TILDE|LATIN CAPITAL LETTER O WITH DIAERESIS|MULTIPLICATION SIGN|LATIN CAPITAL LETTER O WITH STROKE|LATIN CAPITAL LETTER U WITH GRAVE|LATIN CAPITAL LETTER U WITH ACUTE|LATIN CAPITAL LETTER U WITH CIRCUMFLEX|LATIN CAPITAL LETTER U WITH DIAERESIS|LATIN CAPITAL LETTER Y WITH ACUTE|LATIN CAPITAL LETTER THORN|LATIN SMALL LETTER SHARP S|LATIN SMALL LETTER A WITH GRAVE|LATIN SMALL LETTER A WITH ACUTE|LATIN SMALL LETTER A WITH CIRCUMFLEX|LATIN SMALL LETTER A WITH TILDE|LATIN SMALL LETTER A WITH DIAERESIS|LATIN SMALL LETTER A WITH RING ABOVE|LATIN SMALL LETTER AE|LATIN SMALL LETTER C WITH CEDILLA|LATIN SMALL LETTER E WITH GRAVE|LATIN SMALL LETTER E WITH ACUTE|LATIN SMALL LETTER E WITH CIRCUMFLEX|LATIN SMALL LETTER E WITH DIAERESIS|LATIN SMALL LETTER I WITH GRAVE|LATIN SMALL LETTER I WITH ACUTE|LATIN SMALL LETTER I WITH CIRCUMFLEX|LATIN SMALL LETTER I WITH DIAERESIS|LATIN SMALL LETTER ETH|LATIN SMALL LETTER N WITH TILDE|LATIN SMALL LETTER O WITH GRAVE|LATIN SMALL LETTER O WITH ACUTE|LATIN SMALL LETTER O WITH CIRCUMFLEX|LATIN SMALL LETTER O WITH TILDE|LATIN SMALL LETTER O WITH DIAERESIS|DIVISION SIGN|LATIN SMALL LETTER O WITH STROKE|LATIN SMALL LETTER U WITH GRAVE|LATIN SMALL LETTER U WITH ACUTE|LATIN SMALL LETTER U WITH CIRCUMFLEX|LATIN SMALL LETTER U WITH DIAERESIS|LATIN SMALL LETTER Y WITH ACUTE|LATIN SMALL LETTER THORN|LATIN SMALL LETTER Y WITH DIAERESIS'],
+  [0x2000, 'EN QUAD|EM QUAD|EN SPACE|EM SPACE|THREE-PER-EM SPACE|FOUR-PER-EM SPACE|SIX-PER-EM SPACE|FIGURE SPACE|PUNCTUATION SPACE|THIN SPACE|HAIR SPACE|ZERO WIDTH SPACE|ZERO WIDTH NON-JOINER|ZERO WIDTH JOINER|LEFT-TO-RIGHT MARK|RIGHT-TO-LEFT MARK|HYPHEN|NON-BREAKING HYPHEN|FIGURE DASH|EN DASH|EM DASH|HORIZONTAL BAR|DOUBLE VERTICAL LINE|DOUBLE LOW LINE|LEFT SINGLE QUOTATION MARK|RIGHT SINGLE QUOTATION MARK|SINGLE LOW-9 QUOTATION MARK|SINGLE HIGH-REVERSED-9 QUOTATION MARK|LEFT DOUBLE QUOTATION MARK|RIGHT DOUBLE QUOTATION MARK|DOUBLE LOW-9 QUOTATION MARK|DOUBLE HIGH-REVERSED-9 QUOTATION MARK|DAGGER|DOUBLE DAGGER|BULLET|TRIANGULAR BULLET|ONE DOT LEADER|TWO DOT LEADER|HORIZONTAL ELLIPSIS|HYPHENATION POINT|LINE SEPARATOR|PARAGRAPH SEPARATOR|LEFT-TO-RIGHT EMBEDDING|RIGHT-TO-LEFT EMBEDDING|POP DIRECTIONAL FORMATTING|LEFT-TO-RIGHT OVERRIDE|RIGHT-TO-LEFT OVERRIDE|NARROW NO-BREAK SPACE|PER MILLE SIGN|PER TEN THOUSAND SIGN|PRIME|DOUBLE PRIME|TRIPLE PRIME|REVERSED PRIME|REVERSED DOUBLE PRIME|REVERSED TRIPLE PRIME|CARET|SINGLE LEFT-POINTING ANGLE QUOTATION MARK|SINGLE RIGHT-POINTING ANGLE QUOTATION MARK|REFERENCE MARK|DOUBLE EXCLAMATION MARK|INTERROBANG|OVERLINE|UNDERTIE|CHARACTER TIE|CARET INSERTION POINT|ASTERISM|HYPHEN BULLET|FRACTION SLASH|LEFT SQUARE BRACKET WITH QUILL|RIGHT SQUARE BRACKET WITH QUILL|DOUBLE QUESTION MARK|QUESTION EXCLAMATION MARK|EXCLAMATION QUESTION MARK|TIRONIAN SIGN ET|REVERSED PILCROW SIGN|BLACK LEFTWARDS BULLET|BLACK RIGHTWARDS BULLET|LOW ASTERISK|REVERSED SEMICOLON|CLOSE UP|TWO ASTERISKS ALIGNED VERTICALLY|COMMERCIAL MINUS SIGN|SWUNG DASH|INVERTED UNDERTIE|FLOWER PUNCTUATION MARK|THREE DOT PUNCTUATION|QUADRUPLE PRIME|FOUR DOT PUNCTUATION|FIVE DOT PUNCTUATION|TWO DOT PUNCTUATION|FOUR DOT MARK|DOTTED CROSS|TRICOLON|VERTICAL FOUR DOTS|MEDIUM MATHEMATICAL SPACE|WORD JOINER|FUNCTION APPLICATION|INVISIBLE TIMES|INVISIBLE SEPARATOR|INVISIBLE PLUS||LEFT-TO-RIGHT ISOLATE|RIGHT-TO-LEFT ISOLATE|FIRST STRONG ISOLATE|POP DIRECTIONAL ISOLATE|INHIBIT SYMMETRIC SWAPPING|ACTIVATE SYMMETRIC SWAPPING|INHIBIT ARABIC FORM SHAPING|ACTIVATE ARABIC FORM SHAPING|NATIONAL DIGIT SHAPES|NOMINAL DIGIT SHAPES'],
+];
+let byName: Map<string, number> | undefined;
+
+/**
+ * The character a `\N{name}` escape names (any case, as Python looks names up); NotLiteral
+ * when Python has no such character, undefined when tend does not know the name.
+ */
+function unicodeCharacter(name: string): string | undefined {
+  const upper = name.toUpperCase();
+  if (upper.startsWith('CJK UNIFIED IDEOGRAPH-')) {
+    // In upper case, with four or five upper-case hex digits naming an ideograph, or no
+    // character at all (no other name starts so).
+    if (!name.startsWith('CJK UNIFIED IDEOGRAPH-')) throw new NotLiteral();
+    const hex = name.slice(22);
+    const code = parseInt(hex, 16);
+    if (/^[0-9A-F]{4,5}$/.test(hex) && CJK.some(([lo, hi]) => code >= lo && code <= hi)) return String.fromCodePoint(code);
+    throw new NotLiteral();
+  }
+  if (byName === undefined) {
+    byName = new Map();
+    for (const [first, names] of NAMES) names.split('|').forEach((n, i) => n && byName!.set(n, first + i));
+  }
+  const code = byName.get(upper);
+  return code === undefined ? undefined : String.fromCodePoint(code);
+}
+/** The code points Python 3.11 names CJK UNIFIED IDEOGRAPH-XXXX. */
+const CJK: [number, number][] = [
+  [0x3400, 0x4dbf],
+  [0x4e00, 0x9fff],
+  [0x20000, 0x2a6df],
+  [0x2a700, 0x2b738],
+  [0x2b740, 0x2b81d],
+  [0x2b820, 0x2cea1],
+  [0x2ceb0, 0x2ebe0],
+  [0x30000, 0x3134a],
+];
 
 /** The value literal_eval gives for `text`, or `text` itself when it gives none. */
 export function pythonValue(text: string): unknown {
@@ -15,6 +68,11 @@ export function pythonValue(text: string): unknown {
     const parser = new Parser(text);
     const value = parser.expression();
     parser.end();
+    if (parser.unknownName !== undefined) {
+      throw new InputError(
+        `${text}: tend knows the Unicode character names of U+00A0–U+00FF, U+2000–U+206F and CJK ideographs only, not '${parser.unknownName}'; write the character or its \\u escape instead`,
+      );
+    }
     return value;
   } catch (e) {
     if (e instanceof NotLiteral) return text;
@@ -24,6 +82,8 @@ export function pythonValue(text: string): unknown {
 
 class Parser {
   private pos = 0;
+  /** A `\N{…}` name tend does not know (the value is refused if it is otherwise a literal). */
+  unknownName: string | undefined;
   constructor(private readonly s: string) {}
 
   end(): void {
@@ -49,19 +109,27 @@ class Parser {
     return first;
   }
 
+  /** An element: literal_eval takes one sign before a number (`-5`, `-(5)`), no more (`--5`). */
   private unary(): unknown {
     this.space();
-    if (this.eat('-')) {
-      const v = this.unary();
-      if (typeof v !== 'number') throw new NotLiteral();
-      return -v;
-    }
-    if (this.eat('+')) {
-      const v = this.unary();
-      if (typeof v !== 'number') throw new NotLiteral();
+    const sign = this.peek();
+    if (sign !== '-' && sign !== '+') return this.atom();
+    this.pos++;
+    const v = this.signed();
+    return sign === '-' ? -v : v;
+  }
+
+  /** The number after a sign, in any parentheses: `5`, `(5)`, not `-5` or `(5,)`. */
+  private signed(): number {
+    this.space();
+    if (this.eat('(')) {
+      const v = this.signed();
+      this.space();
+      if (!this.eat(')')) throw new NotLiteral();
       return v;
     }
-    return this.atom();
+    if (!/[0-9.]/.test(this.peek())) throw new NotLiteral();
+    return this.number();
   }
 
   private atom(): unknown {
@@ -77,7 +145,7 @@ class Parser {
     const word = /^[A-Za-z_][A-Za-z0-9_]*/.exec(this.s.slice(this.pos))?.[0];
     if (word !== undefined) {
       const after = this.s[this.pos + word.length];
-      if (/^[rRbBuU]{1,2}$/.test(word) && (after === "'" || after === '"')) return this.strings();
+      if (PREFIX.test(word) && (after === "'" || after === '"')) return this.strings();
       this.pos += word.length;
       if (word === 'True') return true;
       if (word === 'False') return false;
@@ -170,10 +238,10 @@ class Parser {
     let any = false;
     for (;;) {
       this.space();
-      const m = /^([rRbBuU]{0,2})('''|"""|'|")/.exec(this.s.slice(this.pos));
+      const m = /^([rR][bB]?|[bB][rR]?|[uU])?('''|"""|'|")/.exec(this.s.slice(this.pos));
       if (!m) break;
       any = true;
-      const raw = /r/i.test(m[1]!);
+      const raw = /r/i.test(m[1] ?? '');
       const quote = m[2]!;
       this.pos += m[0].length;
       for (;;) {
@@ -194,14 +262,24 @@ class Parser {
           out += `\\${e}`;
           continue;
         }
-        const simple: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', v: '\v', '0': '\0', '\n': '' };
-        if (e === 'x' || e === 'u' || e === 'U') {
+        const octal = /^[0-7]{1,3}/.exec(this.s.slice(this.pos - 1))?.[0];
+        if (octal !== undefined) {
+          out += String.fromCodePoint(parseInt(octal, 8));
+          this.pos += octal.length - 1;
+        } else if (e === 'x' || e === 'u' || e === 'U') {
           const len = e === 'x' ? 2 : e === 'u' ? 4 : 8;
           const hex = this.s.slice(this.pos, this.pos + len);
           if (!new RegExp(`^[0-9a-fA-F]{${len}}$`).test(hex)) throw new NotLiteral();
           out += String.fromCodePoint(parseInt(hex, 16));
           this.pos += len;
-        } else if (e in simple) out += simple[e];
+        } else if (e === 'N') {
+          const name = /^\{([^}]*)\}/.exec(this.s.slice(this.pos))?.[1];
+          if (name === undefined || !/^[A-Za-z0-9 -]+$/.test(name)) throw new NotLiteral();
+          const char = unicodeCharacter(name);
+          if (char === undefined) this.unknownName ??= name;
+          out += char ?? '';
+          this.pos += name.length + 2;
+        } else if (e in SIMPLE) out += SIMPLE[e];
         else out += `\\${e}`;
       }
     }

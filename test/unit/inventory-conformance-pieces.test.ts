@@ -39,27 +39,6 @@ const CORPUS = new URL('../conformance/inventories/', import.meta.url).pathname;
 const DIFFERENCES: Record<string, string> = {
   // tend refuses a step below 1 (README: "needs a step of 1 or more"); Ansible makes no host.
   'web[1:3:-1]': 'deliberate',
-  // Python's octal escape: '\101' is 'A'; tend keeps the backslash and digits.
-  "'\\101'": 'python-literal.ts: octal escapes',
-  // Python's named escapes: '\N{BULLET}' is '•'; tend keeps the text.
-  "'\\N{BULLET}'": 'python-literal.ts: \\N{…} escapes',
-  // 'ur' is no string prefix in Python 3: the value stays text; tend reads a string.
-  "ur'x'": 'python-literal.ts: the ur prefix',
-  // literal_eval takes one sign before a number, not two: '--5' stays text; tend gives 5.
-  '--5': 'python-literal.ts: repeated unary signs',
-  '- -1': 'python-literal.ts: repeated unary signs',
-  '+-1': 'python-literal.ts: repeated unary signs',
-  // fnmatch reads the ']' right after '[!' as a member, so 'host[!]' has no closed set and
-  // matches only itself; tend reads '[!]' as "any character".
-  'host[!]': 'limit.ts globRegex: [!] at the start of a set',
-  // The same rule: a ']' first in a set is a member ('[]0]' is ']' or '0'); tend's set
-  // becomes JavaScript's empty class, which matches nothing.
-  'www[]0]1*,none': 'limit.ts globRegex: ] first in a set',
-  'www[!]0-4]*,none': 'limit.ts globRegex: ] first in a set',
-  // Ansible's [start:end] with end 0 is [start] (it tests `if end:`); tend gives nothing.
-  'atlanta[1:0]': 'limit.ts: subscript ending at 0',
-  // Python's inline flags: (?i) makes the rest case-insensitive; tend refuses the pattern.
-  '~(?i)web': 'limit.ts pythonRegex: inline flags',
   // Whole inventories. Ansible sets a variable named '' from 'w1 =x'; tend refuses it.
   'w1 =x\n': 'deliberate: an empty variable name',
   // A group that is not a mapping: Ansible skips it with a warning, tend refuses it (as it

@@ -1,0 +1,203 @@
+// The edges of the Python pieces of Ansible's inventory reading that tend copies, next to
+// inventory-conformance-pieces.test.ts: fnmatch's sets (`]` first, `[!]`, reversed ranges),
+// Python's inline regex flags, subscripts ending at 0, and ast.literal_eval's escapes
+// (octal, \N{…}), signs and string prefixes. The expected answers were recorded with
+// Debian 12's /usr/bin/python3 (3.11.2, which ansible-core 2.14 runs on):
+//   re.compile(fnmatch.translate(p)).match(name)   (InventoryManager._match_list)
+//   ast.literal_eval(text), or text when it raises  (the INI plugin's _parse_value)
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { InputError } from '../../src/errors.ts';
+import { InventoryData } from '../../src/inventory/data.ts';
+import { parseIniInventory } from '../../src/inventory/ini.ts';
+import { patternSyntaxError, selectHosts } from '../../src/inventory/limit.ts';
+import { buildInventory } from '../../src/inventory/model.ts';
+import { pythonValue } from '../../src/inventory/python-literal.ts';
+
+const NAMES = ['host1', 'host2', 'host3', 'h]st', 'h-st', 'h^st', 'h!st', 'h\\st', 'h[st', 'hzst', 'hast', 'h.st', 'h&st', 'h~st', 'h|st'];
+const data = new InventoryData('hosts');
+for (const n of NAMES) data.addHost(n, 'ungrouped');
+const inv = buildInventory(data);
+
+/** The hosts a pattern selects, given with a trailing comma so that `[`, `]` and `:` stay in the term. */
+function glob(pattern: string): string[] {
+  return selectHosts(inv, undefined, `${pattern},`, () => {}).map((h) => h.name);
+}
+const except = (...names: string[]) => NAMES.filter((n) => n.length === 4 && !names.includes(n));
+
+describe('fnmatch sets as Python 3.11 translates them', () => {
+  const cases: [string, string[]][] = [
+    ['h[]]st', ['h]st']],
+    ['h[!]]st', except('h]st')],
+    ['h[]-a]st', ['h]st', 'h^st', 'hast']],
+    ['h[!]-a]st', except('h]st', 'h^st', 'hast')],
+    ['h[z-a]st', []],
+    ['h[!z-a]st', except()],
+    ['h[z-a-c]st', ['h-st']],
+    ['h[a-c-z]st', ['h-st', 'hzst', 'hast']],
+    ['h[^]st', ['h^st']],
+    ['h[!^]st', except('h^st')],
+    ['h[\\]st', ['h\\st']],
+    ['h[-]st', ['h-st']],
+    ['h[!-]st', except('h-st')],
+    ['h[a-]st', ['h-st', 'hast']],
+    ['h[[]st', ['h[st']],
+    ['h[!!]st', except('h!st')],
+    ['h[&]st', ['h&st']],
+    ['h[~|]st', ['h~st', 'h|st']],
+    ['host[1-3-]', ['host1', 'host2', 'host3']],
+    ['h[a-a]st', ['hast']],
+    ['h[]-^]st', ['h]st', 'h^st']],
+    ['h[!a-z]st', except('hzst', 'hast')],
+    ['h[.]st', ['h.st']],
+    ['h.st', ['h.st']],
+    ['h?st', except()],
+    // The groups all and ungrouped match too, as in Ansible, with every host in them.
+    ['*[!0-9]', NAMES],
+    ['host[1-2]*', ['host1', 'host2']],
+    ['host[!]', []],
+    ['host[]', []],
+    ['host[', []],
+    ['host[!', []],
+  ];
+  for (const [pattern, hosts] of cases) {
+    it(pattern, () => assert.deepEqual(glob(pattern).sort(), [...hosts].sort()));
+  }
+  it('a host named like a pattern is that host', () => {
+    assert.deepEqual(glob('h[st'), ['h[st']);
+  });
+});
+
+describe("Python's global inline flags at the start of a ~regex", () => {
+  const hosts = (p: string) => selectHosts(inv, undefined, p, () => {}).map((h) => h.name);
+  it('(?i) ignores case; several flags, in one group or several', () => {
+    assert.deepEqual(hosts('~(?i)HOST1'), ['host1']);
+    assert.deepEqual(hosts('~(?im)HOST[12]'), ['host1', 'host2']);
+    assert.deepEqual(hosts('~(?s)(?i)HOST3'), ['host3']);
+    assert.deepEqual(hosts('~(?u)host1'), ['host1']);
+    assert.deepEqual(hosts('~(?a)HOST1'), []);
+    assert.deepEqual(hosts('~HOST1'), []);
+  });
+  it('(?s) lets . match a newline; without it, it does not', () => {
+    const d = new InventoryData('hosts');
+    d.addHost('a\nb', 'ungrouped');
+    const nl = buildInventory(d);
+    assert.deepEqual(selectHosts(nl, undefined, '~(?s)a.b', () => {}).map((h) => h.name), ['a\nb']);
+    assert.deepEqual(selectHosts(nl, undefined, '~a.b', () => {}).map((h) => h.name), []);
+  });
+  it('(?m) makes $ match before a newline inside the name', () => {
+    const d = new InventoryData('hosts');
+    d.addHost('a\nb', 'ungrouped');
+    const nl = buildInventory(d);
+    assert.deepEqual(selectHosts(nl, undefined, '~(?m)a$', () => {}).map((h) => h.name), ['a\nb']);
+    assert.deepEqual(selectHosts(nl, undefined, '~a$', () => {}).map((h) => h.name), []);
+  });
+  it('flags anywhere else, L (bytes only) and x (verbose, which tend does not read) are refused', () => {
+    assert.throws(() => hosts('~host(?i)1'), InputError);
+    assert.throws(() => hosts('~(?L)host'), /'~\(\?L\)host' is not a valid pattern/);
+    assert.match(patternSyntaxError('~(?x)host 1') ?? '', /is not a regular expression tend can read/);
+    assert.equal(patternSyntaxError('~(?i)web'), undefined);
+  });
+});
+
+describe('subscripts as Ansible applies them', () => {
+  const groups = buildInventory(parseIniInventory('hosts', '[g]\na\nb\nc\n'));
+  const hosts = (p: string) => selectHosts(groups, undefined, p, () => {}).map((h) => h.name);
+  it('[x:0] and [x-0] are [x] (Ansible tests `if end:`)', () => {
+    assert.deepEqual(hosts('g[1:0]'), ['b']);
+    assert.deepEqual(hosts('g[2-0]'), ['c']);
+    assert.deepEqual(hosts('g[0:0]'), ['a']);
+    assert.deepEqual(hosts('g[5:0]'), []);
+  });
+  it('[x:y] is x to y inclusive, [x:] to the end', () => {
+    assert.deepEqual(hosts('g[0:1]'), ['a', 'b']);
+    assert.deepEqual(hosts('g[1:]'), ['b', 'c']);
+    assert.deepEqual(hosts('g[-1]'), ['c']);
+  });
+});
+
+describe('INI values: literal_eval edges', () => {
+  const cases: [string, unknown][] = [
+    ["'\\0'", '\0'],
+    ["'\\08'", '\x008'],
+    ["'\\18'", '\x018'],
+    ["'\\777'", 'ǿ'],
+    ["'\\1234'", 'S4'],
+    ["'\\8'", '\\8'],
+    ["'a\\x41\\101b'", 'aAAb'],
+    ["'\\N{bullet}'", '•'],
+    ["'\\N{NO-BREAK SPACE}'", '\u00a0'],
+    ["'\\N{EM DASH}x'", '—x'],
+    ["'\\N{YEN SIGN}\\N{PRIME}'", '¥′'],
+    ["'\\N{LATIN SMALL LETTER Y WITH DIAERESIS}'", 'ÿ'],
+    ["'\\N{NOMINAL DIGIT SHAPES}'", '\u206f'],
+    ["'\\N{EN QUAD}'", '\u2000'],
+    ["'\\N{CJK UNIFIED IDEOGRAPH-4E00}'", '一'],
+    ["'\\N{CJK UNIFIED IDEOGRAPH-9FFF}'", '鿿'],
+    ["'\\N{CJK UNIFIED IDEOGRAPH-3134A}'", '𱍊'],
+    ["'\\N{CJK UNIFIED IDEOGRAPH-3400}'", '㐀'],
+    ["'\\N{cjk unified ideograph-20000}'", "'\\N{cjk unified ideograph-20000}'"],
+    ["'\\N{CJK UNIFIED IDEOGRAPH-4e00}'", "'\\N{CJK UNIFIED IDEOGRAPH-4e00}'"],
+    ["'\\N{CJK UNIFIED IDEOGRAPH-A000}'", "'\\N{CJK UNIFIED IDEOGRAPH-A000}'"],
+    ["'\\N{CJK UNIFIED IDEOGRAPH-4E0}'", "'\\N{CJK UNIFIED IDEOGRAPH-4E0}'"],
+    ["'\\N{CJK UNIFIED IDEOGRAPH-3134B}'", "'\\N{CJK UNIFIED IDEOGRAPH-3134B}'"],
+    ["'\\N{CJK UNIFIED IDEOGRAPH-2EBE1}'", "'\\N{CJK UNIFIED IDEOGRAPH-2EBE1}'"],
+    ["'\\N{BULLET'", "'\\N{BULLET'"],
+    ["'\\N{}'", "'\\N{}'"],
+    ["'\\NBULLET'", "'\\NBULLET'"],
+    ["'\\N{BUL_LET}'", "'\\N{BUL_LET}'"],
+    ["r'\\N{BULLET}'", '\\N{BULLET}'],
+    ['-(1)', -1],
+    ['- (3)', -3],
+    ['-((2))', -2],
+    ['(-1)', -1],
+    ['-1.5', -1.5],
+    ['+0x10', 16],
+    ['[-1, +2]', [-1, 2]],
+    ['{-1: -2}', { '-1': -2 }],
+    ['-(-1)', '-(-1)'],
+    ['-(1,)', '-(1,)'],
+    ['-(+1)', '-(+1)'],
+    ['-True', '-True'],
+    ['+False', '+False'],
+    ['-None', '-None'],
+    ["-'a'", "-'a'"],
+    ['-(1', '-(1'],
+    ['-()', '-()'],
+    ['-[1]', '-[1]'],
+    ["u'x'", 'x'],
+    ["U'x'", 'x'],
+    ["b'x'", 'x'],
+    ["br'x'", 'x'],
+    ["Rb'x'", 'x'],
+    ["bR'\\n'", '\\n'],
+    ["rb'x'", 'x'],
+    ["ru'x'", "ru'x'"],
+    ["uR'x'", "uR'x'"],
+    ["ub'x'", "ub'x'"],
+    ["bu'x'", "bu'x'"],
+    ["rr'x'", "rr'x'"],
+    ["bb'x'", "bb'x'"],
+    ["uu'x'", "uu'x'"],
+    ["f'x'", "f'x'"],
+    ["'a' u'b'", 'ab'],
+    ["'a' ur'b'", "'a' ur'b'"],
+  ];
+  for (const [text, value] of cases) {
+    it(text, () => {
+      const got = pythonValue(text);
+      if (typeof value === 'number') assert.ok(got === value, `${String(got)} !== ${value}`);
+      else assert.deepEqual(JSON.parse(JSON.stringify(got)), value);
+    });
+  }
+  it('a \\N{…} name tend does not know is refused, naming it, when the rest is a literal', () => {
+    assert.throws(
+      () => pythonValue("'\\N{GREEK SMALL LETTER ALPHA}'"),
+      (e: unknown) => e instanceof InputError && /not 'GREEK SMALL LETTER ALPHA'; write the character or its \\u escape instead/.test(e.message),
+    );
+    assert.throws(() => pythonValue("['\\N{SNOWMAN}', '\\N{COMET}']"), /not 'SNOWMAN'/);
+    // Not a literal whatever the name is: text, as Ansible has it.
+    assert.equal(pythonValue("'\\N{SNOWMAN}' x"), "'\\N{SNOWMAN}' x");
+    assert.equal(pythonValue("'\\N{SNOWMAN}"), "'\\N{SNOWMAN}");
+  });
+});
