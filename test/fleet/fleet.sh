@@ -1,22 +1,26 @@
 #!/usr/bin/env bash
-# The container fleet: real Debian 12 hosts on this one machine, no Docker.
+# The container fleet: real Debian 12 (bookworm) and Debian 13 (trixie) hosts on this
+# one machine, no Docker.
 #
-# Each host is an overlay over one shared Debian base (built once by mmdebstrap and
-# cached), with its own network namespace (a veth pair and a private /30), and its own
+# Each host is an overlay over its release's shared Debian base (built once per release
+# by mmdebstrap and cached), with its own network namespace (a veth pair and a private /30), and its own
 # pid/mount/uts/ipc namespaces whose first process is OpenSSH's sshd. The hosts have no
 # route out: they install packages from an offline apt repository baked into the base.
 #
-#   fleet.sh up N        start hosts 1..N (those not running yet); write the inventory
+#   fleet.sh up N [--release R] [--release R:I-J]…   start hosts 1..N (those not running
+#                        yet) on release R (bookworm, the default, or trixie), hosts I..J
+#                        on R; write the inventory (groups bookworm and trixie)
 #   fleet.sh stop I      kill host I's processes (it becomes unreachable), keep its disk
 #   fleet.sh start I     start host I again (same disk, same address, same host key)
-#   fleet.sh reset I     wipe host I back to the pristine base and start it
+#   fleet.sh reset I     wipe host I back to the pristine base (of its release) and start it
 #   fleet.sh down        stop every host, unmount, delete namespaces and links
 #   fleet.sh status      list hosts and whether sshd answers
 #   fleet.sh exec I CMD  run a command inside host I (as its root), for tests
 #   fleet.sh tmpfs I PATH SIZE|off   a small filesystem at PATH in host I (tests)
 #   fleet.sh behind T B|-  host T reachable only through host B (a bastion), or again directly
-#   fleet.sh base        only build (or reuse) the cached base
-#   fleet.sh base-dir    build (or reuse) the base and print its root directory
+#   fleet.sh base [--release R]      only build (or reuse) the cached base of release R
+#   fleet.sh base-dir [--release R]  build (or reuse) that base and print its root directory
+#   fleet.sh release I   the release host I runs (or was last started with)
 #   fleet.sh exec-prefix I   the command words that run a program inside host I (nsenter)
 #   fleet.sh snapshot I NAME   keep host I's changes as a layer (for benchmarks)
 #   TEND_FLEET_LAYER=NAME fleet.sh up N   hosts start from base + that layer
@@ -34,6 +38,8 @@ REPO_PACKAGES="postfix procmail sasl2-bin libsasl2-modules libdb5.3 maildrop cou
 # remove them from a host and see a playbook install them (a minimal Debian has no cron).
 MINIMAL_MISSING="cron cron-daemon-common procps"
 BASE_VERSION=3 # bump when the recipe below changes, to rebuild the cache
+RELEASES="bookworm trixie"
+DEFAULT_RELEASE=bookworm
 
 log() { printf 'fleet: %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
@@ -54,20 +60,40 @@ ensure_tools() {
   fi
 }
 
-base_key() { printf '%s|%s|%s|%s' "$BASE_VERSION" "$BASE_PACKAGES" "$REPO_PACKAGES" "$MINIMAL_MISSING" | sha256sum | cut -c1-12; }
-BASE_ROOT="$CACHE_DIR/base-$(base_key)"
+check_release() {
+  case " $RELEASES " in *" $1 "*) ;; *) die "unknown release '$1' (one of: $RELEASES)" ;; esac
+}
+release_number() { case $1 in bookworm) echo 12 ;; trixie) echo 13 ;; esac; }
+
+# The recipe's key, and the release's name in it (bookworm's key is the one it had
+# before releases, so an existing cache stays valid).
+base_key() {
+  local extra=""; [ "$1" = bookworm ] || extra="|$1"
+  printf '%s|%s|%s|%s%s' "$BASE_VERSION" "$BASE_PACKAGES" "$REPO_PACKAGES" "$MINIMAL_MISSING" "$extra" | sha256sum | cut -c1-12
+}
+base_root() {
+  if [ "$1" = bookworm ]; then echo "$CACHE_DIR/base-$(base_key "$1")"; else echo "$CACHE_DIR/base-$1-$(base_key "$1")"; fi
+}
 
 # Build the base once: a Debian rootfs with sshd, an offline repo of REPO_PACKAGES'
 # closure, and the settings every host shares. Built in a temp dir, renamed when done,
 # so an interrupted build never leaves a half base behind.
+# Two builds of one release at once (two developers, or `base` beside `up`) take turns:
+# the second finds the first's base done.
 build_base() {
+  local release=${1:-$DEFAULT_RELEASE} BASE_ROOT
+  check_release "$release"
+  BASE_ROOT=$(base_root "$release")
   [ -f "$BASE_ROOT/.complete" ] && return 0
   ensure_tools
   mkdir -p "$CACHE_DIR"
+  exec 8>"$BASE_ROOT.lock"
+  flock 8
+  if [ -f "$BASE_ROOT/.complete" ]; then flock -u 8; return 0; fi
   local tmp="$BASE_ROOT.tmp.$$"
   rm -rf "$tmp"; mkdir -p "$tmp"
-  log "building the Debian 12 base (mmdebstrap, about a minute)"
-  mmdebstrap --quiet --variant=apt --include="$BASE_PACKAGES" bookworm "$tmp/rootfs.tar" \
+  log "building the Debian $(release_number "$release") ($release) base (mmdebstrap, about a minute)"
+  mmdebstrap --quiet --variant=apt --include="$BASE_PACKAGES" "$release" "$tmp/rootfs.tar" \
     || die "mmdebstrap failed"
   mkdir "$tmp/root"
   tar -C "$tmp/root" -xpf "$tmp/rootfs.tar"
@@ -105,6 +131,7 @@ CONF
   touch "$tmp/.complete"
   rm -rf "$BASE_ROOT"; mv "$tmp/root" "$BASE_ROOT" && mv "$tmp/.complete" "$BASE_ROOT/.complete"
   rmdir "$tmp"
+  flock -u 8
   log "base ready: $BASE_ROOT ($(ls "$BASE_ROOT/srv/repo" | grep -c '\.deb$') packages in the offline repo)"
 }
 
@@ -121,10 +148,23 @@ client_key() {
 
 running() { ip netns pids "$(host_name "$1")" 2>/dev/null | grep -q .; }
 
+# The release host I was started with (kept beside its disk), else the default.
+host_release() {
+  local f; f="$(host_dir "$1")/release"
+  if [ -f "$f" ]; then cat "$f"; else echo "$DEFAULT_RELEASE"; fi
+}
+
 prepare_host_disk() {
-  local i=$1 d; d=$(host_dir "$i")
+  local i=$1 release=$2 d; d=$(host_dir "$i")
   local name; name=$(host_name "$i")
   mkdir -p "$d/upper" "$d/work" "$d/root"
+  # A host keeps its release while its disk lives: a disk made on one base never goes
+  # over another.
+  if [ -f "$d/release" ] && [ "$(cat "$d/release")" != "$release" ]; then
+    die "$name has a $(cat "$d/release") disk; \`fleet.sh reset $i\` or \`down\` it before starting it on $release"
+  fi
+  echo "$release" > "$d/release"
+  local BASE_ROOT; BASE_ROOT=$(base_root "$release")
   local lower=$BASE_ROOT
   if [ -n "${TEND_FLEET_LAYER:-}" ]; then
     [ -d "$CACHE_DIR/snapshots/$TEND_FLEET_LAYER" ] || die "no snapshot '$TEND_FLEET_LAYER' (make one with: fleet.sh snapshot I $TEND_FLEET_LAYER)"
@@ -158,16 +198,23 @@ setup_net() {
 }
 
 start_host() {
-  local i=$1
+  local i=$1 release=${2:-}
   running "$i" && return 0
-  prepare_host_disk "$i"
+  [ -n "$release" ] || release=$(host_release "$i")
+  build_base "$release"
+  prepare_host_disk "$i" "$release"
   setup_net "$i"
   local ns r; ns=$(host_name "$i"); r="$(host_dir "$i")/root"
   # The first process of the host's pid namespace is sh, which execs chroot, which
-  # execs sshd: sshd is PID 1 and reaps the daemons that tasks start.
-  ip netns exec "$ns" unshare --pid --fork --mount --uts --ipc --mount-proc="$r/proc" \
-    sh -c 'mount --rbind /dev "$1/dev" && hostname "$2" && exec chroot "$1" /usr/sbin/sshd -D -e' \
-    sh "$r" "$ns" >"$(host_dir "$i")/sshd.log" 2>&1 </dev/null &
+  # execs sshd: sshd is PID 1 and reaps the daemons that tasks start. The host gets no
+  # descriptor of ours beyond 0–2: one open on /var/tmp/tend-fleet.lock (`flock LOCK
+  # fleet.sh up …`) would hold the fleet's lock for as long as the host lives.
+  (
+    for fd in /proc/$BASHPID/fd/*; do fd=${fd##*/}; [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done
+    exec ip netns exec "$ns" unshare --pid --fork --mount --uts --ipc --mount-proc="$r/proc" \
+      sh -c 'mount --rbind /dev "$1/dev" && hostname "$2" && exec chroot "$1" /usr/sbin/sshd -D -e' \
+      sh "$r" "$ns"
+  ) >"$(host_dir "$i")/sshd.log" 2>&1 </dev/null &
   disown
 }
 
@@ -229,6 +276,17 @@ write_inventory() {
       echo "    $(host_name "$i"):"
       echo "      ansible_host: $(host_ip "$i")"
     done
+    # A group per release, for --limit trixie and the like.
+    local r members
+    echo "  children:"
+    for r in $RELEASES; do
+      members=()
+      for i in "${all[@]}"; do [ "$(host_release "$i")" = "$r" ] && members+=("$i"); done
+      echo "    $r:"
+      [ ${#members[@]} -gt 0 ] || continue
+      echo "      hosts:"
+      for i in "${members[@]}"; do echo "        $(host_name "$i"):"; done
+    done
   } > "$inventory"
   for i in "${all[@]}"; do
     local key; key="$(host_dir "$i")/root/etc/ssh/ssh_host_ed25519_key.pub"
@@ -240,16 +298,58 @@ write_inventory() {
   flock -u 9
 }
 
+# --release R (every host started now) and --release R:I-J or R:I (those hosts), in
+# any number; a later one wins where they overlap. Sets RELEASE_OF[i] for 1..N.
+declare -A RELEASE_OF=()
+parse_releases() {
+  local n=$1; shift
+  local default=$DEFAULT_RELEASE spec r range from to i ranged=()
+  while [ $# -gt 0 ]; do
+    case $1 in
+      --release) spec=${2:?--release needs a value}; shift 2 ;;
+      --release=*) spec=${1#--release=}; shift ;;
+      *) die "unknown option '$1' (fleet.sh up N [--release R] [--release R:I-J]…)" ;;
+    esac
+    r=${spec%%:*}; check_release "$r"
+    if [ "$r" = "$spec" ]; then default=$r; else ranged+=("$spec"); fi
+  done
+  for i in $(seq 1 "$n"); do RELEASE_OF[$i]=$default; done
+  for spec in ${ranged[@]+"${ranged[@]}"}; do
+    r=${spec%%:*}; range=${spec#*:}
+    [[ $range =~ ^([0-9]+)(-([0-9]+))?$ ]] || die "--release $spec: expected R:I or R:I-J"
+    from=${BASH_REMATCH[1]}; to=${BASH_REMATCH[3]:-$from}
+    for i in $(seq "$from" "$to"); do [ "$i" -le "$n" ] && RELEASE_OF[$i]=$r; done
+  done
+}
+
 cmd_up() {
-  local n=${1:?usage: fleet.sh up N}
-  build_base; client_key
-  local i started=()
+  local n=${1:?usage: fleet.sh up N [--release R] [--release R:I-J]…}; shift
+  [[ $n =~ ^[0-9]+$ ]] || die "up: N must be a number, not '$n'"
+  parse_releases "$n" "$@"
+  client_key
+  # Each release's base is built (or found) before any host starts; two missing bases
+  # are built side by side (mostly waiting on the mirror).
+  local i r started=() counts="" builders=()
+  for r in $(printf '%s\n' "${RELEASE_OF[@]}" | sort -u); do
+    [ -f "$(base_root "$r")/.complete" ] || { build_base "$r" & builders+=($!); }
+  done
+  for i in ${builders[@]+"${builders[@]}"}; do wait "$i" || die "building a base failed"; done
   for i in $(seq 1 "$n"); do
-    running "$i" || { start_host "$i"; started+=("$i"); }
+    if running "$i"; then
+      [ "$(host_release "$i")" = "${RELEASE_OF[$i]}" ] ||
+        log "$(host_name "$i") is already running $(host_release "$i"), not ${RELEASE_OF[$i]}: left as it is"
+    else
+      start_host "$i" "${RELEASE_OF[$i]}"; started+=("$i")
+    fi
   done
   [ ${#started[@]} -gt 0 ] && wait_ready "${started[@]}"
   write_inventory
-  log "$n host(s) up. Inventory: $FLEET_DIR/inventory.yml  known_hosts: $FLEET_DIR/known_hosts"
+  for r in $RELEASES; do
+    local c=0
+    for i in $(seq 1 "$n"); do [ "$(host_release "$i")" = "$r" ] && c=$((c + 1)); done
+    [ $c -eq 0 ] || counts="$counts $c $r"
+  done
+  log "$n host(s) up:$counts. Inventory: $FLEET_DIR/inventory.yml  known_hosts: $FLEET_DIR/known_hosts"
 }
 
 cmd_down() {
@@ -342,17 +442,19 @@ cmd_snapshot() {
 }
 
 case "${1:-}" in
-  up) cmd_up "${2:-}" ;;
+  up) shift; cmd_up "$@" ;;
   down) cmd_down ;;
   stop) stop_host "${2:?host index}" ;;
-  start) build_base; client_key; start_host "${2:?host index}"; wait_ready "$2"; write_inventory ;;
-  reset) remove_host "${2:?host index}"; build_base; client_key; start_host "$2"; wait_ready "$2"; write_inventory ;;
+  start) client_key; start_host "${2:?host index}"; wait_ready "$2"; write_inventory ;;
+  reset) r=$(host_release "${2:?host index}"); remove_host "$2"; client_key; start_host "$2" "$r"; wait_ready "$2"; write_inventory ;;
   status) cmd_status ;;
   exec) shift; cmd_exec "$@" ;;
   tmpfs) cmd_tmpfs "${2:?host index}" "${3:?path}" "${4:?size or off}" ;;
   behind) cmd_behind "${2:?host index}" "${3:?bastion host index or -}" ;;
-  base) build_base ;;
-  base-dir) build_base; echo "$BASE_ROOT" ;;
+  base|base-dir)
+    what=$1; shift; parse_releases 1 "$@"; build_base "${RELEASE_OF[1]}"
+    [ "$what" = base ] || base_root "${RELEASE_OF[1]}" ;;
+  release) host_release "${2:?host index}" ;;
   exec-prefix) cmd_exec_prefix "${2:?host index}" ;;
   ip) host_ip "${2:?host index}" ;;
   snapshot) cmd_snapshot "${2:?host index}" "${3:?snapshot name}" ;;
