@@ -9,7 +9,12 @@ import type { Play, TaskSpec } from '../playbook/plays.ts';
 import { ShellText } from '../shell.ts';
 
 export interface Facts {
-  os: { id: string; name: string; version: string; major: string; codename: string; family: string };
+  /**
+   * `version` is the point release where the host says it (Debian's /etc/debian_version:
+   * 13.8), else os-release's VERSION_ID; `version_id` is VERSION_ID itself (13), and
+   * `minor` the number after the major one (8).
+   */
+  os: { id: string; name: string; version: string; version_id: string; major: string; minor: string; codename: string; family: string };
   kernel: string;
   arch: string;
   hostname: string;
@@ -66,9 +71,11 @@ export function parseFacts(stdout: string): Facts {
   }
   const get = (k: string) => f.get(k) ?? '';
   const id = get('os_id');
-  // Debian says its point release in /etc/debian_version (12.5), as Ansible reports it.
+  // Debian says its point release in /etc/debian_version (13.8), where Ansible reads
+  // its minor version; Ansible's distribution_version is os-release's VERSION_ID (13).
   const debian = get('debian_version');
-  const version = id === 'debian' && /^\d+(\.\d+)*$/.test(debian) ? debian : get('os_version');
+  const versionId = get('os_version');
+  const version = id === 'debian' && /^\d+(\.\d+)*$/.test(debian) ? debian : versionId;
   const like = get('os_like').split(/\s+/).filter(Boolean);
   const family = FAMILY[id] ?? like.map((l) => FAMILY[l]).find(Boolean) ?? (id ? id.charAt(0).toUpperCase() + id.slice(1) : '');
   const address = (v: string) => {
@@ -76,7 +83,7 @@ export function parseFacts(stdout: string): Facts {
     return addr ? { address: addr, interface: dev, gateway } : null;
   };
   return {
-    os: { id, name: get('os_name'), version, major: version.split('.')[0] ?? '', codename: get('os_codename'), family },
+    os: { id, name: get('os_name'), version, version_id: versionId, major: version.split('.')[0] ?? '', minor: /^\d+\.(\d+)/.exec(version)?.[1] ?? '', codename: get('os_codename'), family },
     kernel: get('kernel'),
     arch: get('arch'),
     hostname: get('hostname').split('.')[0] ?? '',
@@ -94,8 +101,9 @@ export function parseFacts(stdout: string): Facts {
 export function factVariables(facts: Facts): Record<string, unknown> {
   const ansible: Record<string, unknown> = {
     distribution: DISTRIBUTION[facts.os.id] ?? (facts.os.id ? facts.os.id.charAt(0).toUpperCase() + facts.os.id.slice(1) : ''),
-    distribution_version: facts.os.version,
+    distribution_version: facts.os.version_id || facts.os.version,
     distribution_major_version: facts.os.major,
+    distribution_minor_version: facts.os.minor,
     distribution_release: facts.os.codename,
     os_family: facts.os.family,
     system: 'Linux',
