@@ -269,7 +269,8 @@ class Parser {
         } else if (e === 'x' || e === 'u' || e === 'U') {
           const len = e === 'x' ? 2 : e === 'u' ? 4 : 8;
           const hex = this.s.slice(this.pos, this.pos + len);
-          if (!new RegExp(`^[0-9a-fA-F]{${len}}$`).test(hex)) throw new NotLiteral();
+          // Python refuses a \U past U+10FFFF (a SyntaxError: the value stays text).
+          if (!new RegExp(`^[0-9a-fA-F]{${len}}$`).test(hex) || parseInt(hex, 16) > 0x10ffff) throw new NotLiteral();
           out += String.fromCodePoint(parseInt(hex, 16));
           this.pos += len;
         } else if (e === 'N') {
