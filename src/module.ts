@@ -110,6 +110,21 @@ export function defineTask<S extends z.ZodType>(module: TaskModule<z.output<S>> 
 export const NO_CHANGE: Plan = { changes: [], commands: [] };
 
 /**
+ * A parameter value made for each host when the parameters are rendered, in place of the
+ * usual templating of task arguments: a template file, rendered with the host's variables
+ * and facts (the template module's). Compiled once, when the playbook is read.
+ * `reads` names the variables it reads, as `{{ name }}` texts (`{{ name is defined }}`
+ * where only tested), so the checks that read parameters see them.
+ */
+export interface HostRendered {
+  readonly reads: string;
+  renderForHost(lookup: (name: string) => unknown): string;
+}
+
+export const isHostRendered = (v: unknown): v is HostRendered =>
+  typeof v === 'object' && v !== null && typeof (v as HostRendered).renderForHost === 'function';
+
+/**
  * The modules tend has, by bare name (`apt`) and by Ansible's full name
  * (`ansible.builtin.apt`; `ansible.legacy.apt` too, which Ansible resolves to the builtin
  * module when no local one shadows it). Its keys are the bare names, so lists and

@@ -3,8 +3,7 @@
 // one round trip. `facts.*` is tend's name; the Ansible names people already write
 // (ansible_distribution, ansible_os_family, ansible_default_ipv4.address,
 // ansible_facts['…'], …) are aliases of the same values.
-import { referencedNames } from '../playbook/template.ts';
-import { referencedVariables } from '../playbook/expression.ts';
+import { conditionReferences, referencedNames } from '../playbook/template.ts';
 import type { Play, TaskSpec } from '../playbook/plays.ts';
 import { ShellText } from '../shell.ts';
 
@@ -141,7 +140,7 @@ function textsOf(value: unknown): string[] {
 export function taskUsesFacts(task: TaskSpec): boolean {
   const names = [
     ...textsOf([task.params, task.name, task.loop?.items ?? null, task.loop?.label ?? null]).flatMap(referencedNames),
-    ...task.when.flatMap((c) => referencedVariables(c.expr)),
+    ...task.when.flatMap((c) => conditionReferences(c.expr)),
   ];
   return names.some((n) => FACT_NAMES.has(n));
 }
@@ -156,7 +155,7 @@ export function playUsesFacts(play: Play): boolean {
   let uses = playsUsingFacts.get(play);
   if (uses === undefined) {
     uses =
-      play.when.some((c) => referencedVariables(c.expr).some((n) => FACT_NAMES.has(n))) ||
+      play.when.some((c) => conditionReferences(c.expr).some((n) => FACT_NAMES.has(n))) ||
       textsOf(play.vars).flatMap(referencedNames).some((n) => FACT_NAMES.has(n)) ||
       [...play.tasks, ...play.handlers].some(taskUsesFacts);
     playsUsingFacts.set(play, uses);

@@ -6,7 +6,6 @@
 // parameters (`placeholder`) any value (ANY_FACT): a probe built from such parameters is
 // used only if, with the real facts, the task's probe is the very same script.
 import type { Host } from '../inventory/index.ts';
-import { UNDEFINED } from '../playbook/expression.ts';
 import type { Play, TaskSpec } from '../playbook/plays.ts';
 import { variableLookup, type Lookup } from '../playbook/template.ts';
 import { FACT_NAMES } from './facts.ts';
@@ -14,15 +13,17 @@ import { FACT_NAMES } from './facts.ts';
 /** Thrown by a lookup asked for a fact before the host's facts are read. */
 export class FactsPending extends Error {}
 
-/** Stands for any fact before the facts are read: every member of it is itself. */
-const ANY_FACT: unknown = new Proxy(
-  {},
-  {
-    get: (_t, key) => (key === 'toJSON' ? () => '(fact)' : ANY_FACT),
-    getOwnPropertyDescriptor: () => ({ value: ANY_FACT, configurable: true, enumerable: true, writable: false }),
-    ownKeys: () => [],
-  },
-);
+/**
+ * Stands for any fact before the facts are read: every attribute and item of it is
+ * itself, and it prints as `(fact)` (an object with Python attributes, which the template
+ * engine passes through as it is).
+ */
+const ANY_FACT: unknown = Object.freeze({
+  pyAttr: () => ANY_FACT,
+  pyStr: () => '(fact)',
+  pyRepr: () => "'(fact)'",
+  toJSON: () => '(fact)',
+});
 
 /** A task's lookup (the play's when no task is given), for this host and these facts. */
 export type LookupFor = (spec?: TaskSpec) => Lookup;
@@ -35,12 +36,12 @@ export function hostLookups(
   placeholder = false,
 ): LookupFor {
   const below: Lookup = (name) => {
-    if (!FACT_NAMES.has(name)) return UNDEFINED;
+    if (!FACT_NAMES.has(name)) return undefined;
     if (facts === undefined) {
       if (placeholder) return ANY_FACT;
       throw new FactsPending(name);
     }
-    return Object.hasOwn(facts, name) ? facts[name] : UNDEFINED;
+    return Object.hasOwn(facts, name) ? facts[name] : undefined;
   };
   const base = variableLookup([play.vars, host.vars, extraVars], below);
   const scoped = new Map<NonNullable<TaskSpec['scope']>, Lookup>();

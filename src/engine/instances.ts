@@ -2,10 +2,9 @@
 // conditions decided, its parameters rendered, what it may show (secret values masked,
 // no_log), and the wrapper its scripts run in (environment, another user). Whatever
 // cannot be read for this host becomes the instance's error, reported when it runs.
-import { evaluate, toText, truthy } from '../playbook/expression.ts';
 import { paramsForHost } from '../playbook/load.ts';
 import type { Condition, TaskSpec } from '../playbook/plays.ts';
-import { render, renderString, type Lookup } from '../playbook/template.ts';
+import { conditionHolds, render, renderText, toText, type Lookup } from '../playbook/template.ts';
 import { FactsPending } from './host-lookup.ts';
 import { Masker, NO_LOG_LABEL, SECRET_MASK, secretValuesOf } from './secrets.ts';
 import { wrapScripts, type TaskWrapper } from './task-user.ts';
@@ -90,7 +89,7 @@ function shield(spec: TaskSpec, t: Prepared, paramsLookup: Lookup, loop?: { item
   let noLog = false;
   let unknown = false;
   try {
-    noLog = typeof spec.noLog === 'string' ? truthy(renderString(spec.noLog, paramsLookup)) : spec.noLog === true;
+    noLog = typeof spec.noLog === 'string' ? conditionHolds(spec.noLog, paramsLookup) : spec.noLog === true;
   } catch (e) {
     error ??= `no_log: ${e instanceof Error ? e.message : String(e)}`;
     unknown = true;
@@ -119,7 +118,7 @@ function shield(spec: TaskSpec, t: Prepared, paramsLookup: Lookup, loop?: { item
     item = itemLabel(mask.value(loop.item));
     if (spec.loop?.label !== undefined) {
       try {
-        item = toText(renderString(spec.loop.label, loop.itemLookup));
+        item = renderText(spec.loop.label, loop.itemLookup);
       } catch (e) {
         // As in Ansible: the instance fails, and shows the item as it is (masked).
         error ??= `loop_control.label: ${e instanceof Error ? e.message : String(e)}`;
@@ -138,7 +137,7 @@ function shield(spec: TaskSpec, t: Prepared, paramsLookup: Lookup, loop?: { item
 
 function renderedName(spec: TaskSpec, lookup: Lookup): string {
   try {
-    return String(renderString(spec.name, lookup));
+    return renderText(spec.name, lookup);
   } catch {
     return spec.name;
   }
@@ -167,7 +166,7 @@ function prepareOne(spec: TaskSpec, lookup: Lookup, handler: boolean, paramsLook
 export function conditionsFail(conditions: readonly Condition[], lookup: Lookup): { reason?: string; error?: string } | undefined {
   for (const c of conditions) {
     try {
-      if (!truthy(evaluate(c.expr, lookup))) return { reason: `condition false: ${c.expr.trim()}` };
+      if (!conditionHolds(c.expr, lookup)) return { reason: `condition false: ${c.expr.trim()}` };
     } catch (e) {
       if (e instanceof FactsPending) throw e;
       return { error: `when: ${e instanceof Error ? e.message : String(e)}` };

@@ -7,7 +7,7 @@
 // the rest too: the label, the changes' values and the errors; the status stays.
 // Everything here runs before a result is made, so the terminal, the JSON and HTML
 // reports and --stats all read the same masked result.
-import { toText } from '../playbook/expression.ts';
+import { toText } from '../playbook/template.ts';
 import type { TaskResult } from './results.ts';
 import type { Change, TaskModule } from '../module.ts';
 

@@ -10,9 +10,8 @@
 // streamed by `file src:`) cannot also read its text from stdin: it keeps `sh -c`, as the
 // transport does for it — such a script holds paths and modes, the file's bytes are on
 // stdin.
-import { toText } from '../playbook/expression.ts';
 import type { TaskSpec } from '../playbook/plays.ts';
-import { render, type Lookup } from '../playbook/template.ts';
+import { render, toText, type Lookup } from '../playbook/template.ts';
 import { heredoc, quote, ShellText } from '../shell.ts';
 
 /** `stdinIsData`: the script reads a streamed file on stdin (then its text goes in argv). */

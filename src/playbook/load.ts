@@ -7,10 +7,9 @@ import type { TaskModule } from '../module.ts';
 import type { YamlPath, YamlSource } from '../yaml-source.ts';
 import { paramsPathOf } from './syntax/normalise.ts';
 import { readAnsibleYaml } from './syntax/yaml11.ts';
-import { checkSyntax, hasTemplate, render, TemplateError } from './template.ts';
+import { checkCondition, checkSyntax, hasTemplate, render, TemplateError } from './template.ts';
 import { closest } from './suggest.ts';
 import { playVarsLimitErrors, templateSyntaxErrors } from './variables.ts';
-import { ExpressionError, parse as parseExpression } from './expression.ts';
 import { newExpansion, readRoles, readTaskList, type Inherited, type ReadContext } from './includes.ts';
 import type { Condition, Play, Playbook, TaskSpec } from './plays.ts';
 
@@ -296,11 +295,11 @@ function readConditions(source: YamlSource, when: unknown, path: YamlPath, error
   }
   return list.flatMap((c, k) => {
     const at = Array.isArray(when) ? [...path, k] : path;
-    const expr = typeof c === 'boolean' ? String(c) : (/^\s*\{\{(.*)\}\}\s*$/s.exec(c as string)?.[1] ?? (c as string));
+    const expr = typeof c === 'boolean' ? (c ? 'True' : 'False') : (c as string);
     try {
-      parseExpression(expr);
+      checkCondition(expr);
     } catch (e) {
-      if (e instanceof ExpressionError) {
+      if (e instanceof TemplateError) {
         errors.push(source.error(`when: ${e.message}`, at));
         return [];
       }

@@ -1,86 +1,184 @@
-// `{{ expression }}` in playbook values (the language is in expression.ts).
-// A string that is one whole expression keeps the value's type (a list stays a list);
-// an expression inside other text is converted to text. Undefined names are errors.
+// The playbook's templates, rendered by tend's Jinja2 engine (src/template/) as
+// ansible-core 2.14 renders them: task parameters, loop items and variables as
+// Templar.template does (a value that is one `{{ name }}` keeps its type), `when:` as
+// Ansible's Conditional, names and labels as text. What this file adds: layered
+// variables (each read once per lookup, templated when read), the loaders' limits
+// (limits.ts: the size of a value made, variables nested), and compile-once: each text is
+// compiled once per run, whatever the number of hosts.
+import { isHostRendered } from '../module.ts';
 import { emptyVars, mergeVars } from '../vars.ts';
-import { checkSize, evaluate, ExpressionError, parse, referencedVariables, requiredVariables, toText, UNDEFINED, ValueTooLarge, type Lookup } from './expression.ts';
-import { LIMITS } from './limits.ts';
+import {
+  compileExpression,
+  compileTemplate,
+  evaluateConditional,
+  str,
+  TemplateError,
+  toJS,
+  valueTemplater,
+  type CompiledExpression,
+  type CompiledTemplate,
+  type Lookup,
+} from '../template/index.ts';
+import { LIMITS, sizeWithin } from './limits.ts';
 
-export type { Lookup } from './expression.ts';
-export { ExpressionError as TemplateError } from './expression.ts';
+export type { Lookup } from '../template/index.ts';
+export { TemplateError } from '../template/index.ts';
 
-const EXPRESSION = /\{\{(.*?)\}\}/gs;
-
-export function hasTemplate(v: unknown): boolean {
-  return typeof v === 'string' && v.includes('{{');
+/** A value a template made is larger than LIMITS.valueBytes as text. */
+export class ValueTooLarge extends TemplateError {
+  constructor(
+    readonly what: string,
+    readonly variable?: string,
+  ) {
+    super(`${variable === undefined ? '' : `variable '${variable}': `}${what} would be larger than 1 MiB (the limit)`);
+  }
 }
 
-/** Whether a template is anywhere inside `v` (keys included). */
+export function checkSize(what: string, value: unknown): void {
+  if (sizeWithin(value) > LIMITS.valueBytes) throw new ValueTooLarge(what);
+}
+
+export function hasTemplate(v: unknown): boolean {
+  return typeof v === 'string' && (v.includes('{{') || v.includes('{%') || v.includes('{#'));
+}
+
+/** Whether a template is anywhere inside `v`. */
 function holdsTemplate(v: unknown): boolean {
   if (typeof v === 'string') return hasTemplate(v);
+  if (isHostRendered(v)) return true;
   if (Array.isArray(v)) return v.some(holdsTemplate);
   if (v !== null && typeof v === 'object') return Object.entries(v).some(([k, x]) => hasTemplate(k) || holdsTemplate(x));
   return false;
 }
 
-/** Renders every string inside `value` (objects and arrays walked). */
-export function render(value: unknown, lookup: Lookup): unknown {
-  if (typeof value === 'string') return renderString(value, lookup);
-  if (Array.isArray(value)) return value.map((v) => render(v, lookup));
-  if (value && typeof value === 'object') {
-    // Keys are rendered too: `"{{ port }}/inet": …` names a master.cf service.
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [hasTemplate(k) ? toText(renderString(k, lookup)) : k, render(v, lookup)]));
+// Compiled once per run: keyed by text (bounded, so a run over generated texts cannot grow it without end).
+const templates = new Map<string, CompiledTemplate>();
+const expressions = new Map<string, CompiledExpression>();
+function cached<T>(cache: Map<string, T>, key: string, make: () => T): T {
+  let found = cache.get(key);
+  if (found === undefined) {
+    found = make();
+    if (cache.size >= 50_000) cache.clear();
+    cache.set(key, found);
   }
-  return value;
+  return found;
 }
 
-export function renderString(text: string, lookup: Lookup): unknown {
-  const whole = /^\{\{(.*?)\}\}$/s.exec(text);
-  if (whole && !whole[1]!.includes('}}')) return evaluate(whole[1]!, lookup, `{{${whole[1]}}}`);
-  // Each piece is within the limit; their sum is checked as they come, before it is built.
-  let length = text.length;
-  return text.replace(EXPRESSION, (_, expr: string) => {
-    const piece = toText(evaluate(expr, lookup, `{{${expr}}}`));
-    length += piece.length;
-    if (length > LIMITS.valueBytes) throw new ValueTooLarge('its text');
-    return piece;
-  });
+const compiledText = (text: string) => cached(templates, text, () => compileTemplate(text, { name: text.length > 60 ? `${text.slice(0, 60)}…` : text }));
+const compiledExpression = (expr: string) => cached(expressions, expr, () => compileExpression(expr));
+
+/** Template values as plain JS data: dicts become ordinary objects (`__proto__` an own key, never a prototype). */
+function plain(v: unknown): unknown {
+  if (v instanceof Map) return Object.fromEntries([...v].map(([k, x]) => [typeof k === 'string' ? k : str(k), plain(x)]));
+  if (Array.isArray(v)) return v.map(plain);
+  return toJS(v);
 }
 
-/** Names the expressions in `text` read, guarded or not. */
+// One templater for the run (its compiled texts are shared by every host); it reads the
+// variables of the render in progress. Renders nest (a variable templated while another
+// renders) and are synchronous, so the lookup is set and restored around each.
+let current: Lookup = () => undefined;
+const shared = valueTemplater((name) => current(name));
+
+/**
+ * Lists and maps walked as Templar.template walks them, each string templated; a value
+ * made per host (a template file) rendered as such. tend's own, beyond Ansible (which
+ * leaves keys as written): a key holding a template is rendered as text (`"{{ port }}/inet"`
+ * names a master.cf service in the seed).
+ */
+function walk(value: unknown, lookup: Lookup): unknown {
+  if (typeof value === 'string') return hasTemplate(value) ? plain(shared.template(value)) : value;
+  if (isHostRendered(value)) return value.renderForHost(lookup);
+  if (Array.isArray(value)) return value.map((v) => walk(v, lookup));
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [hasTemplate(k) ? renderText(k, lookup) : k, walk(v, lookup)]));
+}
+
+/** Templates every string inside `value` as Ansible templates task arguments; plain JS out. */
+export function render(value: unknown, lookup: Lookup): unknown {
+  if (!holdsTemplate(value)) return value;
+  const outer = current;
+  current = lookup;
+  let out: unknown;
+  try {
+    out = walk(value, lookup);
+  } finally {
+    current = outer;
+  }
+  checkSize('its value', out);
+  return out;
+}
+
+export const renderString = (text: string, lookup: Lookup): unknown => render(text, lookup);
+
+/** A text (a name, a loop label) rendered as text, as Python's str prints the result. */
+export function renderText(text: string, lookup: Lookup): string {
+  if (!hasTemplate(text)) return text;
+  const out = compiledText(text).render(lookup);
+  checkSize('its text', out);
+  return out;
+}
+
+/** A `when:` condition's truth for this lookup, as Ansible's Conditional decides it. */
+export function conditionHolds(condition: string, lookup: Lookup): boolean {
+  return evaluateConditional(condition, lookup);
+}
+
+/** A condition without the `{{ }}` Ansible tolerates around it. */
+const bare = (condition: string) => /^\s*\{\{(.*)\}\}\s*$/s.exec(condition)?.[1] ?? condition;
+
+/** Throws a TemplateError when the condition cannot be read. */
+export function checkCondition(condition: string): void {
+  compiledExpression(bare(condition));
+}
+
+export const conditionReferences = (condition: string): string[] => compiledExpression(bare(condition)).referencedVariables();
+export const conditionRequires = (condition: string): string[] => compiledExpression(bare(condition)).requiredVariables();
+
+/** Names the templates in `text` read, guarded or not. */
 export function referencedNames(text: string): string[] {
-  return [...text.matchAll(EXPRESSION)].flatMap((m) => referencedVariables(m[1]!));
+  return hasTemplate(text) ? compiledText(text).referencedVariables() : [];
 }
 
-/** Throws a TemplateError when an expression in `text` cannot be read; needs no variables. */
-export function checkSyntax(text: string): void {
-  for (const m of text.matchAll(EXPRESSION)) parse(m[1]!, `{{${m[1]}}}`);
-  if (/\{\{(?![\s\S]*\}\})/.test(text)) throw new ExpressionError(`'{{' without '}}' in '${text}'`);
-}
-
-/** Variables the expressions in `text` need: names read outside `is defined` and `default`. */
+/** Variables the templates in `text` need: names read outside `is defined` and `default`. */
 export function requiredNames(text: string): string[] {
-  return [...text.matchAll(EXPRESSION)].flatMap((m) => requiredVariables(m[1]!));
+  return hasTemplate(text) ? compiledText(text).requiredVariables() : [];
 }
 
-/** A lookup over layered variables whose values may themselves be templates. */
-/** `below` answers names no layer has (facts: the lowest layer, read only when used). */
+/** Throws a TemplateError when `text` is not a template Ansible could parse; needs no variables. */
+export function checkSyntax(text: string): void {
+  if (hasTemplate(text)) compiledText(text);
+}
+
+/** A value as text where tend shows or exports it (none is empty; lists and maps as JSON). */
+export function toText(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'object') {
+    checkSize('its text', v);
+    return JSON.stringify(v);
+  }
+  return String(v);
+}
+
+/**
+ * A lookup over layered variables whose values may themselves be templates (templated
+ * when first read, once). `below` answers names no layer has (facts: read only when used);
+ * it may throw (facts not read yet), and that propagates out of any render.
+ */
 export function variableLookup(layers: readonly Record<string, unknown>[], below?: Lookup): Lookup {
   const merged = mergeVars(emptyVars(), ...layers);
   const resolving = new Set<string>();
   const cache = new Map<string, unknown>();
   const lookup: Lookup = (name) => {
-    if (!Object.hasOwn(merged, name)) return below ? below(name) : UNDEFINED;
+    if (!Object.hasOwn(merged, name)) return below ? below(name) : undefined;
     if (cache.has(name)) return cache.get(name);
-    if (resolving.has(name)) throw new ExpressionError(`variable '${name}' refers to itself`);
+    if (resolving.has(name)) throw new TemplateError(`recursive loop detected in template string: variable '${name}' refers to itself`);
     if (resolving.size >= LIMITS.variableDepth) {
-      throw new ExpressionError(`variable '${name}': more than ${LIMITS.variableDepth} variables deep, each naming the next (the limit)`);
+      throw new TemplateError(`variable '${name}': more than ${LIMITS.variableDepth} variables deep, each naming the next (the limit)`);
     }
     resolving.add(name);
     try {
-      const raw = merged[name];
-      const v = render(raw, lookup);
-      // What a template made is bounded; a value written out in a file is as the file has it.
-      if (holdsTemplate(raw)) checkSize('its value', v);
+      const v = render(merged[name], lookup);
       cache.set(name, v);
       return v;
     } catch (e) {

@@ -4,9 +4,7 @@ import type { InputError } from '../errors.ts';
 import type { YamlPath, YamlSource } from '../yaml-source.ts';
 import type { Playbook } from './plays.ts';
 import { closest } from './suggest.ts';
-import { requiredVariables } from './expression.ts';
-import { ValueTooLarge } from './expression.ts';
-import { checkSyntax, hasTemplate, requiredNames, TemplateError, variableLookup } from './template.ts';
+import { checkSyntax, conditionRequires, hasTemplate, requiredNames, TemplateError, ValueTooLarge, variableLookup } from './template.ts';
 
 /** Variables every host has without anyone defining them. */
 export const BUILTIN_VARIABLES = ['inventory_hostname', 'group_names'];
@@ -38,17 +36,17 @@ function* checkedStrings(playbook: Playbook): Generator<Checked> {
   const source = playbook.source;
   for (const [p, play] of playbook.plays.entries()) {
     const playNames = new Set(Object.keys(play.vars));
-    for (const [text, path] of strings(play.vars, [p, 'vars'])) if (text.includes('{{')) yield { text, expression: false, path, source, local: playNames };
+    for (const [text, path] of strings(play.vars, [p, 'vars'])) if (hasTemplate(text)) yield { text, expression: false, path, source, local: playNames };
     for (const c of play.when) yield { text: c.expr, expression: true, path: c.path, source: c.source, local: playNames };
     for (const task of [...play.tasks, ...play.handlers]) {
       const scope = task.scope ? [...Object.keys(task.scope.defaults), ...Object.keys(task.scope.vars), ...Object.keys(task.scope.params)] : [];
       const outer = scope.length > 0 ? new Set([...playNames, ...scope]) : playNames;
       const local = task.loop ? new Set([...outer, task.loop.loopVar]) : outer;
       const from = task.source;
-      for (const [text, path] of strings(task.params, task.paramsPath)) if (text.includes('{{')) yield { text, expression: false, path, source: from, local };
+      for (const [text, path] of strings(task.params, task.paramsPath)) if (hasTemplate(text)) yield { text, expression: false, path, source: from, local };
       for (const c of task.when) yield { text: c.expr, expression: true, path: c.path, source: c.source, local };
       if (task.loop) {
-        for (const [text, path] of strings(task.loop.items, task.loop.path)) if (text.includes('{{')) yield { text, expression: false, path, source: from, local: outer };
+        for (const [text, path] of strings(task.loop.items, task.loop.path)) if (hasTemplate(text)) yield { text, expression: false, path, source: from, local: outer };
         if (task.loop.label !== undefined) yield { text: task.loop.label, expression: false, path: [...task.loop.path.slice(0, -1), 'loop_control', 'label'], source: from, local };
       }
     }
@@ -73,7 +71,7 @@ export function templateSyntaxErrors(playbook: Playbook): InputError[] {
 export function undefinedVariableErrors(playbook: Playbook, known: ReadonlySet<string>): InputError[] {
   const errors: InputError[] = [];
   for (const { text, expression, path, source, local } of checkedStrings(playbook)) {
-    const needed = expression ? requiredVariables(text) : requiredNames(text);
+    const needed = expression ? conditionRequires(text) : requiredNames(text);
     for (const name of needed) {
       if (known.has(name) || local.has(name) || BUILTIN_VARIABLES.includes(name)) continue;
       const hint = closest(name, [...known, ...local, ...BUILTIN_VARIABLES]);

@@ -76,7 +76,7 @@ export function binop(op: string, a: unknown, b: unknown): unknown {
       if (isNum(a) && isNum(b)) {
         if (num(b) === 0) zero(bothInt(a, b) ? 'integer division or modulo by zero' : 'float floor division by zero');
         const q = Math.floor(num(a) / num(b));
-        return bothInt(a, b) ? q : float(q);
+        return bothInt(a, b) ? q + 0 : float(q); // + 0: an int is never -0
       }
       return unsupported('//', a, b);
     case '%':
@@ -84,7 +84,7 @@ export function binop(op: string, a: unknown, b: unknown): unknown {
       if (isNum(a) && isNum(b)) {
         if (num(b) === 0) zero(bothInt(a, b) ? 'integer modulo by zero' : 'float modulo');
         const r = pyMod(num(a), num(b));
-        return bothInt(a, b) ? r : float(r);
+        return bothInt(a, b) ? r + 0 : float(r);
       }
       return unsupported('%', a, b);
     case '**':

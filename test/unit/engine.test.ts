@@ -265,7 +265,7 @@ describe('engine: when, loop, ignore_errors, changed_when', () => {
   it('a condition that cannot be read fails that task, naming the variable', async () => {
     const f = await run('- hosts: all\n  tasks:\n    - kv: { key: a, value: "1" }\n      when: nosuch == 1\n', [{ name: 'h1' }]);
     assert.deepEqual(items(hostOf(f, 'h1')), ['1:failed']);
-    assert.match(hostOf(f, 'h1').tasks[0]!.error!, /when: 'nosuch' is undefined/);
+    assert.match(hostOf(f, 'h1').tasks[0]!.error!, /when: error while evaluating conditional \(nosuch == 1\): 'nosuch' is undefined/);
   });
 
   it('a loop: one instance per item, probed in one batch, named by item, a condition per item; notify once', async () => {
@@ -385,6 +385,24 @@ describe('engine: faults during a run', () => {
     assert.deepEqual(statuses(h), ['1:skipped', '2:skipped']);
     assert.match(h.error!, /ECONNRESET/);
     assert.equal(exitCode(f.result, false), 4);
+  });
+
+  it('facts in parameters and conditions (Jinja2 engine): a converged host still costs one round trip', async () => {
+    // Before the facts are read, a condition on a fact is pending and a fact in the
+    // parameters stands for any value (attributes and filters of it too); the probe made
+    // so is the real one, so the speculative read counts.
+    const playbook = [
+      '- hosts: all',
+      '  tasks:',
+      '    - kv: { key: a, value: "{{ ansible_system }}" }',
+      "      when: ansible_system == 'Linux' and ansible_facts.nope is not defined",
+      '    - kv: { key: b, value: "{{ ansible_default_ipv4.address | default(\'x\') }}{% if ansible_system %}!{% endif %}" }',
+      "      when: ansible_system != 'Linux'",
+      '    - kv: { key: c, value: "{{ \'%s\' | format(ansible_system | lower) }}" }',
+    ].join('\n');
+    const f = await run(playbook, [{ name: 'h1', files: { a: 'Linux', c: 'linux' } }], { check: true });
+    assert.deepEqual(statuses(hostOf(f, 'h1')), ['1:ok', '2:skipped', '3:ok']);
+    assert.equal(f.transports.get('h1')!.stats.roundTrips, 1);
   });
 
   it('a task whose script the host timed out fails with the limit it hit', async () => {
