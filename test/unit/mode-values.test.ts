@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import type { InputError } from '../../src/errors.ts';
 import { loadPlaybook, paramsForHost } from '../../src/playbook/load.ts';
 import { variableLookup } from '../../src/playbook/template.ts';
 import { modeParam } from '../../tasks/lib/metadata.ts';
@@ -33,5 +34,15 @@ describe('modes', () => {
     const lookup = variableLookup([play.vars]);
     const modes = play.tasks.map((t) => (paramsForHost(t, lookup) as { mode: string }).mode);
     assert.deepEqual(modes, ['0644', '0600', '0640']);
+  });
+
+  it('a mode written as text is never turned into a number on the way: "0999" is refused, "0750" kept', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tend-mode-'));
+    const file = join(dir, 'site.yml');
+    writeFileSync(file, '- hosts: all\n  tasks:\n    - directory: { path: /srv/x, mode: "0999" }\n');
+    assert.throws(() => loadPlaybook(file, modules), (e: InputError) => /site\.yml:3:\d+: directory: mode: a mode in octal digits/.test(e.format()));
+    writeFileSync(file, '- hosts: all\n  tasks:\n    - directory: { path: /srv/x, mode: "0750" }\n    - directory: path=/srv/y mode=0750\n');
+    const tasks = loadPlaybook(file, modules).plays[0]!.tasks;
+    assert.deepEqual(tasks.map((t) => (paramsForHost(t, variableLookup([])) as { mode: string }).mode), ['0750', '0750']);
   });
 });

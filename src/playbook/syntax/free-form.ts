@@ -45,7 +45,8 @@ function fieldOf(params: z.ZodType, key: string): z.ZodType | undefined {
  */
 export function convertTypes(params: z.ZodType, args: VarMap): void {
   for (const [key, value] of Object.entries(args)) {
-    if (typeof value !== 'string') continue;
+    // `mode` is of type raw to Ansible: text stays text (octal digits), never a number.
+    if (typeof value !== 'string' || key === 'mode') continue;
     const field = fieldOf(params, key);
     if (!field || accepts(field, value) || value.includes('{{') || value.includes('{%')) continue;
     const word = value.toLowerCase();
