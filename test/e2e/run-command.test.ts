@@ -73,22 +73,37 @@ describe('tend run: output, interrupts and time limits', () => {
   });
 
   it('Ctrl-C: no new host is contacted, the running command finishes, exit 130', async () => {
+    // The first host's command holds until the test releases it, after tend has said it
+    // took the Ctrl-C: a fixed `sleep 2` let the command end first on a loaded machine
+    // (the marker was seen late), and the second host then ran too.
     const marker = `/tmp/tend-run-started-${process.pid}`;
-    onHost(HOST, `rm -f ${marker}`);
-    const child = spawn(process.execPath, [join(ROOT, 'bin/tend.js'), 'run', ...args(), '--forks', '1', '--', `touch ${marker}; sleep 2; echo finished`], {
+    const release = `/tmp/tend-run-release-${process.pid}`;
+    onHost(HOST, `rm -f ${marker} ${release}`);
+    const held = `touch ${marker}; i=0; while [ ! -e ${release} ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i+1)); done; echo finished`;
+    const child = spawn(process.execPath, [join(ROOT, 'bin/tend.js'), 'run', ...args(), '--forks', '1', '--', held], {
       cwd: ROOT,
       env: { ...process.env, NO_COLOR: '1' },
     });
     let stdout = '';
+    let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
-    // The first host's command is running once its marker exists.
-    for (let i = 0; i < 150 && onHost(HOST, `[ -e ${marker} ] && echo yes || true`).trim() !== 'yes'; i++) await new Promise((r) => setTimeout(r, 100));
+    const until = async (what: string, ok: () => boolean) => {
+      const deadline = Date.now() + 60_000;
+      while (!ok()) {
+        assert.ok(Date.now() < deadline, `waited 60 s for ${what}; stdout: ${stdout} stderr: ${stderr}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    await until('the first command to start', () => onHost(HOST, `[ -e ${marker} ] && echo yes || true`).trim() === 'yes');
     child.kill('SIGINT');
+    await until('tend to take the Ctrl-C', () => stderr.includes('no new host'));
+    onHost(HOST, `touch ${release}`);
     assert.equal(await closed, 130, stdout);
     assert.match(stdout, /^one \(1 host, exit 0\):\n {4}finished$/m);
     assert.match(stdout, /^two \(1 host, interrupted\):\n {4}interrupted before this host was contacted$/m);
-    onHost(HOST, `rm -f ${marker}`);
+    onHost(HOST, `rm -f ${marker} ${release}`);
   });
 
   it('Ctrl-C twice interrupts the running command on the host', async () => {
