@@ -52,6 +52,12 @@ export function detached(command: ShellText): ShellText {
 export interface AptState {
   /** package → installed version */
   installed: Map<string, string>;
+  /**
+   * A name no package of which is installed, provided by one that is (a virtual
+   * package: trixie's `libdb5.3` is provided by `libdb5.3t64`) → that package and its
+   * version.
+   */
+  provided: Map<string, { by: string; version: string }>;
   /** package → candidate version ('' when apt knows none) */
   candidate: Map<string, string>;
   /** seconds since the package lists were last refreshed (Infinity when never) */
@@ -62,20 +68,44 @@ export interface AptState {
   halfDone: Map<string, string>;
 }
 
+/**
+ * Reads dpkg's status file and prints `NAME\tprovided-by\tPACKAGE\tVERSION` for each
+ * name in `want` (space-separated) that an installed package's `Provides:` lists
+ * (`libdb5.3 (= 5.3.28+dfsg2-9)`, `foo:any`: the version and the architecture left off).
+ */
+export const PROVIDERS_AWK = `BEGIN { n = split(want, w, " "); for (i = 1; i <= n; i++) m[w[i]] = 1 }
+function emit(  k, n, a, x) {
+  if (p != "" && st == "installed" && pr != "") {
+    n = split(pr, a, ",")
+    for (k = 1; k <= n; k++) { x = a[k]; sub(/^[ \\t]+/, "", x); sub(/[ \\t(].*$/, "", x); sub(/:.*$/, "", x); if (x in m) printf "%s\\tprovided-by\\t%s\\t%s\\n", x, p, v }
+  }
+  p = ""; st = ""; v = ""; pr = ""
+}
+/^Package: / { emit(); p = $2 }
+/^Status: / { st = $4 }
+/^Version: / { v = $2 }
+/^Provides: / { pr = substr($0, 11) }
+/^$/ { emit() }
+END { emit() }`;
+
 export function names(p: Params): string[] {
   return Array.isArray(p.name) ? p.name : [p.name];
 }
 
-// Three sections: dpkg status lines (tab-separated) followed by apt-cache policy; cache
-// times; dpkg's health (an `interrupted` line, then `PACKAGE STATE` for packages left
-// half-done).
+// Three sections: dpkg status lines (tab-separated: `PACKAGE\tSTATUS\tVERSION`, and
+// `NAME\tprovided-by\tPACKAGE\tVERSION` for a name only an installed package provides)
+// followed by apt-cache policy; cache times; dpkg's health (an `interrupted` line, then
+// `PACKAGE STATE` for packages left half-done).
 export function parseAptProbe(sections: readonly string[]): AptState {
   const [packages = '', times = '', health = ''] = sections;
   const lines = packages.split('\n');
   const installed = new Map<string, string>();
+  const provided = new Map<string, { by: string; version: string }>();
   for (const line of lines.filter((l) => l.includes('\t'))) {
-    const [pkg, abbrev, version] = line.split('\t');
+    const [pkg, abbrev, version, providerVersion] = line.split('\t');
     if (pkg && abbrev?.startsWith('ii')) installed.set(pkg.split(':')[0]!, version ?? '');
+    // The first provider dpkg lists stands for the name (as apt, any one satisfies it).
+    else if (pkg && abbrev === 'provided-by' && version && !provided.has(pkg)) provided.set(pkg, { by: version.split(':')[0]!, version: providerVersion ?? '' });
   }
   const candidate = new Map<string, string>();
   let current: string | null = null;
@@ -89,7 +119,7 @@ export function parseAptProbe(sections: readonly string[]): AptState {
   const cacheAge = now && stamp ? now - stamp : Infinity;
   const lines2 = health.split('\n').filter(Boolean);
   const halfDone = new Map(lines2.filter((l) => l !== 'interrupted').map((l) => l.split(' ', 2) as [string, string]));
-  return { installed, candidate, cacheAge, interrupted: lines2.includes('interrupted'), halfDone };
+  return { installed, provided, candidate, cacheAge, interrupted: lines2.includes('interrupted'), halfDone };
 }
 
 export default defineTask({
@@ -100,20 +130,32 @@ export default defineTask({
   probe: (p) => {
     const pkgs = names(p);
     // apt-cache is slow (it reads every package list): asked only about packages that
-    // are not installed, unless `latest` needs every candidate.
-    const everyCandidate = p.state === 'latest' ? sh`need=" $*"` : sh`need=`;
+    // are neither installed nor provided by an installed package, unless `latest` needs
+    // every candidate (a provided name's: its provider's).
+    const everyCandidate = p.state === 'latest' ? sh`need=" $* $(printf '%s\\n' "$prov" | cut -f3)"` : sh`need=`;
     return [
       // dpkg's lines (tab-separated, our format) and apt-cache's (never a tab) share a
       // snippet: which packages apt-cache is asked about depends on dpkg's answer.
+      // A name dpkg has not installed may be virtual (trixie's libdb5.3, provided by
+      // libdb5.3t64 since the 64-bit time_t rename): dpkg's status file says which
+      // installed package provides it, one awk pass, only when a name is missing (the
+      // file where dpkg-query reads it: DPKG_ADMINDIR is dpkg's own variable).
       sh`export LC_ALL=C
 set -- ${pkgs}
 st=$(dpkg-query -W -f='\${Package}\\t\${db:Status-Abbrev}\\t\${Version}\\n' -- "$@" 2>/dev/null)
 printf '%s\\n' "$st"
 command -v apt-cache >/dev/null || { echo 'apt-cache not found: this is not a Debian host' >&2; exit 3; }
-${everyCandidate}
-[ -n "$need" ] || for p in "$@"; do case "
+miss=
+for p in "$@"; do case "
 $st" in *"
-$p	ii "*) ;; *) need="$need $p" ;; esac; done
+$p	ii "*) ;; *) miss="$miss $p" ;; esac; done
+prov=
+[ -z "$miss" ] || prov=$(awk -v want="$miss" ${PROVIDERS_AWK} "\${DPKG_ADMINDIR:-/var/lib/dpkg}/status" 2>/dev/null)
+[ -z "$prov" ] || printf '%s\\n' "$prov"
+${everyCandidate}
+[ -n "$need" ] || for p in $miss; do case "
+$prov" in *"
+$p	provided-by	"*) ;; *) need="$need $p" ;; esac; done
 [ -z "$need" ] || apt-cache policy -- $need 2>/dev/null
 true`,
       sh`date +%s
@@ -133,8 +175,13 @@ true`,
     const changes: Change[] = [];
     const toInstall: string[] = [];
     const toRemove: string[] = [];
-    for (const pkg of names(p)) {
-      const have = state.installed.get(pkg);
+    for (const name of names(p)) {
+      // A name provided by an installed package is that package (as Ansible's apt
+      // resolves a virtual package to its installed provider) when it is to be present
+      // or the latest; `absent` removes only a package of that very name.
+      const provider = state.installed.has(name) || p.state === 'absent' ? undefined : state.provided.get(name);
+      const pkg = provider?.by ?? name;
+      const have = provider ? provider.version : state.installed.get(name);
       const want = state.candidate.get(pkg) ?? '';
       if (p.state === 'absent') {
         if (have !== undefined) {

@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyScript } from '../../src/engine/batch.ts';
 import { sh, type ShellText } from '../../src/shell.ts';
-import { detached } from '../../tasks/builtin/apt.ts';
+import apt, { detached, PROVIDERS_AWK } from '../../tasks/builtin/apt.ts';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ProbeFailed, probedFrom } from '../../src/module.ts';
@@ -213,5 +213,88 @@ describe('apt: only a package dpkg calls installed (ii) is installed', () => {
     const probed = out('postfix\trc \t3.7.11-0+deb12u1\nprocmail\tun \t\nvim\tii \t2:9.0.1378-2\n', '0 0\n', '');
     const p = plan('apt', { name: ['postfix', 'procmail', 'vim'], state: 'absent' }, probed);
     assert.deepEqual(p.changes.map((c) => c.subject), ['vim']);
+  });
+});
+
+// Debian 13 renamed libraries for 64-bit time_t: libdb5.3t64 replaces libdb5.3 and
+// provides it, so `libdb5.3` names no installed package there. The probe runs here, in
+// /bin/sh, over what a real trixie host said (test/fixtures/apt/trixie/, recorded by
+// test/fixtures/apt/record-trixie.sh): its dpkg status file, read by this machine's own
+// dpkg-query and awk (DPKG_ADMINDIR is dpkg's variable), and its `apt-cache policy`
+// answers, given back by a stand-in that records what it was asked.
+describe('apt on trixie: a virtual package is its installed provider (libdb5.3 → libdb5.3t64)', () => {
+  const captured = new URL('../fixtures/apt/trixie/', import.meta.url).pathname;
+  const runProbe = (params: unknown, statusFile: string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'tend-apt-trixie-'));
+    mkdirSync(join(dir, 'admin'));
+    mkdirSync(join(dir, 'bin'));
+    copyFileSync(join(captured, statusFile), join(dir, 'admin', 'status'));
+    // apt-cache policy NAME…: the captured answer for each name, in the order asked.
+    writeFileSync(
+      join(dir, 'bin', 'apt-cache'),
+      `#!/bin/sh\necho "$*" >> '${dir}/asked'\n[ "$1" = policy ] && shift && [ "$1" = -- ] && shift\nfor n in "$@"; do cat '${captured}'/policy."$n" 2>/dev/null; done\n`,
+      { mode: 0o755 },
+    );
+    // The first of the probe's snippets: dpkg, the providers, apt-cache.
+    const snippets = apt.probe(apt.params.parse(params));
+    const r = spawnSync('/bin/sh', ['-c', (Array.isArray(snippets) ? snippets[0]! : snippets).text], {
+      encoding: 'utf8',
+      env: { PATH: `${dir}/bin:/usr/bin:/bin`, DPKG_ADMINDIR: join(dir, 'admin') },
+    });
+    assert.equal(r.status, 0, r.stderr);
+    const asked = existsSync(join(dir, 'asked')) ? readFileSync(join(dir, 'asked'), 'utf8') : '';
+    return { stdout: r.stdout, asked, probed: out(r.stdout, '1 1\n', '') };
+  };
+  const seed = { name: ['libdb5.3', 'postfix', 'sasl2-bin', 'libsasl2-modules', 'openssl'] };
+
+  it('fresh trixie host: libdb5.3 is provided, apt-cache is asked only about the missing packages, only they are installed', () => {
+    const { stdout, asked, probed } = runProbe(seed, 'status.fresh');
+    assert.match(stdout, /^libdb5\.3\tprovided-by\tlibdb5\.3t64\t5\.3\.28\+dfsg2-9$/m);
+    assert.equal(asked, 'policy -- postfix sasl2-bin libsasl2-modules\n');
+    const p = plan('apt', seed, probed);
+    assert.deepEqual(p.changes.map((c) => [c.subject, c.kind]), [['postfix', 'add'], ['sasl2-bin', 'add'], ['libsasl2-modules', 'add']]);
+    assert.match(commandsText(p), / {2}postfix sasl2-bin libsasl2-modules \)/);
+  });
+
+  it('converged trixie host: nothing to do, and apt-cache is not asked (the converged check stays cheap)', () => {
+    const { asked, probed } = runProbe(seed, 'status.converged');
+    assert.equal(asked, '');
+    assert.deepEqual(plan('apt', seed, probed), { changes: [], commands: [] });
+  });
+
+  it('without the provider lines (what the probe said before), libdb5.3 was installed again on every run', () => {
+    const { probed } = runProbe(seed, 'status.converged');
+    const before = withSection(probed, 0, (s) => s.replace(/^.*\tprovided-by\t.*\n/gm, '') + readFileSync(join(captured, 'policy.libdb5.3'), 'utf8'));
+    assert.deepEqual(plan('apt', seed, before).changes.map((c) => [c.subject, c.kind, c.after]), [['libdb5.3', 'add', 'install']]);
+  });
+
+  it('the captured probe of a real converged trixie host plans nothing', () => {
+    const data = JSON.parse(readFileSync(new URL('../fixtures/probes/apt.trixie-converged.json', import.meta.url), 'utf8'));
+    assert.ok((data.params.name as string[]).includes('libdb5.3'));
+    assert.match(data.sections[0], /^libdb5\.3\tprovided-by\tlibdb5\.3t64\t/m);
+    assert.deepEqual(plan('apt', data.params, probedFrom(data.sections, data.code)), { changes: [], commands: [] });
+  });
+
+  it('latest: a provided name follows its provider’s candidate; absent never removes the provider', () => {
+    const { stdout, asked, probed } = runProbe({ name: ['libdb5.3', 'openssl'], state: 'latest' }, 'status.converged');
+    assert.equal(asked, 'policy -- libdb5.3 openssl libdb5.3t64\n', stdout);
+    assert.deepEqual(plan('apt', { name: ['libdb5.3', 'openssl'], state: 'latest' }, probed), { changes: [], commands: [] });
+    const newer = withSection(probed, 0, (s) => s.replace(/(libdb5\.3t64:\n {2}Installed: \S+\n {2}Candidate: )\S+/, '$15.3.28+dfsg2-10'));
+    const up = plan('apt', { name: ['libdb5.3', 'openssl'], state: 'latest' }, newer);
+    assert.deepEqual(up.changes.map((c) => [c.subject, c.before, c.after]), [['libdb5.3t64', '5.3.28+dfsg2-9', '5.3.28+dfsg2-10']]);
+    assert.match(commandsText(up), / {2}libdb5\.3t64 \)/);
+    assert.deepEqual(plan('apt', { name: 'libdb5.3', state: 'absent' }, probed), { changes: [], commands: [] });
+  });
+
+  it('Provides lists: versions, architectures and several names read; a provider that is not installed does not count', () => {
+    const status = [
+      'Package: mawk\nStatus: install ok installed\nVersion: 1.3.4\nProvides: awk',
+      'Package: libfoo2t64\nArchitecture: amd64\nStatus: install ok installed\nVersion: 2.0-1\nProvides: libfoo2 (= 2.0-1), foo-any:any, foo-x',
+      'Package: exim4-daemon-light\nStatus: deinstall ok config-files\nVersion: 4.96-1\nProvides: mail-transport-agent',
+    ].join('\n\n');
+    const dir = mkdtempSync(join(tmpdir(), 'tend-apt-provides-'));
+    writeFileSync(join(dir, 'status'), `${status}\n`);
+    const r = spawnSync('awk', ['-v', 'want= awk libfoo2 foo-any foo-x mail-transport-agent', PROVIDERS_AWK, join(dir, 'status')], { encoding: 'utf8' });
+    assert.equal(r.stdout, 'awk\tprovided-by\tmawk\t1.3.4\nlibfoo2\tprovided-by\tlibfoo2t64\t2.0-1\nfoo-any\tprovided-by\tlibfoo2t64\t2.0-1\nfoo-x\tprovided-by\tlibfoo2t64\t2.0-1\n');
   });
 });
