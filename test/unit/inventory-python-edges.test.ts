@@ -362,3 +362,29 @@ describe('INI values: more of literal_eval, recorded the same way', () => {
     }
   });
 });
+
+describe('INI values: spaces inside signs and tuples, and \\N{…} names that only look right', () => {
+  // Recorded the same way; each is a place where a slip in tend's parser would go unseen.
+  const cases: [string, unknown][] = [
+    ['-(1 )', -1],
+    ['-( 1 )', -1],
+    ['-(1)2', '-(1)2'],
+    ['1 , 2', [1, 2]],
+    ['1, ', [1]],
+    ['1, 2 , 3', [1, 2, 3]],
+    ['u"x"', 'x'],
+    ['rb"x"', 'x'],
+    ["'\\Nx{BULLET}'", "'\\Nx{BULLET}'"],
+    ["'\\N{CJK UNIFIED IDEOGRAPH-020000}'", "'\\N{CJK UNIFIED IDEOGRAPH-020000}'"],
+    ["'\\N{CJK UNIFIED IDEOGRAPH-4E00 }'", "'\\N{CJK UNIFIED IDEOGRAPH-4E00 }'"],
+    ["'\\N{CJK UNIFIED IDEOGRAPH-4E00G}'", "'\\N{CJK UNIFIED IDEOGRAPH-4E00G}'"],
+    ["'\\N{bullet}' '\\N{Em Dash}'", '•—'],
+  ];
+  for (const [text, value] of cases) {
+    it(text, () => {
+      const got = pythonValue(text);
+      if (typeof value === 'number') assert.ok(got === value, `${String(got)} !== ${value}`);
+      else assert.deepEqual(JSON.parse(JSON.stringify(got)), value);
+    });
+  }
+});
