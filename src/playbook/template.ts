@@ -17,7 +17,9 @@ import {
   valueTemplater,
   type CompiledExpression,
   type CompiledTemplate,
+  type FilterDef,
   type Lookup,
+  type TemplateOptions,
 } from '../template/index.ts';
 import { LIMITS, sizeWithin } from './limits.ts';
 
@@ -51,6 +53,17 @@ function holdsTemplate(v: unknown): boolean {
   return false;
 }
 
+/** tend's own filters, beyond Ansible's: `fqdn(domain)`, a host name as is when it has a dot, else completed with the domain. */
+const TEND_FILTERS: Record<string, FilterDef> = {
+  fqdn: {
+    fn: (_scope, value, args) => {
+      const host = str(value);
+      return host.includes('.') || args[0] === undefined ? host : `${host}.${str(args[0])}`;
+    },
+  },
+};
+const OPTIONS: TemplateOptions = { filters: TEND_FILTERS };
+
 // Compiled once per run: keyed by text (bounded, so a run over generated texts cannot grow it without end).
 const templates = new Map<string, CompiledTemplate>();
 const expressions = new Map<string, CompiledExpression>();
@@ -64,8 +77,8 @@ function cached<T>(cache: Map<string, T>, key: string, make: () => T): T {
   return found;
 }
 
-const compiledText = (text: string) => cached(templates, text, () => compileTemplate(text, { name: text.length > 60 ? `${text.slice(0, 60)}…` : text }));
-const compiledExpression = (expr: string) => cached(expressions, expr, () => compileExpression(expr));
+const compiledText = (text: string) => cached(templates, text, () => compileTemplate(text, { ...OPTIONS, name: text.length > 60 ? `${text.slice(0, 60)}…` : text }));
+const compiledExpression = (expr: string) => cached(expressions, expr, () => compileExpression(expr, OPTIONS));
 
 /** Template values as plain JS data: dicts become ordinary objects (`__proto__` an own key, never a prototype). */
 function plain(v: unknown): unknown {
@@ -78,7 +91,7 @@ function plain(v: unknown): unknown {
 // variables of the render in progress. Renders nest (a variable templated while another
 // renders) and are synchronous, so the lookup is set and restored around each.
 let current: Lookup = () => undefined;
-const shared = valueTemplater((name) => current(name));
+const shared = valueTemplater((name) => current(name), OPTIONS);
 
 /**
  * Lists and maps walked as Templar.template walks them, each string templated; a value
@@ -121,7 +134,7 @@ export function renderText(text: string, lookup: Lookup): string {
 
 /** A `when:` condition's truth for this lookup, as Ansible's Conditional decides it. */
 export function conditionHolds(condition: string, lookup: Lookup): boolean {
-  return evaluateConditional(condition, lookup);
+  return evaluateConditional(condition, lookup, OPTIONS);
 }
 
 /** A condition without the `{{ }}` Ansible tolerates around it. */

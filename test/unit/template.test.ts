@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { referencedNames, render, renderString, variableLookup } from '../../src/playbook/template.ts';
+import { conditionHolds, referencedNames, render, renderString, variableLookup } from '../../src/playbook/template.ts';
 
 const lookup = variableLookup([
   { domain: 'example.org', hostname: 'mail.{{ domain }}', list: ['a', 'b'], map: { procmail: 'procmail -a "$EXTENSION"' }, agent: 'procmail', port: 587 },
@@ -41,6 +41,11 @@ describe('templates', () => {
     assert.equal(renderString('{% if port > 100 %}high{% else %}low{% endif %}', lookup), 'high');
     assert.deepEqual(renderString('{{ list | map("upper") | list }}', lookup), ['A', 'B']);
     assert.deepEqual(render({ '{{ port }}/inet': 'x' }, lookup), { '587/inet': 'x' });
+  });
+  it("tend's own fqdn filter (the seed's myhostname) works in arguments and conditions", () => {
+    assert.equal(renderString("{{ 'mx' | fqdn('example.org') }}", lookup), 'mx.example.org');
+    assert.equal(renderString("{{ 'mx.a.b' | fqdn('example.org') }}", lookup), 'mx.a.b');
+    assert.equal(conditionHolds("'mx' | fqdn('x.org') == 'mx.x.org'", lookup), true);
   });
   it('a variable that refers to itself is reported', () => {
     const loop = variableLookup([{ a: '{{ b }}', b: '{{ a }}' }]);
