@@ -11,6 +11,7 @@ import debconf from './builtin/debconf.ts';
 import file from './builtin/file.ts';
 import group from './builtin/group.ts';
 import service from './builtin/service.ts';
+import template from './builtin/template.ts';
 import user from './builtin/user.ts';
 import sysctl from './posix/sysctl.ts';
 import directory from './tend/directory.ts';
@@ -19,7 +20,7 @@ import openssl from './tend/openssl.ts';
 import postconf from './tend/postconf.ts';
 
 export const modules = new ModuleRegistry({
-  'ansible.builtin': [apt, aptRepository, command, cron, debconf, file, group, service, user],
+  'ansible.builtin': [apt, aptRepository, command, cron, debconf, file, group, service, template, user],
   'ansible.posix': [sysctl],
   tend: [directory, link, openssl, postconf],
 });

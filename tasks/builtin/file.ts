@@ -10,7 +10,8 @@ import { defineTask, ProbeFailed, type Change } from '../../src/module.ts';
 import { sh, type ShellText } from '../../src/shell.ts';
 import { atomicWriteScript, fileMetadataScript, inParentOf, stagedReplaceScript } from '../lib/atomic.ts';
 import { probeInParentOf, refuseUnsafe } from '../lib/safe-path.ts';
-import { readInputFile } from '../../src/input-file.ts';
+import { isHostRendered, type HostRendered } from '../../src/module.ts';
+import { loadTemplate } from '../lib/template-file.ts';
 import { absolutePath } from '../lib/words.ts';
 import { metadataChanges, ownership, parseStat } from '../lib/metadata.ts';
 
@@ -26,14 +27,17 @@ const params = z
   .object({
     path: absolutePath,
     state: z.enum(['present', 'absent']).default('present'),
-    content: z.string().optional().describe('the whole content of the file'),
+    content: z
+      .union([z.string(), z.custom<HostRendered>(isHostRendered)])
+      .optional()
+      .describe('the whole content of the file'),
     src: z
       .string()
       .optional()
       .describe("a file of the controller's, copied byte for byte (beside the playbook, or in a role's files/); compared by SHA-256, streamed"),
     src_sha256: z.string().regex(/^[0-9a-f]{64}$/).optional().describe('(filled in from src when the playbook is read)'),
     src_size: z.number().int().min(0).optional().describe('(filled in from src when the playbook is read)'),
-    template: z.string().optional().describe('a file beside the playbook, rendered with the host’s variables'),
+    template: z.string().optional().describe('a Jinja2 template, found and rendered as the template module’s src (tend’s own; the template module is Ansible’s)'),
     lines: z.array(lineRule).min(1).optional().describe('lines that must be present (replacing the line their regexp matches)'),
     create: z.boolean().default(true).describe('with lines: create the file when missing'),
     backup: z.boolean().default(false).describe('keep the previous version as PATH.DATE~'),
@@ -100,16 +104,14 @@ export default defineTask({
   summary: 'a file has the given content or lines, owner, group and mode (written atomically)',
   params,
   example: `file:\n  path: /etc/postfix/sasl/smtpd.conf\n  content: |\n    pwcheck_method: saslauthd\n    mech_list: plain login\n  mode: "0644"`,
-  secretValues: (p) => (p.secret ? [...(p.content !== undefined ? [p.content] : []), ...(p.lines ?? []).map((l) => l.line)] : []),
+  secretValues: (p) => (p.secret ? [...(typeof p.content === 'string' ? [p.content] : []), ...(p.lines ?? []).map((l) => l.line)] : []),
   resolve: (raw, { baseDir }) => {
     if (typeof raw.src === 'string' && !raw.src.includes('{{')) return resolveSource(raw, baseDir);
     if (typeof raw.template !== 'string') return raw;
-    const file = isAbsolute(raw.template) ? raw.template : join(baseDir, raw.template);
-    // Capped and regular files only, as every input file: `template: /dev/zero` never ends.
-    const text = readInputFile(file, 'template');
     const { template: _template, ...rest } = raw;
     if (rest.content !== undefined) throw new Error('give one of content, template or lines');
-    return { ...rest, content: text };
+    // Rendered as the template module renders its src (a template file, not a task argument).
+    return { ...rest, content: loadTemplate(raw.template, baseDir, raw) };
   },
   // Three sections, each read in the directory holding path, reached by the safe walk:
   // what stands at path (`link TARGET` for a symlink, with the resolved path), its stat
@@ -180,6 +182,7 @@ if [ -e "$tend_name" ] || [ -L "$tend_name" ]; then stat -c '%F|%U|%G|%a' -- "$t
         };
       }
     }
+    if (isHostRendered(p.content)) throw new Error(`template ${p.template ?? ''}: not rendered for this host`);
     let wanted: string | undefined = p.content;
     if (p.lines !== undefined) {
       if (!exists && !p.create) throw new ProbeFailed(`${path} does not exist (and create is false)`);

@@ -8,6 +8,11 @@ import { undefinedVariableErrors } from '../../src/playbook/variables.ts';
 import { modules } from '../../tasks/index.ts';
 import { failure, tree } from './playbook-files.ts';
 
+/** A template's content, read when the playbook was, rendered for one host. */
+const renderedContent = (params: unknown) =>
+  (params as { content: { renderForHost(lookup: (name: string) => unknown): string } }).content.renderForHost(
+    (name) => ({ kernel_key: 'vm.swappiness', swappiness: 10 })[name as 'kernel_key'],
+  );
 const command = (cmd: string) => `command: { cmd: "${cmd}" }`;
 
 describe('import_tasks', () => {
@@ -62,7 +67,7 @@ describe('roles', () => {
     assert.deepEqual(play.handlers.map((t) => `${t.number} ${t.name}`), ['3 reload sysctl', '4 own handler']);
     const scope = play.tasks[0]!.scope!;
     assert.deepEqual([scope.role, scope.defaults, scope.vars, scope.params], ['tuned', { prefix: '60', swappiness: 60 }, { kernel_key: 'vm.swappiness' }, { swappiness: 10 }]);
-    assert.equal((play.tasks[0]!.params as { content: string }).content, '{{ kernel_key }} = {{ swappiness }}\n');
+    assert.equal(renderedContent(play.tasks[0]!.params), 'vm.swappiness = 10\n');
     // The role's variables count as defined when the playbook is validated.
     assert.deepEqual(undefinedVariableErrors(loadPlaybook(site, modules), new Set()), []);
   });
@@ -74,7 +79,7 @@ describe('roles', () => {
       'site.yml': '- hosts: all\n  roles: [tuned]\n',
     });
     const task = loadPlaybook(site, modules).plays[0]!.tasks[0]!;
-    assert.equal((task.params as { content: string }).content, '{{ kernel_key }} = {{ swappiness }}\n');
+    assert.equal(renderedContent(task.params), 'vm.swappiness = 10\n');
     assert.equal(task.scope!.role, 'tuned');
   });
   it('a role that does not exist, and errors inside a role, are located', () => {
