@@ -8,7 +8,8 @@ import type { PlaybookFlags } from './commands/playbook.ts';
 import type { AdhocFlags } from './commands/run-command.ts';
 import type { FactsFlags } from './commands/facts.ts';
 import type { SmokeFlags } from './commands/smoke.ts';
-import { addAdhocOptions, addConnectionOptions, addInventoryOptions, addRunOptions, addSmokeOptions, EXIT_CODES, extraVarsOption, noColorOption, type InventoryFlags } from './commands/flags.ts';
+import type { TemplateFlags } from './commands/template.ts';
+import { addAdhocOptions, addConnectionOptions, addInventoryOptions, addRunOptions, addSmokeOptions, addTemplateOptions, EXIT_CODES, extraVarsOption, noColorOption, type InventoryFlags } from './commands/flags.ts';
 import { failure } from './commands/failure.ts';
 
 // The package's version, read beside the bundle or the sources (both are one level down).
@@ -41,6 +42,10 @@ program
   .action(async (playbook: string, flags: { inventory?: string; extraVars: string[] }) => {
     console.log((await import('./commands/validate.ts')).validate(playbook, flags));
   });
+
+addTemplateOptions(program.command('template')).action(async (file: string, flags: TemplateFlags) => {
+  process.stdout.write((await import('./commands/template.ts')).renderTemplateFile(file, flags));
+});
 
 addAdhocOptions(program.command('run')).action(async (words: string[], flags: AdhocFlags) => {
   process.exitCode = await (await import('./commands/run-command.ts')).runCommand(words, flags);

@@ -107,3 +107,13 @@ export function addInventoryOptions(cmd: Command): Command {
     .option('--graph [group]', 'the group tree, from all or the given group')
     .option('--host <name>', "one host's variables as JSON");
 }
+
+/** tend template's: the template, variables, and a host of an inventory. */
+export function addTemplateOptions(cmd: Command): Command {
+  return cmd
+    .description('render a Jinja2 template here, exactly as the template module would write it')
+    .argument('<template>')
+    .addOption(extraVarsOption())
+    .option('-i, --inventory <file>', "with --host: that host's variables")
+    .option('--host <name>', 'the host whose variables the template sees');
+}
