@@ -388,3 +388,20 @@ describe('INI values: spaces inside signs and tuples, and \\N{…} names that on
     });
   }
 });
+
+describe('INI values: \\N{CJK UNIFIED IDEOGRAPH-…} in each range Python 3.11 names', () => {
+  // Extensions B to F, first and last code point of each (unicodedata.lookup gives them).
+  for (const [lo, hi] of [
+    [0x20000, 0x2a6df],
+    [0x2a700, 0x2b738],
+    [0x2b740, 0x2b81d],
+    [0x2b820, 0x2cea1],
+    [0x2ceb0, 0x2ebe0],
+  ] as const) {
+    it(`U+${lo.toString(16).toUpperCase()}–U+${hi.toString(16).toUpperCase()}`, () => {
+      for (const code of [lo, hi]) {
+        assert.equal(pythonValue(`'\\N{CJK UNIFIED IDEOGRAPH-${code.toString(16).toUpperCase()}}'`), String.fromCodePoint(code));
+      }
+    });
+  }
+});
