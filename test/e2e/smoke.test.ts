@@ -1,6 +1,7 @@
 // Containers as hosts, against a real Docker engine this test starts itself (its own
 // socket, data and pid file; `--bridge=none`, so it touches no firewall) and stops
-// afterwards — only that daemon. The image is the fleet's Debian base, imported.
+// afterwards — only that daemon. The images are the fleet's Debian bases, imported:
+// tend-debian:12 (bookworm) for every test, tend-debian:13 (trixie) beside it for the seed.
 //   tend smoke: converge, idempotence, check, verify; containers always removed
 //   ansible_connection: docker, and exec with tend_exec, through tend apply
 import assert from 'node:assert/strict';
@@ -12,6 +13,22 @@ import { after, before, describe, it } from 'node:test';
 import { fleet, ROOT, tend, writeTemp } from './helpers.ts';
 
 const IMAGE = 'tend-debian:12';
+const IMAGE_13 = 'tend-debian:13';
+/**
+ * A verify command: an SMTP conversation with the container's own postfix that reads the
+ * 220 greeting before it says EHLO (Postfix 3.9 and later refuse a client that talks
+ * first), then wants STARTTLS and AUTH PLAIN LOGIN in the answer.
+ */
+const EHLO_VERIFY = [
+  'exec 3<>/dev/tcp/127.0.0.1/25 || exit 1',
+  'IFS= read -r -t 10 greeting <&3 || { echo "no greeting"; exit 1; }',
+  'case $greeting in 220*) ;; *) echo "greeting: $greeting"; exit 1 ;; esac',
+  'printf "EHLO smoke.example\\r\\n" >&3',
+  'ehlo=; while IFS= read -r -t 10 line <&3; do line=${line%$(printf "\\r")}; ehlo="$ehlo$line|"; case $line in "250 "*) break ;; esac; done',
+  'printf "QUIT\\r\\n" >&3',
+  'case $ehlo in *"|250-STARTTLS|"*) ;; *) echo "no STARTTLS: $ehlo"; exit 1 ;; esac',
+  'case $ehlo in *"250-AUTH PLAIN LOGIN|"*) ;; *) echo "no AUTH: $ehlo"; exit 1 ;; esac',
+].join('; ');
 const hasDocker = spawnSync('sh', ['-c', 'command -v dockerd && command -v docker'], { stdio: 'ignore' }).status === 0;
 
 describe('containers as hosts, on a Docker engine of the test’s own', () => {
@@ -41,8 +58,11 @@ describe('containers as hosts, on a Docker engine of the test’s own', () => {
       if (!answering) await new Promise((r) => setTimeout(r, 200));
     }
     if (!answering) throw new Error(`dockerd did not answer on ${socket} within 30 s`);
-    const base = fleet('base-dir').trim().split('\n').pop()!;
-    execFileSync('sh', ['-c', `tar -C '${base}' -c . | docker import - ${IMAGE} >/dev/null`], { env: { ...process.env, ...env } });
+    // As the README shows: `docker import` of each release's fleet base.
+    for (const [image, release] of [[IMAGE, 'bookworm'], [IMAGE_13, 'trixie']] as const) {
+      const base = fleet('base-dir', '--release', release).trim().split('\n').pop()!;
+      execFileSync('sh', ['-c', `tar -C '${base}' -c . | docker import - ${image} >/dev/null`], { env: { ...process.env, ...env } });
+    }
   });
 
   after(() => {
@@ -122,19 +142,28 @@ describe('containers as hosts, on a Docker engine of the test’s own', () => {
     }
   });
 
-  it('tend smoke: the seed playbook on two containers passes every step; JUnit says so; nothing is left', async () => {
-    const junit = writeTemp('smoke.xml', '');
-    const json = writeTemp('smoke.json', '');
-    const r = await tend(
-      ['smoke', 'playbooks/postfix-sasl-tls.yml', '--image', IMAGE, '--hosts', '2', '--network', 'none', '--verify', 'postconf -h smtpd_sasl_auth_enable | grep -qx yes', '--junit', junit, '--json', json],
-      env,
-    );
-    assert.equal(r.code, 0, r.stdout + r.stderr);
-    const xml = readFileSync(junit, 'utf8');
-    assert.equal((xml.match(/<testcase /g) ?? []).length, 8);
-    assert.doesNotMatch(xml, /<failure|<skipped/);
-    const report = JSON.parse(readFileSync(json, 'utf8')) as { hosts: { steps: { name: string; status: string }[] }[] };
-    assert.deepEqual(report.hosts.map((h) => h.steps.map((s) => `${s.name}:${s.status}`).join(' ')), Array(2).fill('converge:passed idempotence:passed check:passed verify:passed'));
+  it('tend smoke: the seed playbook on two Debian 12 containers and one Debian 13, side by side, passes every step; EHLO offers STARTTLS and AUTH after the greeting; JUnit says so; nothing is left', async () => {
+    const smokeOf = async (image: string, hosts: number, verify: string) => {
+      const junit = writeTemp('smoke.xml', '');
+      const json = writeTemp('smoke.json', '');
+      const r = await tend(
+        ['smoke', 'playbooks/postfix-sasl-tls.yml', '--image', image, '--hosts', String(hosts), '--network', 'none', '--verify', verify, '--verify', `bash -c '${EHLO_VERIFY.replaceAll("'", "'\\''")}'`, '--junit', junit, '--json', json],
+        env,
+      );
+      return { r, xml: readFileSync(junit, 'utf8'), report: JSON.parse(readFileSync(json, 'utf8')) as { image: string; hosts: { steps: { name: string; status: string }[] }[] } };
+    };
+    const [twelve, thirteen] = await Promise.all([
+      smokeOf(IMAGE, 2, 'postconf -h smtpd_sasl_auth_enable smtpd_use_tls | paste -sd, | grep -qx yes,yes'),
+      // Postfix 3.10: the TLS switch by its new name, and no deprecation warning at all.
+      smokeOf(IMAGE_13, 1, 'postconf -h smtpd_sasl_auth_enable smtpd_tls_security_level | paste -sd, | grep -qx yes,may && ! postconf -n 2>&1 | grep -q warning'),
+    ]);
+    for (const [{ r, xml, report }, hosts, image] of [[twelve, 2, IMAGE], [thirteen, 1, IMAGE_13]] as const) {
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.equal(report.image, image);
+      assert.equal((xml.match(/<testcase /g) ?? []).length, 4 * hosts);
+      assert.doesNotMatch(xml, /<failure|<skipped/);
+      assert.deepEqual(report.hosts.map((h) => h.steps.map((s) => `${s.name}:${s.status}`).join(' ')), Array(hosts).fill('converge:passed idempotence:passed check:passed verify:passed'));
+    }
     assert.deepEqual(containers(), []);
   });
 
