@@ -6,6 +6,7 @@
 // (limits.ts: the size of a value made, variables nested), and compile-once: each text is
 // compiled once per run, whatever the number of hosts.
 import { isHostRendered } from '../module.ts';
+import { TEND_FILTERS } from '../template/filters/tend.ts';
 import { emptyVars, mergeVars } from '../vars.ts';
 import {
   compileExpression,
@@ -17,7 +18,6 @@ import {
   valueTemplater,
   type CompiledExpression,
   type CompiledTemplate,
-  type FilterDef,
   type Lookup,
   type TemplateOptions,
 } from '../template/index.ts';
@@ -32,7 +32,7 @@ export class ValueTooLarge extends TemplateError {
     readonly what: string,
     readonly variable?: string,
   ) {
-    super(`${variable === undefined ? '' : `variable '${variable}': `}${what} would be larger than 1 MiB (the limit)`);
+    super(`${variable === undefined ? '' : `variable '${variable}': `}${what} would be larger than 1 MiB (the limit on a value)`);
   }
 }
 
@@ -53,15 +53,6 @@ function holdsTemplate(v: unknown): boolean {
   return false;
 }
 
-/** tend's own filters, beyond Ansible's: `fqdn(domain)`, a host name as is when it has a dot, else completed with the domain. */
-const TEND_FILTERS: Record<string, FilterDef> = {
-  fqdn: {
-    fn: (_scope, value, args) => {
-      const host = str(value);
-      return host.includes('.') || args[0] === undefined ? host : `${host}.${str(args[0])}`;
-    },
-  },
-};
 const OPTIONS: TemplateOptions = { filters: TEND_FILTERS };
 
 // Compiled once per run: keyed by text (bounded, so a run over generated texts cannot grow it without end).

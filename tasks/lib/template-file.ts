@@ -6,6 +6,7 @@ import { basename, dirname, isAbsolute, join } from 'node:path';
 import type { HostRendered } from '../../src/module.ts';
 import { readInputFile } from '../../src/input-file.ts';
 import { ansibleTemplateVars, compileTemplate, TemplateError, type CompiledTemplate, type Syntax } from '../../src/template/index.ts';
+import { TEND_FILTERS } from '../../src/template/filters/tend.ts';
 
 const NEWLINES: Record<string, string> = { '\\n': '\n', '\\r': '\r', '\\r\\n': '\r\n' };
 
@@ -81,7 +82,7 @@ export function loadTemplate(src: string, baseDir: string, options: Record<strin
   const searchPath = [...new Set([dirname(found), ...dirs])];
   let compiled: CompiledTemplate;
   try {
-    compiled = compileTemplate(text, { name: found, searchPath, syntax: syntaxOf(options), lookups: { searchPath } });
+    compiled = compileTemplate(text, { name: found, searchPath, syntax: syntaxOf(options), lookups: { searchPath }, filters: TEND_FILTERS });
   } catch (e) {
     if (e instanceof TemplateError) throw new Error(e.located);
     throw e;
