@@ -104,16 +104,14 @@ export async function runTaskList(tasks: readonly Prepared[], ctx: ListContext):
       skipFrom(i);
       return { kind: 'interrupted', error: 'interrupted: no task started after the interrupt' };
     }
-    if (task.skipReason !== undefined) {
-      const result = shielded(task, { ...base, status: 'skipped', changes: [], durationMs: 0, reason: task.skipReason });
-      results.push(result);
-      events.taskDone(result);
-      continue;
-    }
     const checkMode = task.spec.module.checkMode ?? 'plans';
-    if (ctx.check && checkMode === 'unsupported' && task.error === undefined) {
-      // As Ansible does for a module without check-mode support: skipped, and said why.
-      const result = shielded(task, { ...base, status: 'skipped', changes: [], durationMs: 0, reason: `check mode: ${task.spec.module.name} cannot tell what it would do without doing it` });
+    // A false condition; or, as Ansible does for a module without check-mode support,
+    // check mode itself: skipped, and said why.
+    const skipReason =
+      task.skipReason ??
+      (ctx.check && checkMode === 'unsupported' && task.error === undefined ? `check mode: ${task.spec.module.name} cannot tell what it would do without doing it` : undefined);
+    if (skipReason !== undefined) {
+      const result = shielded(task, { ...base, status: 'skipped', changes: [], durationMs: 0, reason: skipReason });
       results.push(result);
       events.taskDone(result);
       continue;
