@@ -22,33 +22,14 @@ const TOOLS = [
   'ln', 'mv', 'openssl', 'stat', 'readlink', 'find', 'head', 'cat', 'base64', 'ls', 'dirname', 'date', 'sh', 'cd',
 ];
 
-// The recorder every tool name points at. The staging directory check asks stat, id
-// and ls about the directory it entered; they answer as a fresh private one would.
-// Calls are numbered by counting the records so far with a glob (a builtin, in a
-// function so that the tool's own arguments stay): one process per call, no more.
-const RECORDER = `#!/bin/sh
-tool=\${0##*/}
-count() { if [ -e "$1" ]; then n=$#; else n=0; fi; }
-count "$REC_DIR"/*.argv
-f="$REC_DIR/$((1000000 + n))"
-printf '%s\\0' "$tool" "$@" > "$f.argv"
-case $tool in
-  chpasswd|debconf-set-selections|debconf-communicate|base64) /bin/cat > "$f.stdin" ;;
-  stat) [ "$*" = "-c %u %a ." ] && echo "0 700" ;;
-  id) [ "$*" = "-u" ] && echo 0 ;;
-esac
-exit 0
-`;
-
-// The same recorder as shell functions, which a script's plain `tool args` calls without
-// starting a process (the test's time went into those processes). Tools whose names are
-// not shell function names (apt-get, update-rc.d, …), and calls that bypass functions
-// (exec, command, env, another program), still reach the executable recorder above,
-// which writes the same records. Its variables carry a prefix no script uses.
-const FUNCTION_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const IN_SHELL_RECORDERS = [
-  '__tend_count() { if [ -e "$1" ]; then __tend_n=$#; else __tend_n=0; fi; }',
-  `__tend_rec() {
+// The recorder, as shell functions: __tend_rec TOOL ARGS… writes the call's words (and,
+// for the tools that read it, its stdin) as a numbered record. The staging directory
+// check asks stat, id and ls about the directory it entered; they answer as a fresh
+// private one would. Calls are numbered by counting the records so far with a glob (a
+// builtin, in a function so that the tool's own arguments stay). Its variables carry a
+// prefix no script uses.
+const RECORD_FUNCTIONS = `__tend_count() { if [ -e "$1" ]; then __tend_n=$#; else __tend_n=0; fi; }
+__tend_rec() {
   __tend_tool=$1; shift
   __tend_count "$REC_DIR"/*.argv
   __tend_f="$REC_DIR/$((1000000 + __tend_n))"
@@ -59,9 +40,22 @@ const IN_SHELL_RECORDERS = [
     id) [ "$*" = "-u" ] && echo 0 ;;
   esac
   return 0
-}`,
-  ...TOOLS.filter((t) => FUNCTION_NAME.test(t)).map((t) => `${t}() { __tend_rec ${t} "$@"; }`),
-].join('\n');
+}`;
+
+// The executable every tool name points at: the same record, one process per call.
+const RECORDER = `#!/bin/sh
+${RECORD_FUNCTIONS}
+__tend_rec "\${0##*/}" "$@"
+exit 0
+`;
+
+// The recorders as shell functions too, which a script's plain `tool args` calls without
+// starting a process (the test's time went into those processes). Tools whose names are
+// not shell function names (apt-get, update-rc.d, …), and calls that bypass functions
+// (exec, command, env, another program), still reach the executable recorder above,
+// which writes the same records.
+const FUNCTION_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const IN_SHELL_RECORDERS = [RECORD_FUNCTIONS, ...TOOLS.filter((t) => FUNCTION_NAME.test(t)).map((t) => `${t}() { __tend_rec ${t} "$@"; }`)].join('\n');
 
 const sandbox = mkdtempSync(join(tmpdir(), 'tend-injection-'));
 const bin = join(sandbox, 'bin');
