@@ -44,7 +44,7 @@ program
   });
 
 addTemplateOptions(program.command('template')).action(async (file: string, flags: TemplateFlags) => {
-  process.stdout.write((await import('./commands/template.ts')).renderTemplateFile(file, flags));
+  process.stdout.write(await (await import('./commands/template.ts')).renderTemplateFile(file, flags));
 });
 
 addAdhocOptions(program.command('run')).action(async (words: string[], flags: AdhocFlags) => {

@@ -115,5 +115,11 @@ export function addTemplateOptions(cmd: Command): Command {
     .argument('<template>')
     .addOption(extraVarsOption())
     .option('-i, --inventory <file>', "with --host: that host's variables")
-    .option('--host <name>', 'the host whose variables the template sees');
+    .option('--host <name>', 'the host whose variables the template sees (and its facts, read with one probe when the template uses them)')
+    .option('--no-facts', "with --host: do not contact the host; its facts stay undefined")
+    .addOption(new Option('--known-hosts <file>', 'known_hosts file (repeatable; default ~/.ssh/known_hosts)').default([]).argParser(collect))
+    .option('--accept-new-host-keys', 'trust unknown host keys on first use and record them (never a changed key)')
+    .option('--timeout <seconds>', 'SSH connect timeout', '10')
+    .option('-F, --ssh-config <file>', 'OpenSSH configuration to read instead of ~/.ssh/config and /etc/ssh/ssh_config')
+    .option('--key-passphrase-env <name>', 'passphrase of encrypted private keys, from this environment variable');
 }

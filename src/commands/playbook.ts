@@ -9,6 +9,7 @@ import chalk from 'chalk';
 import { RunControl } from '../engine/control.ts';
 import { exitCode } from '../engine/results.ts';
 import { runRollout, usesRollout } from '../engine/rollout.ts';
+import { newRunMagic } from '../engine/magic-vars.ts';
 import { runFleet, type RunEvents, type RunOptions } from '../engine/run.ts';
 import { inShard, parseShard } from '../engine/shard.ts';
 import { InputError, throwIfAny } from '../errors.ts';
@@ -111,6 +112,17 @@ export async function runPlaybook(playbookFile: string, flags: PlaybookFlags, ch
     acceptNewHostKeys: flags.acceptNewHostKeys === true,
     connectTimeoutMs: timeout * 1000,
     measure: flags.stats === true,
+    magic: newRunMagic({
+      inventory,
+      playbookFile,
+      check,
+      forks,
+      ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
+      runTags: tagList(flags.tags),
+      skipTags: tagList(flags.skipTags),
+      extraVars,
+      playHosts: new Map(playbook.plays.map((play) => [play, [...work].filter(([, plays]) => plays.includes(play)).map(([host]) => host.name)])),
+    }),
   };
   let result;
   try {

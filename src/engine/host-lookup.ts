@@ -1,7 +1,7 @@
 // The variables a task sees on one host, layered as Ansible layers them: play vars are
 // defaults, the inventory overrides them, -e overrides everything; facts sit below them
 // all; a role's tasks see its variables (defaults under the play's, vars over them,
-// parameters over the inventory).
+// parameters over the inventory); the magic variables (magic-vars.ts) are above them all.
 // Before the facts are read, a fact in a condition is pending (FactsPending), and in
 // parameters (`placeholder`) any value (ANY_FACT): a probe built from such parameters is
 // used only if, with the real facts, the task's probe is the very same script.
@@ -28,12 +28,16 @@ const ANY_FACT: unknown = Object.freeze({
 /** A task's lookup (the play's when no task is given), for this host and these facts. */
 export type LookupFor = (spec?: TaskSpec) => Lookup;
 
+/** The magic variables for a task in this scope (a role's, or none). */
+export type MagicFor = (scope?: TaskSpec['scope']) => Record<string, unknown>;
+
 export function hostLookups(
   play: Play,
   host: Host,
   extraVars: Record<string, unknown>,
   facts: Record<string, unknown> | undefined,
   placeholder = false,
+  magic: MagicFor = () => ({}),
 ): LookupFor {
   const below: Lookup = (name) => {
     if (!FACT_NAMES.has(name)) return undefined;
@@ -43,13 +47,13 @@ export function hostLookups(
     }
     return Object.hasOwn(facts, name) ? facts[name] : undefined;
   };
-  const base = variableLookup([play.vars, host.vars, extraVars], below);
+  const base = variableLookup([play.vars, host.vars, extraVars], below, magic());
   const scoped = new Map<NonNullable<TaskSpec['scope']>, Lookup>();
   return (spec) => {
     if (!spec?.scope) return base;
     let found = scoped.get(spec.scope);
     if (!found) {
-      found = variableLookup([spec.scope.defaults, play.vars, spec.scope.vars, host.vars, spec.scope.params, extraVars], below);
+      found = variableLookup([spec.scope.defaults, play.vars, spec.scope.vars, host.vars, spec.scope.params, extraVars], below, magic(spec.scope));
       scoped.set(spec.scope, found);
     }
     return found;

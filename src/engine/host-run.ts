@@ -13,7 +13,8 @@ import type { Probed } from '../module.ts';
 import type { RunControl } from './control.ts';
 import { FACTS_SNIPPET, factVariables, parseFacts, playUsesFacts } from './facts.ts';
 import { hostChannel, ScriptLost, type HostChannel } from './host-channel.ts';
-import { hostLookups } from './host-lookup.ts';
+import { hostLookups, type MagicFor } from './host-lookup.ts';
+import { magicVars, type RunMagic } from './magic-vars.ts';
 import { conditionsFail, prepare, probeKey, type WrapFor } from './instances.ts';
 import { isChange, type HostResult, type TaskResult } from './results.ts';
 import { runTaskList, skipped, type Ending, type ListContext } from './task-list.ts';
@@ -29,6 +30,9 @@ export interface HostRunOptions {
   measure?: boolean;
   /** Who the host's scripts run as (root when the transport becomes root). */
   scriptUser?: string;
+  /** The run's magic variables, and each play's hosts in the wave now running. */
+  magic?: RunMagic;
+  batchOf?: (play: Play) => string[];
 }
 
 export interface HostEvents {
@@ -71,14 +75,16 @@ async function runPlay(
   const defaultTimeoutS = options.taskTimeoutS ?? 0;
   const scriptUser = options.scriptUser ?? host.user;
   const wrapFor: WrapFor = (spec, lk) => wrapperFor(spec, play.become, host.user, scriptUser, lk);
+  const run = options.magic;
+  const magic: MagicFor = run ? (scope) => magicVars(run, play, host, options.batchOf?.(play) ?? [host.name], scope) : () => ({});
 
   // Facts come back with the first probes: every task that can be read without them is
   // read speculatively in the same script (a task whose condition needs facts too — its
   // probe only reads), so a converged host still costs one round trip.
   let preProbed: Map<string, Probed> | undefined;
   if (factsBox.facts === undefined && playUsesFacts(play)) {
-    const pending = hostLookups(play, host, options.extraVars, undefined);
-    const placeholders = hostLookups(play, host, options.extraVars, undefined, true);
+    const pending = hostLookups(play, host, options.extraVars, undefined, false, magic);
+    const placeholders = hostLookups(play, host, options.extraVars, undefined, true, magic);
     const preview = play.tasks
       .flatMap((spec) => prepare(spec, pending(spec), false, wrapFor, placeholders(spec)))
       .filter((t) => t.error === undefined && t.skipReason === undefined);
@@ -98,9 +104,10 @@ async function runPlay(
     }
     const [factsOut, ...probed] = read;
     factsBox.facts = factVariables(parseFacts(factsOut!.stdout));
+    run?.facts.set(host.name, factsBox.facts);
     preProbed = new Map(preview.map((t, k) => [probeKey(t), probed[k]!]));
   }
-  const lookupFor = hostLookups(play, host, options.extraVars, factsBox.facts);
+  const lookupFor = hostLookups(play, host, options.extraVars, factsBox.facts, false, magic);
 
   const playSkip = conditionsFail(play.when, lookupFor());
   if (playSkip !== undefined) {

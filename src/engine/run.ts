@@ -3,6 +3,7 @@ import type { Host } from '../inventory/index.ts';
 import type { Play } from '../playbook/plays.ts';
 import { forEachHost, type ConnectOptions } from './connect.ts';
 import { runPlays, type HostEvents } from './host-run.ts';
+import type { RunMagic } from './magic-vars.ts';
 import type { HostResult, RunResult, TaskResult } from './results.ts';
 
 export interface RunOptions extends ConnectOptions {
@@ -12,6 +13,8 @@ export interface RunOptions extends ConnectOptions {
   taskTimeoutS?: number;
   /** Measure host CPU per probe and task (--stats). */
   measure?: boolean;
+  /** What the magic variables show (groups, hostvars, play hosts, …); none without it. */
+  magic?: RunMagic;
 }
 
 export interface RunEvents {
@@ -24,6 +27,19 @@ export interface RunEvents {
 /** `work` maps each host to the plays that target it. */
 export async function runFleet(work: Map<Host, Play[]>, options: RunOptions, events: RunEvents): Promise<RunResult> {
   const started = Date.now();
+  // A play's batch (ansible_play_batch): its hosts in this run of the fleet, a wave's with serial:.
+  const batches = new Map<Play, string[]>();
+  const batchOf = (play: Play) => {
+    let names = batches.get(play);
+    if (!names) {
+      names = [...work].filter(([, plays]) => plays.includes(play)).map(([host]) => host.name);
+      batches.set(play, names);
+    }
+    return names;
+  };
+  const removed = (result: HostResult) => {
+    if (result.status === 'failed' || result.status === 'unreachable') options.magic?.removed.add(result.host);
+  };
   const outcomes = await forEachHost(
     [...work.keys()],
     { ...options, become: (host) => work.get(host)!.some((p) => p.become) },
@@ -42,6 +58,7 @@ export async function runFleet(work: Map<Host, Play[]>, options: RunOptions, eve
           taskTimeoutS: options.taskTimeoutS,
           control: options.control,
           measure: options.measure,
+          ...(options.magic ? { magic: options.magic, batchOf } : {}),
           // The transport runs every script as root when any of the host's plays becomes root.
           scriptUser: work.get(host)!.some((p) => p.become) ? 'root' : host.user,
         },
@@ -49,6 +66,7 @@ export async function runFleet(work: Map<Host, Play[]>, options: RunOptions, eve
       );
       // Reported as soon as the host is done, not when the slowest host is.
       const result: HostResult = { host: host.name, ...outcome, stats: { ...transport.stats, durationMs: Date.now() - started } };
+      removed(result);
       events.hostDone(result);
       return result;
     },
@@ -63,6 +81,7 @@ export async function runFleet(work: Map<Host, Play[]>, options: RunOptions, eve
       error: o.error!.message,
       stats: o.stats,
     };
+    removed(result);
     events.hostDone(result);
     return result;
   });

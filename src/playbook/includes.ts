@@ -184,7 +184,7 @@ export function readRoles(ctx: ReadContext, source: YamlSource, entries: unknown
       }
       return data as Record<string, unknown>;
     };
-    const scope = { role: name, defaults: mapping('defaults/main.yml'), vars: mapping('vars/main.yml'), params };
+    const scope = { role: name, path: resolve(dir), defaults: mapping('defaults/main.yml'), vars: mapping('vars/main.yml'), params };
     const roleTags = [...inherited.tags, ...asList(tags)];
     const roleWhen = [...inherited.when, ...ctx.readConditions(source, when, [...here, 'when'])];
     const templates = join(dir, 'templates');

@@ -11,6 +11,7 @@ import { checkCondition, checkSyntax, hasTemplate, render, TemplateError } from 
 import { closest } from './suggest.ts';
 import { playVarsLimitErrors, templateSyntaxErrors } from './variables.ts';
 import { newExpansion, readRoles, readTaskList, type Inherited, type ReadContext } from './includes.ts';
+import { removeOmit } from './omit.ts';
 import type { Condition, Play, Playbook, TaskSpec } from './plays.ts';
 
 const TASK_KEYWORDS = new Set([
@@ -165,6 +166,7 @@ export function loadPlaybook(file: string, modules: ReadonlyMap<string, TaskModu
     }
     return {
       name: play.name ?? `play ${p + 1}`,
+      ...(play.name === undefined ? { unnamed: true } : {}),
       hosts: play.hosts,
       when: readConditions(source, play.when, [p, 'when'], errors),
       vars: play.vars,
@@ -384,7 +386,7 @@ function valueAt(data: unknown, path: readonly (string | number)[]): unknown {
 
 /** Renders a task's parameters for one host and checks their types again. */
 export function paramsForHost(task: TaskSpec, lookup: (name: string) => unknown): unknown {
-  const rendered = render(task.params, lookup);
+  const rendered = removeOmit(render(task.params, lookup));
   const checked = task.module.params.safeParse(rendered);
   if (!checked.success) {
     const issue = checked.error.issues[0]!;

@@ -42,7 +42,7 @@ export interface TaskSpec {
   /** YAML paths of its notify entries, to locate a handler that does not exist. */
   notifyPaths: YamlPath[];
   /** A role's task: its variables (defaults below the play's, vars above, parameters above the inventory). */
-  scope?: { role: string; defaults: Record<string, unknown>; vars: Record<string, unknown>; params: Record<string, unknown> };
+  scope?: { role: string; path?: string; defaults: Record<string, unknown>; vars: Record<string, unknown>; params: Record<string, unknown> };
 }
 
 export interface Condition {
@@ -52,7 +52,10 @@ export interface Condition {
 }
 
 export interface Play {
+  /** The play's name, or `play N` in tend's reports when it has none. */
   name: string;
+  /** It has no name (Ansible then names it by its hosts: ansible_play_name). */
+  unnamed?: boolean;
   hosts: string;
   /** `when:` on the play: for a host where it is false, every task is skipped. */
   when: Condition[];

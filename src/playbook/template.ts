@@ -167,13 +167,16 @@ export function toText(v: unknown): string {
 /**
  * A lookup over layered variables whose values may themselves be templates (templated
  * when first read, once). `below` answers names no layer has (facts: read only when used);
- * it may throw (facts not read yet), and that propagates out of any render.
+ * it may throw (facts not read yet), and that propagates out of any render. `over` holds
+ * values above every layer, taken as they are.
  */
-export function variableLookup(layers: readonly Record<string, unknown>[], below?: Lookup): Lookup {
+export function variableLookup(layers: readonly Record<string, unknown>[], below?: Lookup, over?: Record<string, unknown>): Lookup {
   const merged = mergeVars(emptyVars(), ...layers);
   const resolving = new Set<string>();
   const cache = new Map<string, unknown>();
   const lookup: Lookup = (name) => {
+    // `over` (Ansible's magic variables) wins over every layer and is never templated.
+    if (over && Object.hasOwn(over, name)) return over[name];
     if (!Object.hasOwn(merged, name)) return below ? below(name) : undefined;
     if (cache.has(name)) return cache.get(name);
     if (resolving.has(name)) throw new TemplateError(`recursive loop detected in template string: variable '${name}' refers to itself`);

@@ -6,8 +6,20 @@ import type { Playbook } from './plays.ts';
 import { closest } from './suggest.ts';
 import { checkSyntax, conditionRequires, hasTemplate, requiredNames, TemplateError, ValueTooLarge, variableLookup } from './template.ts';
 
-/** Variables every host has without anyone defining them. */
-export const BUILTIN_VARIABLES = ['inventory_hostname', 'group_names'];
+/**
+ * Variables every host has without anyone defining them: Ansible's magic variables
+ * (engine/magic-vars.ts makes them; a unit test holds the two lists equal). `ansible_limit`
+ * exists only with --limit, and role_name/role_path only in a role, as in Ansible; validate
+ * accepts them anywhere.
+ */
+export const BUILTIN_VARIABLES = [
+  ...['inventory_hostname', 'inventory_hostname_short', 'group_names', 'inventory_file', 'inventory_dir'],
+  ...['groups', 'hostvars', 'omit', 'playbook_dir', 'ansible_playbook_python', 'ansible_config_file', 'ansible_version'],
+  ...['ansible_check_mode', 'ansible_diff_mode', 'ansible_forks', 'ansible_verbosity', 'ansible_limit'],
+  ...['ansible_run_tags', 'ansible_skip_tags', 'ansible_inventory_sources'],
+  ...['ansible_play_name', 'ansible_play_hosts_all', 'ansible_play_hosts', 'ansible_play_batch', 'play_hosts'],
+  ...['role_names', 'ansible_role_names', 'ansible_play_role_names', 'role_name', 'ansible_role_name', 'role_path'],
+];
 
 /** Every string in `value` with its YAML path. */
 function* strings(value: unknown, path: YamlPath): Generator<[string, YamlPath]> {

@@ -47,4 +47,5 @@ export { yamlValues } from './yaml-values.ts';
 export { evaluateConditional } from './conditional.ts';
 export { ansibleTemplateVars, DEFAULT_MANAGED } from './magic.ts';
 export { LIMITS } from './limits.ts';
+export { LazyDict, MISSING_ATTR } from './lazy-dict.ts';
 export { compileTemplate, compileExpression, type TemplateOptions, type CompiledTemplate, type CompiledExpression } from './compile.ts';

@@ -1,13 +1,14 @@
 // The template module on a real host (fleet host 29): a Jinja2 template with facts, a
 // loop, a condition and a dict rendered with each host's variables; check mode shows the
 // diff and changes nothing; apply writes exactly what `tend template` prints locally
-// (given the same variables), with the mode asked for; a second check is converged.
+// (given the same variables, or with -i/--host the host's own facts, read by one probe),
+// with the mode asked for; a second check is converged.
 import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fleetArgs, onHost, tend } from './helpers.ts';
+import { fleetArgs, hostName, onHost, tend } from './helpers.ts';
 
 const HOST = 29;
 const DEST = '/etc/tend-template-test.conf';
@@ -60,5 +61,15 @@ describe('the template module on a real host', () => {
     const local = await tend(['template', join(dir, 'templates', 'app.conf.j2'), '-e', `@${varsFile}`]);
     assert.equal(local.code, 0, local.stderr);
     assert.equal(local.stdout, written);
+  });
+
+  it("tend template with -i and --host reads the host's facts with one probe and prints what apply wrote", async () => {
+    const written = onHost(HOST, `cat ${DEST}`);
+    const varsFile = join(dir, 'vars-only.json');
+    writeFileSync(varsFile, JSON.stringify(vars));
+    const local = await tend(['template', join(dir, 'templates', 'app.conf.j2'), '-e', `@${varsFile}`, ...args(), '--host', hostName(HOST)]);
+    assert.equal(local.code, 0, local.stderr);
+    assert.equal(local.stdout, written);
+    assert.equal(local.stderr, '');
   });
 });
