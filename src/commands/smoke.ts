@@ -15,6 +15,7 @@ import chalk from 'chalk';
 import { RunControl } from '../engine/control.ts';
 import { forEachHost } from '../engine/connect.ts';
 import { isChange, type RunResult } from '../engine/results.ts';
+import { newRunMagic } from '../engine/magic-vars.ts';
 import { runFleet, type RunEvents } from '../engine/run.ts';
 import { InputError, throwIfAny } from '../errors.ts';
 import { InventoryData } from '../inventory/data.ts';
@@ -148,7 +149,9 @@ export async function runSmoke(playbookFile: string, flags: SmokeFlags): Promise
   const step = async (name: StepName, check: boolean, judge: (r: RunResult, host: string) => string | undefined) => {
     const begin = Date.now();
     const ran = passing();
-    const runResult = await runFleet(new Map(ran.map((h) => [h, work.get(h)!])), { ...options, check }, quiet);
+    const playHosts = new Map(playbook.plays.map((p) => [p, ran.map((h) => h.name)]));
+    const magic = newRunMagic({ inventory, playbookFile, check, forks: count, runTags: [], skipTags: [], extraVars, playHosts });
+    const runResult = await runFleet(new Map(ran.map((h) => [h, work.get(h)!])), { ...options, check, magic }, quiet);
     record(name, begin, ran, (host) => {
       const h = runResult.hosts.find((x) => x.host === host)!;
       if (h.status === 'failed' || h.status === 'unreachable' || h.status === 'interrupted') {
