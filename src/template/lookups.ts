@@ -10,6 +10,7 @@ import { existsSync, opendirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { PyError, TemplateError, UndefinedError } from './errors.ts';
 import { StateCallable, type RenderState } from './eval.ts';
+import { passwordLookup } from './lookup-password.ts';
 import { isDict, PyTuple, str, truthy, Undefined } from './values.ts';
 
 export interface LookupOptions {
@@ -117,6 +118,7 @@ const PLUGINS: Record<string, Plugin> = {
       return [...t].map(([k, v]) => new Map<unknown, unknown>([['key', k], ['value', v]]));
     }),
   pipe: (terms, _k, _s, o) => terms.map((t) => run(str(t), o).replace(/\n+$/, '')),
+  password: passwordLookup,
   lines: (terms, _k, _s, o) => terms.flatMap((t) => run(str(t), o).split('\n').filter((l, i, all) => i < all.length - 1 || l !== '')),
 };
 
