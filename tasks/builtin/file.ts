@@ -150,7 +150,7 @@ if [ -e "$tend_name" ] || [ -L "$tend_name" ]; then stat -c '%F|%U|%G|%a' -- "$t
     const path = link && p.follow && p.state === 'present' ? link[1]! : p.path;
     const walk = { follow: p.follow && p.state === 'present' };
     const shownPath = path === p.path ? undefined : path;
-    if (statLine.trim() === 'directory') throw new Error(`${path} is a directory, not a file`);
+    if (statLine.trim() === 'directory' && !(link && p.state === 'absent')) throw new Error(`${path} is a directory, not a file`);
     const have = parseStat(statLine);
     const exists = have.type !== null;
     const want = { owner: p.owner, group: p.group, mode: p.mode };
