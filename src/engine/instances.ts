@@ -3,6 +3,7 @@
 // no_log), and the wrapper its scripts run in (environment, another user). Whatever
 // cannot be read for this host becomes the instance's error, reported when it runs.
 import { paramsForHost } from '../playbook/load.ts';
+import { lookupSearchPath, withLoopItems } from '../playbook/loops.ts';
 import type { Condition, TaskSpec } from '../playbook/plays.ts';
 import { conditionHolds, render, renderText, toText, type Lookup } from '../playbook/template.ts';
 import { FactsPending } from './host-lookup.ts';
@@ -51,7 +52,7 @@ function prepareInstances(spec: TaskSpec, lookup: Lookup, handler: boolean, para
   if (spec.loop === undefined) return [shield(spec, prepareOne(spec, lookup, handler, paramsLookup), paramsLookup)];
   let items: unknown;
   try {
-    items = render(spec.loop.items, paramsLookup);
+    items = spec.loop.with !== undefined ? withLoopItems(spec.loop.with, spec.loop.items, paramsLookup, lookupSearchPath(spec)) : render(spec.loop.items, paramsLookup);
   } catch (e) {
     return [{ spec, name: spec.name, handler, error: `loop: ${e instanceof Error ? e.message : String(e)}` }];
   }

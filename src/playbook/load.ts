@@ -11,6 +11,7 @@ import { checkCondition, checkSyntax, hasTemplate, render, TemplateError } from 
 import { closest } from './suggest.ts';
 import { playVarsLimitErrors, templateSyntaxErrors } from './variables.ts';
 import { newExpansion, readRoles, readTaskList, type Inherited, type ReadContext } from './includes.ts';
+import { LOOKUP_PLUGINS } from './loops.ts';
 import { removeOmit } from './omit.ts';
 import type { Condition, Play, Playbook, TaskSpec } from './plays.ts';
 
@@ -18,11 +19,11 @@ const TASK_KEYWORDS = new Set([
   'name', 'notify', 'listen', 'timeout', 'when', 'loop', 'loop_control', 'tags', 'ignore_errors', 'changed_when', 'become', 'become_user', 'environment', 'no_log',
 ]);
 
+/** `with_NAME:` is a loop keyword for any lookup plugin NAME (loops.ts). */
+const isTaskKeyword = (k: string) => TASK_KEYWORDS.has(k) || k.startsWith('with_');
+
 /** Task keywords an Ansible user may write, with what to do in tend instead. */
 const UNSUPPORTED_KEYWORDS: Record<string, string> = {
-  with_items: 'write `loop:` with the same list',
-  with_list: 'write `loop:` with the same list',
-  with_dict: "write `loop: \"{{ mydict | dict2items }}\"`… or, in tend, loop over a list of maps",
   register: 'tasks do not pass results to each other; a module reads the state it needs itself',
   until: 'make the command idempotent with creates, removes or unless',
   retries: 'make the command idempotent with creates, removes or unless',
@@ -141,7 +142,7 @@ export function loadPlaybook(file: string, modules: ReadonlyMap<string, TaskModu
     readConditions: (from, when, path) => readConditions(from, when, path, errors),
     importing: [resolve(file)],
     expansion: newExpansion(),
-    syntax: { modules, isKeyword: (k) => TASK_KEYWORDS.has(k) || k in UNSUPPORTED_KEYWORDS },
+    syntax: { modules, isKeyword: (k) => isTaskKeyword(k) || k in UNSUPPORTED_KEYWORDS },
   };
   const data2 = data as Record<string, unknown>[];
   const result: Play[] = plays.map((play, p) => {
@@ -201,12 +202,25 @@ function readTask(
     return null;
   }
   const task = shaped.data;
+  const withKeys = Object.keys(task).filter((k) => k.startsWith('with_'));
+  if (withKeys.length > 1 || (withKeys.length === 1 && task.loop !== undefined)) {
+    const [first, second] = task.loop !== undefined ? ['loop', withKeys[0]!] : [withKeys[0]!, withKeys[1]!];
+    errors.push(source.error(`'${first}' and '${second}': a task has one loop (Ansible refuses both too)`, [...path, second], true));
+    return null;
+  }
+  const withKey = withKeys[0];
+  const withPlugin = withKey?.slice('with_'.length);
+  if (withKey !== undefined && !LOOKUP_PLUGINS.includes(withPlugin!)) {
+    const hint = closest(withPlugin!, [...LOOKUP_PLUGINS]);
+    errors.push(source.error(`'${withKey}': tend has no lookup plugin '${withPlugin}'${hint ? ` (did you mean 'with_${hint}'?)` : ''}; it has ${LOOKUP_PLUGINS.join(', ')}`, [...path, withKey], true));
+    return null;
+  }
   const unsupported = Object.keys(task).find((k) => k in UNSUPPORTED_KEYWORDS);
   if (unsupported) {
     errors.push(source.error(`'${unsupported}' is an Ansible keyword tend does not support yet: ${UNSUPPORTED_KEYWORDS[unsupported]}`, [...path, unsupported], true));
     return null;
   }
-  const moduleKeys = Object.keys(task).filter((k) => !TASK_KEYWORDS.has(k));
+  const moduleKeys = Object.keys(task).filter((k) => !isTaskKeyword(k));
   if (moduleKeys.length === 0) {
     errors.push(source.error(`task has no module (one of: ${[...modules.keys()].join(', ')})`, path));
     return null;
@@ -249,7 +263,8 @@ function readTask(
     }
   }
   const loopControl = task.loop_control;
-  if (loopControl !== undefined && task.loop === undefined) errors.push(source.error('loop_control without loop:', [...path, 'loop_control'], true));
+  const loopItems = withKey !== undefined ? (task as Record<string, unknown>)[withKey] : task.loop;
+  if (loopControl !== undefined && loopItems === undefined) errors.push(source.error('loop_control without loop:', [...path, 'loop_control'], true));
   return {
     number,
     name: task.name ?? `${key}`,
@@ -264,14 +279,15 @@ function readTask(
     paramsPath,
     ...(task.timeout === undefined ? {} : { timeoutS: task.timeout }),
     when: [...inherited.when, ...readConditions(source, task.when, [...path, 'when'], errors)],
-    ...(task.loop === undefined
+    ...(loopItems === undefined
       ? {}
       : {
           loop: {
-            items: task.loop,
+            items: loopItems,
+            ...(withPlugin !== undefined ? { with: withPlugin } : {}),
             loopVar: loopControl?.loop_var ?? 'item',
             ...(loopControl?.label !== undefined ? { label: loopControl.label } : {}),
-            path: [...path, 'loop'],
+            path: [...path, withKey ?? 'loop'],
           },
         }),
     tags: [...new Set([...inherited.tags, ...asList(task.tags)])],

@@ -21,8 +21,15 @@ export interface TaskSpec {
   timeoutS?: number;
   /** `when:` — conditions that must all hold (each an expression, with its YAML path). */
   when: Condition[];
-  /** `loop:` — the items (a list, or a template giving one), each a task instance. */
-  loop?: { items: unknown; loopVar: string; label?: string; path: YamlPath };
+  /** `loop:` or `with_NAME:` — the items (a list, or a template giving one), each a task instance. */
+  loop?: {
+    items: unknown;
+    /** `with_NAME:`: the lookup plugin that makes the items from `items` (its terms). */
+    with?: string;
+    loopVar: string;
+    label?: string;
+    path: YamlPath;
+  };
   /** `tags:`, with the play's (and an import's) added. */
   tags: string[];
   /** `ignore_errors: true` — a failure is reported and the host goes on. */

@@ -41,6 +41,7 @@ export { TemplateError, TemplateSyntaxError, UndefinedError, TemplateLimitError 
 export type { Lookup, FilterDef, TestDef } from './eval.ts';
 export type { Syntax } from './lexer.ts';
 export type { LookupOptions } from './lookups.ts';
+export { LOOKUP_PLUGINS } from './lookups.ts';
 export { fromJS, toJS, repr, str, truthy, PyFloat, PyTuple } from './values.ts';
 export { templatingLookup, valueTemplater, type ValueTemplater } from './variables.ts';
 export { yamlValues } from './yaml-values.ts';

@@ -1,5 +1,6 @@
 // lookup() / query() / q() and the lookup plugins roles use, on the controller:
 //   env, vars, file, template, first_found, fileglob, items, list, dict, indexed_items,
+//   password (lookup-password.ts), together, nested, subelements, sequence (lookup-loops.ts),
 //   and (only when the caller allows commands) pipe and lines.
 // As in Ansible: lookup joins a list of strs with ',' (and returns a one-item list's item),
 // query always returns the list; plugins see the host's variables, not the template's
@@ -10,6 +11,7 @@ import { existsSync, opendirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { PyError, TemplateError, UndefinedError } from './errors.ts';
 import { StateCallable, type RenderState } from './eval.ts';
+import { nested, sequence, subelements, together } from './lookup-loops.ts';
 import { passwordLookup } from './lookup-password.ts';
 import { isDict, PyTuple, str, truthy, Undefined } from './values.ts';
 
@@ -119,6 +121,10 @@ const PLUGINS: Record<string, Plugin> = {
     }),
   pipe: (terms, _k, _s, o) => terms.map((t) => run(str(t), o).replace(/\n+$/, '')),
   password: passwordLookup,
+  together,
+  nested,
+  subelements,
+  sequence,
   lines: (terms, _k, _s, o) => terms.flatMap((t) => run(str(t), o).split('\n').filter((l, i, all) => i < all.length - 1 || l !== '')),
 };
 
@@ -162,3 +168,6 @@ export function lookupGlobals(options: LookupOptions): Record<string, unknown> {
   };
   return { lookup: new StateCallable('lookup', call(false)), query: new StateCallable('query', call(true)), q: new StateCallable('q', call(true)) };
 }
+
+/** Names of the lookup plugins tend has (a `with_NAME` loop needs one). */
+export const LOOKUP_PLUGINS: readonly string[] = Object.keys(PLUGINS);

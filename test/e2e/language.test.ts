@@ -103,6 +103,41 @@ describe('the playbook language on a real host', () => {
   });
 });
 
+describe('with_* loops on a real host', () => {
+  const args = fleetArgs([HOST]);
+  const site = `- hosts: all
+  vars:
+    names: [a, b]
+    modes: { c: "0600", d: "0640" }
+  tasks:
+    - name: items
+      file: { path: "/etc/tend-with-{{ item }}", content: "{{ item }}\\n" }
+      with_items: ["{{ names }}", [x]]
+    - name: dict
+      file: { path: "/etc/tend-with-{{ item.key }}", content: "dict\\n", mode: "{{ item.value }}" }
+      with_dict: "{{ modes }}"
+    - name: sequence
+      file: { path: "/etc/tend-with-n{{ item }}", content: "n\\n" }
+      with_sequence: start=1 end=3 format=%02d
+`;
+
+  it('makes the items as Ansible does, applies them, and a second check is converged', async () => {
+    onHost(HOST, 'rm -f /etc/tend-with-*');
+    const playbook = writeTemp('with.yml', site);
+    const validate = await tend(['validate', playbook, '-i', args()[1]!]);
+    assert.equal(validate.code, 0, validate.stdout + validate.stderr);
+    const r = await tend(['apply', playbook, ...args()]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /^tend-24 +ok=0 +changed=8 /m);
+    assert.equal(onHost(HOST, 'cd /etc && for f in tend-with-*; do printf "%s %s %s\\n" "$f" "$(stat -c %a "$f")" "$(cat "$f")"; done'), [
+      'tend-with-a 644 a', 'tend-with-b 644 b', 'tend-with-c 600 dict', 'tend-with-d 640 dict',
+      'tend-with-n01 644 n', 'tend-with-n02 644 n', 'tend-with-n03 644 n', 'tend-with-x 644 x', '',
+    ].join('\n'));
+    const again = await tend(['check', playbook, ...args()]);
+    assert.equal(again.code, 0, again.stdout + again.stderr);
+  });
+});
+
 describe('facts, read with the first probes', () => {
   const args = fleetArgs([HOST]);
 

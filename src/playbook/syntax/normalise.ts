@@ -89,7 +89,6 @@ export function normaliseTask(
   }
   for (const k of Object.keys(raw)) {
     if (k === key || CONSUMED.has(k) || options.isKeyword(k)) continue;
-    if (k.startsWith('with_')) return refuse(`'${k}' is an Ansible loop tend does not support yet: write loop: with the list it would give`, k);
     if (TASK_ATTRIBUTES.has(k)) return refuse(`'${k}' is an Ansible task keyword tend does not support yet`, k);
   }
   const module = options.modules.get(action);
