@@ -137,6 +137,17 @@ function run(command: string, o: LookupOptions): string {
   }
 }
 
+/**
+ * A lookup in a task (no search path given by the caller) looks where Ansible's does: the
+ * role's directory when the task is a role's, then the playbook's (role_path and
+ * playbook_dir, the magic variables); each with its files/ (templates/, …) first.
+ */
+function withSearchPath(options: LookupOptions, state: RenderState): LookupOptions {
+  if (options.searchPath !== undefined) return options;
+  const dirs = ['role_path', 'playbook_dir'].map((n) => state.host(n)).filter((d): d is string => typeof d === 'string');
+  return dirs.length > 0 ? { ...options, searchPath: dirs } : options;
+}
+
 function runLookup(name: string, args: unknown[], kwargs: Map<string, unknown>, state: RenderState, options: LookupOptions, wantlist: boolean): unknown {
   const plugin = PLUGINS[name.replace(/^ansible\.builtin\./, '')];
   if (!plugin) throw new TemplateError(`lookup plugin (${name}) not found`, 'AnsibleError');
@@ -149,7 +160,7 @@ function runLookup(name: string, args: unknown[], kwargs: Map<string, unknown>, 
   opts.delete('errors');
   let ran: unknown[];
   try {
-    ran = plugin(terms, opts, state, options);
+    ran = plugin(terms, opts, state, withSearchPath(options, state));
   } catch (e) {
     // errors='warn'/'ignore' turn a failing lookup into nothing; undefined values still fail.
     if (errors === 'strict' || e instanceof UndefinedError || !(e instanceof TemplateError)) throw e;

@@ -3,7 +3,8 @@
 // play over web:db with serial: 2 and a role, each expression of expressions.json shown
 // per host as JSON. tend runs the same play through its engine (rollout, run, host-run,
 // host-lookup) against hosts reached by a transport that runs the scripts in a local sh;
-// a test module writes each rendered text into the host's directory.
+// a test module writes each rendered text into the host's directory. Lookups in tasks
+// find files where Ansible's do: the role's files/, then the playbook's.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -57,6 +58,11 @@ async function tendSees(): Promise<Record<string, Record<string, unknown>>> {
   const root = mkdtempSync(join(tmpdir(), 'tend-magic-'));
   copyFileSync(join(HERE, 'inventory.ini'), join(root, 'inventory.ini'));
   mkdirSync(join(root, 'roles/r1/tasks'), { recursive: true });
+  // Files for lookups, as the recorder made them: the playbook's files/, the role's files/.
+  mkdirSync(join(root, 'files'));
+  mkdirSync(join(root, 'roles/r1/files'));
+  writeFileSync(join(root, 'files/greeting.txt'), 'hello from the playbook\n');
+  writeFileSync(join(root, 'roles/r1/files/role.txt'), 'hello from the role\n');
   writeFileSync(join(root, 'roles/r1/tasks/main.yml'), JSON.stringify(EXPRESSIONS.role.map((e, i) => task(`r${i}`, e))));
   const playbookFile = join(root, 'playbook.yml');
   const play = { hosts: 'web:db', gather_facts: false, serial: 2, roles: ['r1'], tasks: EXPRESSIONS.play.map((e, i) => task(`p${i}`, e)) };
@@ -85,6 +91,7 @@ async function tendSees(): Promise<Record<string, Record<string, unknown>>> {
     },
     quiet,
   );
+  assert.match(readFileSync(join(root, 'creds/pw'), 'utf8'), /^\d{8}\n$/, "the password lookup's file is beside the playbook");
   for (const h of result.hosts) assert.equal(h.status, 'changed', `${h.host}: ${JSON.stringify(h.tasks.find((t) => t.error)?.error ?? h.error)}`);
   const seen: Record<string, Record<string, unknown>> = {};
   for (const [name, dir] of dirs) {

@@ -6,7 +6,7 @@ Needs ansible-core (Debian: apt-get install ansible-core). Run from the reposito
     python3 test/conformance/magic/record-magic.py
 Plays over a copy of inventory.ini in a temporary directory (every host local, no
 facts) with serial: 2 and a role, each expression of expressions.json printed as JSON per
-host; writes expected.json, with the temporary directory's path written as <dir>. Run with --diff and 5 forks, as tend's test runs it
+host (lookups find files in the playbook's and the role's files/); writes expected.json, with the temporary directory's path written as <dir>. Run with --diff and 5 forks, as tend's test runs it
 (tend always diffs).
 """
 import json
@@ -29,6 +29,13 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         shutil.copy(os.path.join(HERE, 'inventory.ini'), tmp)
         os.makedirs(os.path.join(tmp, 'roles', 'r1', 'tasks'))
+        # Files for lookups: the playbook's files/, the role's files/.
+        os.makedirs(os.path.join(tmp, 'files'))
+        os.makedirs(os.path.join(tmp, 'roles', 'r1', 'files'))
+        with open(os.path.join(tmp, 'files', 'greeting.txt'), 'w') as f:
+            f.write('hello from the playbook\n')
+        with open(os.path.join(tmp, 'roles', 'r1', 'files', 'role.txt'), 'w') as f:
+            f.write('hello from the role\n')
         with open(os.path.join(tmp, 'roles', 'r1', 'tasks', 'main.yml'), 'w') as f:
             json.dump([show(e) for e in exprs['role']], f)
         play = [{'hosts': 'web:db', 'gather_facts': False, 'serial': 2, 'roles': ['r1'],
