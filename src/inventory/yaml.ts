@@ -72,6 +72,8 @@ export function parseYamlInventory(source: YamlSource): InventoryData {
 }
 
 function groupNameError(key: unknown): string {
+  // Ansible's add_group tests `if group:` before the type: a false name (None, False, 0) has its own sentence.
+  if (key === null || key === undefined || key === false || key === 0) return `Unable to add group ${pythonText(key)}: Invalid empty/false group name provided: ${pythonText(key)}`;
   return `Unable to add group ${pythonText(key)}: Invalid group name supplied, expected a string but got <class '${pythonType(key)}'> for ${pythonText(key)}`;
 }
 
@@ -102,7 +104,6 @@ function pythonText(v: unknown): string {
 }
 
 function pythonType(v: unknown): string {
-  if (v === null || v === undefined) return 'NoneType';
   if (typeof v === 'boolean') return 'bool';
   if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
   if (v instanceof Date) return 'datetime.date';

@@ -136,7 +136,8 @@ describe('values, as Ansible’s readers give them', () => {
       ['all:\n  hosts:\n    ~:\n', 'inv.yml:3:5: Host pattern None must be a string. Enclose integers/floats in quotation marks.'],
       ['all:\n  hosts:\n    2024-01-01:\n', 'inv.yml:3:5: Host pattern 2024-01-01 must be a string. Enclose integers/floats in quotation marks.'],
       ['all:\n  children:\n    2024:\n', "inv.yml:3:5: Unable to add group 2024: Invalid group name supplied, expected a string but got <class 'int'> for 2024"],
-      ['false:\n  hosts:\n    a:\n', "inv.yml:1:1: Unable to add group False: Invalid group name supplied, expected a string but got <class 'bool'> for False"],
+      ['false:\n  hosts:\n    a:\n', 'inv.yml:1:1: Unable to add group False: Invalid empty/false group name provided: False'],
+      ['yes:\n  hosts:\n    a:\n', "inv.yml:1:1: Unable to add group True: Invalid group name supplied, expected a string but got <class 'bool'> for True"],
     ];
     for (const [text, message] of cases) assert.throws(() => yamlInventory(text), (e: unknown) => e instanceof InputError && e.format() === message, text);
     // Quoted, they are names; a variable's name may be a number (Ansible makes it text).
