@@ -1,7 +1,7 @@
 // The variables a task sees on one host, layered as Ansible layers them: play vars are
 // defaults, the inventory overrides them, -e overrides everything; facts sit below them
 // all; a role's tasks see its variables (defaults under the play's, vars over them,
-// parameters over the inventory); the magic variables (magic-vars.ts) are above them all.
+// parameters over the inventory; a task's own vars between the two); the magic variables (magic-vars.ts) are above them all.
 // Before the facts are read, a fact in a condition is pending (FactsPending), and in
 // parameters (`placeholder`) any value (ANY_FACT): a probe built from such parameters is
 // used only if, with the real facts, the task's probe is the very same script.
@@ -49,7 +49,20 @@ export function hostLookups(
   };
   const base = variableLookup([play.vars, host.vars, extraVars], below, magic());
   const scoped = new Map<NonNullable<TaskSpec['scope']>, Lookup>();
+  const withTaskVars = new Map<TaskSpec, Lookup>();
   return (spec) => {
+    if (spec?.vars) {
+      // A task's own vars (and its blocks' and imports'): above the inventory and the role's vars, below role parameters and -e.
+      let found = withTaskVars.get(spec);
+      if (!found) {
+        const layers = spec.scope
+          ? [spec.scope.defaults, play.vars, spec.scope.vars, host.vars, spec.vars, spec.scope.params, extraVars]
+          : [play.vars, host.vars, spec.vars, extraVars];
+        found = variableLookup(layers, below, magic(spec.scope));
+        withTaskVars.set(spec, found);
+      }
+      return found;
+    }
     if (!spec?.scope) return base;
     let found = scoped.get(spec.scope);
     if (!found) {

@@ -11,42 +11,14 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { InputError } from '../errors.ts';
 import { LIMITS } from './limits.ts';
-import type { TaskModule } from '../module.ts';
 import type { YamlPath, YamlSource } from '../yaml-source.ts';
-import type { Condition, TaskSpec } from './plays.ts';
-import { normaliseTask, type SyntaxOptions } from './syntax/normalise.ts';
+import { mappingOf, readBlock } from './block.ts';
+import type { TaskSpec } from './plays.ts';
+import type { Expansion, Inherited, ReadContext } from './read-context.ts';
+import { normaliseTask } from './syntax/normalise.ts';
 import { readAnsibleYaml } from './syntax/yaml11.ts';
 
-/** What a task list inherits from the import or role that brought it in. */
-export interface Inherited {
-  tags: string[];
-  when: Condition[];
-  scope?: TaskSpec['scope'];
-  /** Where files named by templates and `src:` are looked for (not imports: those sit beside their importer). */
-  baseDir: string;
-  /** The play's `collections:`, through which bare module names resolve. */
-  collections?: unknown;
-}
-
-export interface ReadContext {
-  modules: ReadonlyMap<string, TaskModule>;
-  errors: InputError[];
-  /** Reads one task entry (load.ts's readTask), numbered `number`. */
-  readTask(source: YamlSource, task: Record<string, unknown>, path: YamlPath, number: number, inherited: Inherited): TaskSpec | null;
-  /** Reads `when:` values into conditions, complaining at their location. */
-  readConditions(source: YamlSource, when: unknown, path: YamlPath): Condition[];
-  /** Files being imported right now: a file importing itself is refused. */
-  importing: string[];
-  /** Shared by the whole playbook: tasks and imports read so far, and each task file parsed once. */
-  expansion: Expansion;
-  /** How Ansible's task forms are normalised (syntax/normalise.ts). */
-  syntax: SyntaxOptions;
-}
-
-export interface Expansion {
-  entries: number;
-  files: Map<string, YamlSource>;
-}
+export type { BlockKeywords, Expansion, Inherited, ReadContext } from './read-context.ts';
 
 export function newExpansion(): Expansion {
   return { entries: 0, files: new Map() };
@@ -81,6 +53,10 @@ export function readTaskList(
       ctx.errors.push(source.error('a task is a mapping (a module and its parameters)', at));
       return [];
     }
+    if ('block' in entry) {
+      count(ctx, source, at, false);
+      return readBlock(ctx, source, entry as Record<string, unknown>, at, next, inherited, readTaskList);
+    }
     const task = normaliseTask(ctx.syntax, source, entry as Record<string, unknown>, at, ctx.errors, inherited.collections);
     if (!task) return [];
     count(ctx, source, at, task.import_tasks !== undefined);
@@ -90,12 +66,12 @@ export function readTaskList(
   });
 }
 
-const IMPORT_KEYS = new Set(['import_tasks', 'name', 'tags', 'when']);
+const IMPORT_KEYS = new Set(['import_tasks', 'name', 'tags', 'when', 'vars']);
 
 function importTasks(ctx: ReadContext, source: YamlSource, task: Record<string, unknown>, at: YamlPath, next: { number: number }, inherited: Inherited): TaskSpec[] {
   const extra = Object.keys(task).find((k) => !IMPORT_KEYS.has(k));
   if (extra) {
-    ctx.errors.push(source.error(`import_tasks takes name, tags and when; not '${extra}'`, [...at, extra], true));
+    ctx.errors.push(source.error(`import_tasks takes name, tags, when and vars; not '${extra}'`, [...at, extra], true));
     return [];
   }
   if (typeof task.import_tasks !== 'string' || task.import_tasks === '' || task.import_tasks.includes('{{')) {
@@ -121,12 +97,14 @@ function importTasks(ctx: ReadContext, source: YamlSource, task: Record<string, 
   }
   const tags = asList(task.tags);
   const when = ctx.readConditions(source, task.when, [...at, 'when']);
+  const vars = mappingOf(ctx, source, task.vars, [...at, 'vars']);
   ctx.importing.push(file);
   try {
     return readTaskList(ctx, imported, data, [], next, {
       ...inherited,
       tags: [...inherited.tags, ...tags],
       when: [...inherited.when, ...when],
+      ...(vars ? { vars: { ...inherited.vars, ...vars } } : {}),
       // Inside a role, templates and files stay the role's; elsewhere they sit beside the task file.
       baseDir: inherited.scope ? inherited.baseDir : dirname(file),
     });

@@ -17,6 +17,7 @@ import type { Condition, Play, Playbook, TaskSpec } from './plays.ts';
 
 const TASK_KEYWORDS = new Set([
   'name', 'notify', 'listen', 'timeout', 'when', 'loop', 'loop_control', 'tags', 'ignore_errors', 'changed_when', 'become', 'become_user', 'environment', 'no_log',
+  'vars',
 ]);
 
 /** `with_NAME:` is a loop keyword for any lookup plugin NAME (loops.ts). */
@@ -33,7 +34,6 @@ const UNSUPPORTED_KEYWORDS: Record<string, string> = {
   rescue: 'a failed task stops its host; fix the cause and run again',
   always: 'use a handler for what must follow a change',
   failed_when: 'make the command exit non-zero when it fails',
-  vars: 'put variables in the play, the inventory or -e',
   include_tasks: 'use import_tasks: (read with the playbook, before any host)',
   include_role: 'list the role under the play\'s roles:',
   import_role: 'list the role under the play\'s roles:',
@@ -78,6 +78,7 @@ const taskShape = z
       .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name'), z.union([z.string(), z.number(), z.boolean()]))
       .optional()
       .describe("variables in the environment of the task's probe and commands"),
+    vars: z.record(z.string(), z.unknown()).optional().describe("variables of this task only (above the inventory's and the role's, below role parameters and -e)"),
   })
   .catchall(z.unknown());
 
@@ -263,6 +264,13 @@ function readTask(
     }
   }
   const loopControl = task.loop_control;
+  // What a block around the task (or an import) gives it, under the task's own.
+  const kept = inherited.keywords ?? {};
+  const become = task.become ?? kept.become;
+  const becomeUser = task.become_user ?? kept.become_user;
+  const environment = kept.environment || task.environment ? { ...kept.environment, ...task.environment } : undefined;
+  const noLog = task.no_log ?? kept.no_log;
+  const vars = inherited.vars || task.vars ? { ...inherited.vars, ...task.vars } : undefined;
   const loopItems = withKey !== undefined ? (task as Record<string, unknown>)[withKey] : task.loop;
   if (loopControl !== undefined && loopItems === undefined) errors.push(source.error('loop_control without loop:', [...path, 'loop_control'], true));
   return {
@@ -291,12 +299,13 @@ function readTask(
           },
         }),
     tags: [...new Set([...inherited.tags, ...asList(task.tags)])],
-    ignoreErrors: task.ignore_errors === true,
+    ignoreErrors: (task.ignore_errors ?? kept.ignore_errors) === true,
     neverChanged: task.changed_when === false,
-    ...(task.become !== undefined ? { become: task.become } : {}),
-    ...(task.become_user !== undefined ? { becomeUser: task.become_user } : {}),
-    ...(task.environment !== undefined ? { environment: task.environment } : {}),
-    ...(task.no_log !== undefined ? { noLog: task.no_log } : {}),
+    ...(become !== undefined ? { become } : {}),
+    ...(becomeUser !== undefined ? { becomeUser } : {}),
+    ...(environment !== undefined ? { environment } : {}),
+    ...(noLog !== undefined ? { noLog } : {}),
+    ...(vars !== undefined ? { vars } : {}),
   };
 }
 

@@ -48,6 +48,8 @@ export interface TaskSpec {
   source: YamlSource;
   /** YAML paths of its notify entries, to locate a handler that does not exist. */
   notifyPaths: YamlPath[];
+  /** `vars:` of the task (and of the blocks and imports around it): above the inventory, below role parameters and -e. */
+  vars?: Record<string, unknown>;
   /** A role's task: its variables (defaults below the play's, vars above, parameters above the inventory). */
   scope?: { role: string; path?: string; defaults: Record<string, unknown>; vars: Record<string, unknown>; params: Record<string, unknown> };
 }

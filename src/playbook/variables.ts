@@ -52,10 +52,12 @@ function* checkedStrings(playbook: Playbook): Generator<Checked> {
     for (const c of play.when) yield { text: c.expr, expression: true, path: c.path, source: c.source, local: playNames };
     for (const task of [...play.tasks, ...play.handlers]) {
       const scope = task.scope ? [...Object.keys(task.scope.defaults), ...Object.keys(task.scope.vars), ...Object.keys(task.scope.params)] : [];
-      const outer = scope.length > 0 ? new Set([...playNames, ...scope]) : playNames;
+      const own = task.vars ? Object.keys(task.vars) : [];
+      const outer = scope.length + own.length > 0 ? new Set([...playNames, ...scope, ...own]) : playNames;
       const local = task.loop ? new Set([...outer, task.loop.loopVar]) : outer;
       const from = task.source;
       for (const [text, path] of strings(task.params, task.paramsPath)) if (hasTemplate(text)) yield { text, expression: false, path, source: from, local };
+      if (task.vars) for (const [text, path] of strings(task.vars, [...task.paramsPath.slice(0, -1), 'vars'])) if (hasTemplate(text)) yield { text, expression: false, path, source: from, local };
       for (const c of task.when) yield { text: c.expr, expression: true, path: c.path, source: c.source, local };
       if (task.loop) {
         for (const [text, path] of strings(task.loop.items, task.loop.path)) if (hasTemplate(text)) yield { text, expression: false, path, source: from, local: outer };
