@@ -43,6 +43,11 @@ describe('INI inventories Ansible accepts, listed as ansible-inventory lists the
       '[a:children]\nb\n[x:children]\nb\n[b:children]\nc\n[c]\nh\n',
       { _meta: { hostvars: {} }, a: { children: ['b'] }, all: { children: ['ungrouped', 'a', 'x'] }, b: { children: ['c'] }, c: { hosts: ['h'] }, x: { children: ['b'] } },
     ],
+    // A child named before it is defined, given [vars] before its hosts.
+    [
+      '[p:children]\nweb\n[web:vars]\nx=1\n[web]\nw1\n',
+      { _meta: { hostvars: { w1: { x: 1 } } }, all: { children: ['ungrouped', 'p'] }, p: { children: ['web'] }, web: { hosts: ['w1'] } },
+    ],
     // [vars] then [children] of one group not yet defined.
     ['[a:vars]\nx=1\n[a:children]\nb\n[b]\nh\n', { _meta: { hostvars: { h: { x: 1 } } }, a: { children: ['b'] }, all: { children: ['ungrouped', 'a'] }, b: { hosts: ['h'] } }],
   ];
@@ -56,6 +61,8 @@ describe('INI lines Ansible refuses: refused on the same line, at the offending 
     ['[web:foo]\nh\n', 1, 1, "section [web:foo] has an unknown type 'foo' (expected vars or children)", 'inv:1: Section [web:foo] has unknown type: foo'],
     ['\n  [web:foo]\n', 2, 3, "section [web:foo] has an unknown type 'foo' (expected vars or children)", 'inv:2: Section [web:foo] has unknown type: foo'],
     ['[web\nh\n', 1, 1, "section header '[web' is not [group], [group:vars] or [group:children] (no closing ']')", 'not enough values to unpack (expected 3, got 2)'],
+    // Text after a section header's ] (not a comment): a host entry, and not a range (Ansible: host range must be begin:end or begin:end:step).
+    ['[web]x\nh\n', 1, 1, "host range '[web]x' must be [begin:end] or [begin:end:step]", 'host range must be begin:end or begin:end:step'],
     ['[we b]\nh\n', 1, 1, "section header '[we b]' is not [group], [group:vars] or [group:children] (no spaces inside)", "inv:1: Invalid section entry: '[we b]'."],
     ['[web]\nh foo\n', 2, 3, "expected 'name=value' after host 'h', found 'foo'", 'inv:2: Expected key=value host variable assignment, got: foo'],
     ['[web]\n  h a=1 foo\n', 2, 9, "expected 'name=value' after host 'h', found 'foo'", 'inv:2: Expected key=value host variable assignment, got: foo'],
