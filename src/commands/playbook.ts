@@ -16,7 +16,7 @@ import { InputError, throwIfAny } from '../errors.ts';
 import { loadInventory, selectHosts, type Host } from '../inventory/index.ts';
 import type { Play } from '../playbook/plays.ts';
 import { readPlaybook } from './read-playbook.ts';
-import { selectTags, tagList } from '../playbook/tags.ts';
+import { selectTags, selectTasks, tagList } from '../playbook/tags.ts';
 import { undefinedVariableErrors } from '../playbook/variables.ts';
 import type { ReportDocument } from '../report/html.ts';
 import { jsonReport } from '../report/json.ts';
@@ -112,6 +112,7 @@ export async function runPlaybook(playbookFile: string, flags: PlaybookFlags, ch
     acceptNewHostKeys: flags.acceptNewHostKeys === true,
     connectTimeoutMs: timeout * 1000,
     measure: flags.stats === true,
+    selectTasks: (specs) => selectTasks(specs, { tags: tagList(flags.tags), skipTags: tagList(flags.skipTags) }),
     magic: newRunMagic({
       inventory,
       playbookFile,

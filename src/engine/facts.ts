@@ -136,10 +136,14 @@ function textsOf(value: unknown): string[] {
   return [];
 }
 
-/** Whether a task reads facts anywhere: its parameters, conditions, loop, label, name. */
+/**
+ * Whether a task reads facts anywhere: its parameters, conditions, loop, label, name,
+ * vars, or the tasks it includes (an include whose file is known only on the host may).
+ */
 export function taskUsesFacts(task: TaskSpec): boolean {
+  if (task.include && (!task.include.tasks || task.include.tasks.some(taskUsesFacts))) return true;
   const names = [
-    ...textsOf([task.params, task.name, task.loop?.items ?? null, task.loop?.label ?? null]).flatMap(referencedNames),
+    ...textsOf([task.params, task.name, task.loop?.items ?? null, task.loop?.label ?? null, task.vars ?? null]).flatMap(referencedNames),
     ...task.when.flatMap((c) => conditionReferences(c.expr)),
   ];
   return names.some((n) => FACT_NAMES.has(n));

@@ -7,7 +7,7 @@
 // items, conditions, parameters and what it may show), task-user.ts (its environment and
 // user), host-channel.ts (scripts and probe rounds), task-list.ts (the tasks themselves).
 import type { Host } from '../inventory/index.ts';
-import type { Play } from '../playbook/plays.ts';
+import type { Play, TaskSpec } from '../playbook/plays.ts';
 import type { Transport } from '../transport/types.ts';
 import type { Probed } from '../module.ts';
 import type { RunControl } from './control.ts';
@@ -33,6 +33,8 @@ export interface HostRunOptions {
   /** The run's magic variables, and each play's hosts in the wave now running. */
   magic?: RunMagic;
   batchOf?: (play: Play) => string[];
+  /** Which of the tasks an include brings run (--tags, --skip-tags); all without it. */
+  selectTasks?: (specs: readonly TaskSpec[]) => TaskSpec[];
 }
 
 export interface HostEvents {
@@ -129,6 +131,14 @@ async function runPlay(
     results,
     notified: new Set<string>(),
     ...(preProbed ? { preProbed } : {}),
+    expand: (include) => {
+      // The file this host's include names; its tasks with the include's vars and loop item (above their own vars).
+      const file = (include.params as { file: string }).file;
+      const read = include.spec.include!.tasks ?? include.spec.include!.read(file);
+      const given = { ...include.spec.vars, ...(include.spec.loop && 'itemValue' in include ? { [include.spec.loop.loopVar]: include.itemValue } : {}) };
+      const specs = Object.keys(given).length > 0 ? read.map((spec) => ({ ...spec, vars: { ...spec.vars, ...given } })) : read;
+      return (options.selectTasks?.(specs) ?? specs).flatMap((spec) => prepare(spec, lookupFor(spec), include.handler, wrapFor));
+    },
   };
   const ending = await runTaskList(
     play.tasks.flatMap((spec) => prepare(spec, lookupFor(spec), false, wrapFor)),

@@ -21,6 +21,8 @@ export interface Prepared {
   skipReason?: string;
   /** The loop item this instance is for, as shown (loop_control.label): secrets masked. */
   item?: string;
+  /** The loop item itself (an include gives it to the tasks it includes). */
+  itemValue?: unknown;
   /** Masks the values of this instance's secret parameters in whatever its result shows. */
   mask?: Masker;
   /** `no_log:` held for this instance: its result shows no output. */
@@ -130,6 +132,7 @@ function shield(spec: TaskSpec, t: Prepared, paramsLookup: Lookup, loop?: { item
     ...t,
     name: mask.text(name),
     ...(item !== undefined ? { item: mask.text(item) } : {}),
+    ...(loop ? { itemValue: loop.item } : {}),
     ...(error !== undefined ? { error } : {}),
     ...(mask.masks ? { mask } : {}),
     ...(noLog ? { noLog } : {}),

@@ -1,6 +1,6 @@
 // A playbook over the fleet: every host on its own connection, its plays in order.
 import type { Host } from '../inventory/index.ts';
-import type { Play } from '../playbook/plays.ts';
+import type { Play, TaskSpec } from '../playbook/plays.ts';
 import { forEachHost, type ConnectOptions } from './connect.ts';
 import { runPlays, type HostEvents } from './host-run.ts';
 import type { RunMagic } from './magic-vars.ts';
@@ -15,6 +15,8 @@ export interface RunOptions extends ConnectOptions {
   measure?: boolean;
   /** What the magic variables show (groups, hostvars, play hosts, …); none without it. */
   magic?: RunMagic;
+  /** Which of the tasks an include brings run (--tags, --skip-tags); all without it. */
+  selectTasks?: (specs: readonly TaskSpec[]) => TaskSpec[];
 }
 
 export interface RunEvents {
@@ -59,6 +61,7 @@ export async function runFleet(work: Map<Host, Play[]>, options: RunOptions, eve
           control: options.control,
           measure: options.measure,
           ...(options.magic ? { magic: options.magic, batchOf } : {}),
+          ...(options.selectTasks ? { selectTasks: options.selectTasks } : {}),
           // The transport runs every script as root when any of the host's plays becomes root.
           scriptUser: work.get(host)!.some((p) => p.become) ? 'root' : host.user,
         },

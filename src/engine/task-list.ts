@@ -2,6 +2,7 @@
 // its commands applied (or, in check mode, reported), and its result recorded. The state
 // of every remaining task is read in one round trip, and a changed task's commands travel
 // with the re-read of the tasks after it: one round trip per changed task.
+import { InputError } from '../errors.ts';
 import type { Play, TaskSpec } from '../playbook/plays.ts';
 import { ShellText } from '../shell.ts';
 import { TIMED_OUT } from '../transport/types.ts';
@@ -34,6 +35,8 @@ export interface ListContext {
   firstPending?: { number: number; name: string };
   /** Probes read with the facts, by probe script: they serve the first tasks while they are in order. */
   preProbed?: Map<string, Probed>;
+  /** An include's tasks, as this host runs them (host-run.ts); they run right after it. */
+  expand?: (include: Prepared) => Prepared[];
 }
 
 /** The result as it may be shown: secret values masked, and nothing of its output with no_log. */
@@ -139,6 +142,20 @@ export async function runTaskList(tasks: readonly Prepared[], ctx: ListContext):
     if (task.error !== undefined) {
       const ending = failAndSkipRest({ status: 'failed', changes: [], error: task.error });
       if (ending) return ending;
+      continue;
+    }
+    if (task.spec.include && ctx.expand) {
+      // include_tasks: its file's tasks go in right after it, and run next.
+      let included: Prepared[];
+      try {
+        included = ctx.expand(task);
+      } catch (e) {
+        const ending = failAndSkipRest({ status: 'failed', changes: [], error: e instanceof InputError ? e.format() : e instanceof Error ? e.message : String(e) });
+        if (ending) return ending;
+        continue;
+      }
+      list.insertAfter(i, included);
+      finish({ status: 'ok', changes: [] });
       continue;
     }
     const timeoutS = task.spec.timeoutS ?? ctx.defaultTimeoutS;

@@ -13,6 +13,7 @@ import { InputError } from '../errors.ts';
 import { LIMITS } from './limits.ts';
 import type { YamlPath, YamlSource } from '../yaml-source.ts';
 import { mappingOf, readBlock } from './block.ts';
+import { readIncludeTasks } from './include-tasks.ts';
 import type { TaskSpec } from './plays.ts';
 import type { Expansion, Inherited, ReadContext } from './read-context.ts';
 import { normaliseTask } from './syntax/normalise.ts';
@@ -59,8 +60,9 @@ export function readTaskList(
     }
     const task = normaliseTask(ctx.syntax, source, entry as Record<string, unknown>, at, ctx.errors, inherited.collections);
     if (!task) return [];
-    count(ctx, source, at, task.import_tasks !== undefined);
+    count(ctx, source, at, task.import_tasks !== undefined || task.include_tasks !== undefined);
     if (task.import_tasks !== undefined) return importTasks(ctx, source, task, at, next, inherited);
+    if (task.include_tasks !== undefined) return readIncludeTasks(ctx, source, task, at, next, inherited, readTaskList);
     const spec = ctx.readTask(source, task, at, next.number++, inherited);
     return spec ? [spec] : [];
   });

@@ -11,6 +11,7 @@ import { checkCondition, checkSyntax, hasTemplate, render, TemplateError } from 
 import { closest } from './suggest.ts';
 import { playVarsLimitErrors, templateSyntaxErrors } from './variables.ts';
 import { newExpansion, readRoles, readTaskList, type Inherited, type ReadContext } from './includes.ts';
+import { INCLUDE_TASKS_MODULE } from './include-tasks.ts';
 import { LOOKUP_PLUGINS } from './loops.ts';
 import { removeOmit } from './omit.ts';
 import type { Condition, Play, Playbook, TaskSpec } from './plays.ts';
@@ -34,7 +35,6 @@ const UNSUPPORTED_KEYWORDS: Record<string, string> = {
   rescue: 'a failed task stops its host; fix the cause and run again',
   always: 'use a handler for what must follow a change',
   failed_when: 'make the command exit non-zero when it fails',
-  include_tasks: 'use import_tasks: (read with the playbook, before any host)',
   include_role: 'list the role under the play\'s roles:',
   import_role: 'list the role under the play\'s roles:',
   async: 'a task runs until it ends (or --task-timeout)',
@@ -147,7 +147,8 @@ export function loadPlaybook(file: string, modules: ReadonlyMap<string, TaskModu
   };
   const data2 = data as Record<string, unknown>[];
   const result: Play[] = plays.map((play, p) => {
-    const inherited: Inherited = { tags: asList(play.tags), when: [], baseDir: dirname(file), collections: play.collections };
+    const later = { number: 0 };
+    const inherited: Inherited = { tags: asList(play.tags), when: [], baseDir: dirname(file), collections: play.collections, later };
     const next = { number: 1 };
     const patternError = hasTemplate(play.hosts) ? undefined : options.hostPatternError?.(play.hosts);
     if (patternError) errors.push(source.error(patternError, [p, 'hosts']));
@@ -156,9 +157,11 @@ export function loadPlaybook(file: string, modules: ReadonlyMap<string, TaskModu
     const roles = readRoles(ctx, source, play.roles, [p, 'roles'], dirname(resolve(file)), next, inherited);
     const tasks = [...roles.tasks, ...readTaskList(ctx, source, (raw.tasks as unknown[]) ?? [], [p, 'tasks'], next, inherited)];
     const handlers = [...roles.handlers(next), ...readTaskList(ctx, source, (raw.handlers as unknown[]) ?? [], [p, 'handlers'], next, inherited)];
+    // Tasks read when a host reaches an include are numbered after everything read now.
+    later.number = next.number;
     // Every notified handler must exist in the play.
     const answers = new Set(handlers.flatMap((h) => h.listen));
-    for (const task of tasks) {
+    for (const task of withIncluded(tasks)) {
       task.notify.forEach((n, k) => {
         if (!answers.has(n)) {
           const hint = closest(n, [...answers]);
@@ -236,7 +239,7 @@ function readTask(
     return null;
   }
   const key = moduleKeys[0]!;
-  const module = modules.get(key);
+  const module = key === 'include_tasks' ? INCLUDE_TASKS_MODULE : modules.get(key);
   if (!module) {
     errors.push(unknownModule(source, modules, key, [...path, key]));
     return null;
@@ -419,4 +422,9 @@ export function paramsForHost(task: TaskSpec, lookup: (name: string) => unknown)
     throw new TemplateError(`${task.module.name}: ${where}${describeIssue(issue)} (after variables were filled in)`);
   }
   return checked.data;
+}
+
+/** Tasks with the tasks of the includes read with the playbook, at any depth. */
+export function withIncluded(tasks: readonly TaskSpec[]): TaskSpec[] {
+  return tasks.flatMap((t) => [t, ...(t.include?.tasks ? withIncluded(t.include.tasks) : [])]);
 }

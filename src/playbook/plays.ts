@@ -50,6 +50,11 @@ export interface TaskSpec {
   notifyPaths: YamlPath[];
   /** `vars:` of the task (and of the blocks and imports around it): above the inventory, below role parameters and -e. */
   vars?: Record<string, unknown>;
+  /**
+   * `include_tasks:`: the file's tasks, when they were read with the playbook, and how to
+   * read the file a host's rendered name gives (include-tasks.ts).
+   */
+  include?: { tasks?: TaskSpec[]; read(file: string): TaskSpec[] };
   /** A role's task: its variables (defaults below the play's, vars above, parameters above the inventory). */
   scope?: { role: string; path?: string; defaults: Record<string, unknown>; vars: Record<string, unknown>; params: Record<string, unknown> };
 }

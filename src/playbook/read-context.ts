@@ -21,6 +21,8 @@ export interface Inherited {
   vars?: Record<string, unknown>;
   /** Task keywords a block gives its tasks, under their own. */
   keywords?: BlockKeywords;
+  /** Where the numbers of tasks read when a host reaches an include go on from (set once the play is read). */
+  later?: { number: number };
 }
 
 export interface BlockKeywords {

@@ -36,6 +36,11 @@ export function selectTags(playbook: Playbook, selection: TagSelection): Playboo
   return { ...playbook, plays: playbook.plays.map((play) => ({ ...play, tasks: play.tasks.filter(keep) })) };
 }
 
+/** The tasks (an include's, read on a host) the selection runs. */
+export function selectTasks(tasks: readonly TaskSpec[], selection: TagSelection): TaskSpec[] {
+  return tasks.filter((t) => tagsSelect(t.tags, selection));
+}
+
 /** `a,b` (repeatable) → [a, b]. */
 export function tagList(values: readonly string[]): string[] {
   return values.flatMap((v) => v.split(',')).map((t) => t.trim()).filter(Boolean);

@@ -2,7 +2,7 @@
 // is known) every variable it needs is defined somewhere — play vars, the inventory, -e.
 import type { InputError } from '../errors.ts';
 import type { YamlPath, YamlSource } from '../yaml-source.ts';
-import type { Playbook } from './plays.ts';
+import type { Playbook, TaskSpec } from './plays.ts';
 import { closest } from './suggest.ts';
 import { checkSyntax, conditionRequires, hasTemplate, requiredNames, TemplateError, ValueTooLarge, variableLookup } from './template.ts';
 
@@ -41,7 +41,7 @@ interface Checked {
   /** The file it is in (the playbook, an imported task file, a role's). */
   source: YamlSource;
   /** Names defined where this text is read (the play's vars, a loop's item, a role's variables). */
-  local: Set<string>;
+  local: ReadonlySet<string>;
 }
 
 function* checkedStrings(playbook: Playbook): Generator<Checked> {
@@ -50,20 +50,27 @@ function* checkedStrings(playbook: Playbook): Generator<Checked> {
     const playNames = new Set(Object.keys(play.vars));
     for (const [text, path] of strings(play.vars, [p, 'vars'])) if (hasTemplate(text)) yield { text, expression: false, path, source, local: playNames };
     for (const c of play.when) yield { text: c.expr, expression: true, path: c.path, source: c.source, local: playNames };
-    for (const task of [...play.tasks, ...play.handlers]) {
-      const scope = task.scope ? [...Object.keys(task.scope.defaults), ...Object.keys(task.scope.vars), ...Object.keys(task.scope.params)] : [];
-      const own = task.vars ? Object.keys(task.vars) : [];
-      const outer = scope.length + own.length > 0 ? new Set([...playNames, ...scope, ...own]) : playNames;
-      const local = task.loop ? new Set([...outer, task.loop.loopVar]) : outer;
-      const from = task.source;
-      for (const [text, path] of strings(task.params, task.paramsPath)) if (hasTemplate(text)) yield { text, expression: false, path, source: from, local };
-      if (task.vars) for (const [text, path] of strings(task.vars, [...task.paramsPath.slice(0, -1), 'vars'])) if (hasTemplate(text)) yield { text, expression: false, path, source: from, local };
-      for (const c of task.when) yield { text: c.expr, expression: true, path: c.path, source: c.source, local };
-      if (task.loop) {
-        for (const [text, path] of strings(task.loop.items, task.loop.path)) if (hasTemplate(text)) yield { text, expression: false, path, source: from, local: outer };
-        if (task.loop.label !== undefined) yield { text: task.loop.label, expression: false, path: [...task.loop.path.slice(0, -1), 'loop_control', 'label'], source: from, local };
-      }
+    yield* taskStrings([...play.tasks, ...play.handlers], playNames);
+  }
+}
+
+/** The texts of these tasks (and of the tasks their includes read with the playbook). */
+function* taskStrings(tasks: readonly TaskSpec[], playNames: ReadonlySet<string>): Generator<Checked> {
+  for (const task of tasks) {
+    const scope = task.scope ? [...Object.keys(task.scope.defaults), ...Object.keys(task.scope.vars), ...Object.keys(task.scope.params)] : [];
+    const own = task.vars ? Object.keys(task.vars) : [];
+    const outer = scope.length + own.length > 0 ? new Set([...playNames, ...scope, ...own]) : playNames;
+    const local = task.loop ? new Set([...outer, task.loop.loopVar]) : outer;
+    const from = task.source;
+    for (const [text, path] of strings(task.params, task.paramsPath)) if (hasTemplate(text)) yield { text, expression: false, path, source: from, local };
+    if (task.vars) for (const [text, path] of strings(task.vars, [...task.paramsPath.slice(0, -1), 'vars'])) if (hasTemplate(text)) yield { text, expression: false, path, source: from, local };
+    for (const c of task.when) yield { text: c.expr, expression: true, path: c.path, source: c.source, local };
+    if (task.loop) {
+      for (const [text, path] of strings(task.loop.items, task.loop.path)) if (hasTemplate(text)) yield { text, expression: false, path, source: from, local: outer };
+      if (task.loop.label !== undefined) yield { text: task.loop.label, expression: false, path: [...task.loop.path.slice(0, -1), 'loop_control', 'label'], source: from, local };
     }
+    // The included tasks see the include's vars and loop item.
+    if (task.include?.tasks) yield* taskStrings(task.include.tasks, local);
   }
 }
 

@@ -138,6 +138,32 @@ describe('with_* loops on a real host', () => {
   });
 });
 
+describe('include_tasks on a real host', () => {
+  const args = fleetArgs([HOST]);
+
+  it('includes a file named by a fact, and one per loop item; a second check is converged', async () => {
+    onHost(HOST, 'rm -f /etc/tend-inc-*');
+    const site = writeTemp('site.yml', `- hosts: all
+  tasks:
+    - name: per distribution
+      include_tasks: "setup-{{ ansible_distribution | lower }}.yml"
+    - name: per user
+      include_tasks: user.yml
+      loop: [ann, bob]
+      loop_control: { loop_var: who }
+`);
+    const dir = dirname(site);
+    writeFileSync(join(dir, 'setup-debian.yml'), '- name: debian only\n  file: { path: /etc/tend-inc-os, content: "{{ ansible_distribution_release }}\\n" }\n');
+    writeFileSync(join(dir, 'user.yml'), '- name: a file per user\n  file: { path: "/etc/tend-inc-{{ who }}", content: "{{ who }}\\n" }\n');
+    const r = await tend(['apply', site, ...args()]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(onHost(HOST, 'cat /etc/tend-inc-os'), /^(bookworm|trixie)\n$/);
+    assert.equal(onHost(HOST, 'cat /etc/tend-inc-ann /etc/tend-inc-bob'), 'ann\nbob\n');
+    const again = await tend(['check', site, ...args()]);
+    assert.equal(again.code, 0, again.stdout + again.stderr);
+  });
+});
+
 describe('facts, read with the first probes', () => {
   const args = fleetArgs([HOST]);
 

@@ -43,9 +43,12 @@ describe('import_tasks', () => {
     const templated = tree({ 'site.yml': '- hosts: all\n  tasks:\n    - import_tasks: "{{ f }}"\n' });
     assert.match(failure(() => loadPlaybook(templated, modules)), /no templates/);
   });
-  it('include_tasks says to import instead', () => {
-    const site = tree({ 'site.yml': '- hosts: all\n  tasks:\n    - include_tasks: more.yml\n' });
-    assert.match(failure(() => loadPlaybook(site, modules)), /'include_tasks' is an Ansible keyword tend does not support yet: use import_tasks:/);
+  it("include_tasks: read with the playbook when its name has no template; apply: is refused with the reason", () => {
+    const site = tree({ 'site.yml': '- hosts: all\n  tasks:\n    - include_tasks: more.yml\n', 'more.yml': '- command: uptime\n' });
+    const [include] = loadPlaybook(site, modules).plays[0]!.tasks;
+    assert.deepEqual([include!.module.name, include!.include?.tasks?.map((t) => [t.module.name, t.number])], ['include_tasks', [['command', 2]]]);
+    const applied = tree({ 'site.yml': '- hosts: all\n  tasks:\n    - include_tasks: { file: more.yml, apply: { tags: [x] } }\n', 'more.yml': '[]\n' });
+    assert.match(failure(() => loadPlaybook(applied, modules)), /include_tasks: apply: \(keywords for the included tasks\) is not in tend yet/);
   });
 });
 

@@ -45,6 +45,8 @@ export interface LocalPlay {
   hosts: HostResult[];
   /** Per host, per task name: the text its show task rendered, or "(skipped)". */
   shown: Map<string, Map<string, string>>;
+  /** Per host, in the order they ran: "task name: text" of each show task and each skipped include. */
+  sequence: Map<string, string[]>;
 }
 
 /** Runs `playbookFile` over the hosts of `inventoryFile` its plays select, with -e `extraVars`. */
@@ -77,17 +79,23 @@ export async function playLocally(playbookFile: string, inventoryFile: string, e
     quiet,
   );
   const shown = new Map<string, Map<string, string>>();
+  const sequence = new Map<string, string[]>();
   for (const h of result.hosts) {
     const file = join(dirs.get(h.host)!, 'shown');
     const lines = existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as string) : [];
     const byTask = new Map<string, string>();
+    const ran: string[] = [];
     for (const t of h.tasks) {
+      if (t.module === 'include_tasks' && t.status === 'skipped') ran.push(`${t.name}: (skipped)`);
       if (t.module !== 'show') continue;
-      byTask.set(t.name, t.status === 'skipped' ? '(skipped)' : t.status === 'changed' ? lines.shift()! : `(${t.status}: ${t.error ?? ''})`);
+      const text = t.status === 'skipped' ? '(skipped)' : t.status === 'changed' ? lines.shift()! : `(${t.status}: ${t.error ?? ''})`;
+      byTask.set(t.name, text);
+      ran.push(`${t.name}: ${text}`);
     }
     shown.set(h.host, byTask);
+    sequence.set(h.host, ran);
   }
-  return { hosts: result.hosts, shown };
+  return { hosts: result.hosts, shown, sequence };
 }
 
 const dirnameOf = (file: string) => file.slice(0, file.lastIndexOf('/')) || '/';

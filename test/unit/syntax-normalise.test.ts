@@ -40,10 +40,11 @@ describe('Ansible task syntax, normalised', () => {
     const p = load(play('    - sysctl: name=vm.swappiness value=10\n', '  collections: [ansible.posix, community.general]\n'));
     assert.equal(p.tasks[0]!.module.name, 'sysctl');
   });
-  it('the legacy include: is import_tasks when static, refused when dynamic', () => {
+  it('the legacy include: is import_tasks when static, include_tasks when dynamic', () => {
     const p = load(play('    - include: more.yml\n      tags: [x]\n'), { 'more.yml': '- command: uptime\n' });
     assert.deepEqual(p.tasks.map((t) => [t.module.name, t.tags]), [['command', ['x']]]);
-    assert.match(failure(() => load(play('    - include: more.yml\n      loop: [1]\n'), { 'more.yml': '[]\n' })), /dynamic include in Ansible 2\.14 \(it has loop:\)/);
+    const dynamic = load(play('    - include: more.yml a=1\n      loop: [1]\n'), { 'more.yml': '[]\n' });
+    assert.deepEqual([dynamic.tasks[0]!.module.name, dynamic.tasks[0]!.vars, dynamic.tasks[0]!.loop?.items], ['include_tasks', { a: '1' }, [1]]);
     assert.match(failure(() => load(play('    - include: more.yml a=1\n'), { 'more.yml': '[]\n' })), /with parameters \(a\)/);
   });
   it('refuses what tend cannot run yet, naming the form', () => {

@@ -1,8 +1,9 @@
 // The legacy `include:` task (deprecated in Ansible 2.14, removed in 2.16). Ansible 2.14
 // reads it statically — as import_tasks — when its file name has no template, it has no
 // loop and every include above it is static; otherwise it is dynamic, as include_tasks.
-// tend reads the static form as `import_tasks:`; the dynamic form, and parameters passed
-// as variables, need what tend does not have yet, and are refused with the reason.
+// tend reads the static form as `import_tasks:`, the dynamic one as `include_tasks:` (its
+// parameters become the included tasks' variables); parameters of the static form are
+// refused with the reason.
 import type { VarMap } from '../../vars.ts';
 import { isTemplate } from './action.ts';
 
@@ -18,14 +19,14 @@ export function readInclude(action: string, key: string, args: VarMap, task: Rec
   const file = args._raw_params !== undefined && args._raw_params !== '' ? args._raw_params : args.file;
   if (typeof file !== 'string' || file === '') return { refused: `${action}: no file named (No file specified for include)`, key };
   const loop = Object.keys(task).find((k) => k === 'loop' || k.startsWith('with_'));
-  if (loop || isTemplate(file)) {
-    const why = loop ? `it has ${loop}:` : `its file name is a template (${file})`;
-    return {
-      refused: `${action}: ${file} is a dynamic include in Ansible 2.14 (${why}), that is include_tasks, which tend does not have yet; use import_tasks: with a fixed file name`,
-      key: loop ?? key,
-    };
-  }
   const vars = Object.keys(args).filter((k) => k !== '_raw_params' && k !== 'file');
+  if (loop || isTemplate(file)) {
+    // Dynamic in Ansible 2.14: include_tasks, with the parameters as the included tasks' variables.
+    const out: Record<string, unknown> = { include_tasks: file };
+    for (const [k, v] of Object.entries(task)) if (k !== key && k !== 'args') out[k] = v;
+    if (vars.length > 0) out.vars = { ...(task.vars as Record<string, unknown> | undefined), ...Object.fromEntries(vars.map((k) => [k, args[k]])) };
+    return { task: out };
+  }
   if (vars.length > 0) {
     return { refused: `${action}: ${file} with parameters (${vars.join(', ')}) passes them to the file as variables; tend's import_tasks takes no variables yet: set them in vars: of the play or with -e`, key };
   }

@@ -26,6 +26,7 @@ export function paramsPathOf(task: object): YamlPath | undefined {
 }
 
 const IMPORT_TASKS = new Set(['import_tasks', 'ansible.builtin.import_tasks', 'ansible.legacy.import_tasks']);
+const INCLUDE_TASKS = new Set(['include_tasks', 'ansible.builtin.include_tasks', 'ansible.legacy.include_tasks']);
 
 /** Keys the normaliser consumes: they never reach the loader. */
 const CONSUMED = new Set(['action', 'local_action', 'args', 'collections']);
@@ -77,6 +78,16 @@ export function normaliseTask(
     const reading = readInclude(action, key, args, raw);
     if ('refused' in reading) return refuse(reading.refused, reading.key);
     return reading.task;
+  }
+  if (INCLUDE_TASKS.has(action)) {
+    // `include_tasks: FILE`, `file=FILE` or `{ file: FILE }`: read when a host reaches it (include-tasks.ts).
+    const file = args._raw_params !== undefined && args._raw_params !== '' ? args._raw_params : args.file;
+    const extra = Object.keys(args).find((k) => k !== '_raw_params' && k !== 'file' && k !== 'apply');
+    if (extra) return refuse(`${action}: takes a file name (and apply:); not '${extra}' (Invalid options for include_tasks)`, key);
+    if (args.apply !== undefined) return refuse(`${action}: apply: (keywords for the included tasks) is not in tend yet; put them on the included tasks, or in a block: around them`, key);
+    const out: Record<string, unknown> = { include_tasks: file ?? null };
+    for (const [k, v] of Object.entries(raw)) if (k !== key && !CONSUMED.has(k)) out[k] = v;
+    return out;
   }
   if (IMPORT_TASKS.has(action)) {
     // `import_tasks: FILE`, `import_tasks: file=FILE` or `{ file: FILE }`: the loader reads the file.

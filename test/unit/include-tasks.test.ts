@@ -1,0 +1,56 @@
+// include_tasks against ansible-playbook 2.14: test/conformance/include/ (a playbook, its
+// task files and a role), recorded by record-include.py into expected.json: what each
+// task showed, in the order it ran. tend runs the same playbook through its engine
+// (local-play.ts): the included tasks must run where Ansible ran them, with the same
+// variables.
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import type { TaskModule } from '../../src/module.ts';
+import { loadPlaybook } from '../../src/playbook/load.ts';
+import { playLocally, show } from './local-play.ts';
+import { failure } from './playbook-files.ts';
+
+const HERE = join(import.meta.dirname, '../conformance/include');
+const EXPECTED = JSON.parse(readFileSync(join(HERE, 'expected.json'), 'utf8')) as string[];
+
+function copy(): string {
+  const root = mkdtempSync(join(tmpdir(), 'tend-include-'));
+  cpSync(HERE, root, { recursive: true });
+  return root;
+}
+
+describe('include_tasks, as ansible-playbook 2.14 runs it', () => {
+  it('runs the included tasks where Ansible ran them, with the same variables', async () => {
+    const root = copy();
+    const { hosts, sequence } = await playLocally(join(root, 'playbook.yml'), join(root, 'inventory.ini'));
+    assert.equal(hosts[0]!.status, 'changed', JSON.stringify(hosts[0]!.tasks.filter((t) => t.error)));
+    assert.deepEqual(sequence.get('h1'), EXPECTED);
+  });
+
+  it('reads a file without a template with the playbook: its mistakes are found before any host', () => {
+    const root = copy();
+    writeFileSync(join(root, 'nested.yml'), '- name: nested task\n  show: { text: "{{ unclosed" }\n');
+    assert.match(failure(() => loadPlaybook(join(root, 'playbook.yml'), new Map([['show', show as TaskModule]]))), /nested\.yml:2:9: .*unclosed|nested\.yml:2:\d+: /);
+    writeFileSync(join(root, 'plain.yml'), '- include_tasks: missing.yml\n');
+    assert.match(failure(() => loadPlaybook(join(root, 'playbook.yml'), new Map([['show', show as TaskModule]]))), /plain\.yml:1:18: include_tasks: .*missing\.yml does not exist/);
+  });
+
+  it('a templated file that does not exist fails that include on the host, with the reason', async () => {
+    const root = copy();
+    writeFileSync(join(root, 'inventory.ini'), 'h1 os=plan9\n');
+    const { hosts } = await playLocally(join(root, 'playbook.yml'), join(root, 'inventory.ini'));
+    const failed = hosts[0]!.tasks.find((t) => t.status === 'failed');
+    assert.equal(failed?.name, 'a file named by a variable');
+    assert.match(failed!.error!, /include_tasks: .*setup-plan9\.yml does not exist/);
+    assert.equal(hosts[0]!.status, 'failed');
+  });
+
+  it('an include that includes itself is refused, read now or on the host', async () => {
+    const root = copy();
+    writeFileSync(join(root, 'nested.yml'), '- include_tasks: plain.yml\n');
+    assert.match(failure(() => loadPlaybook(join(root, 'playbook.yml'), new Map([['show', show as TaskModule]]))), /include_tasks: plain\.yml includes itself/);
+  });
+});
