@@ -283,6 +283,10 @@ describe('directory plan', () => {
       { subject: '/srv/x/* ownership', kind: 'set', before: `differs: ${Array.from({ length: 20 }, (_, i) => `/srv/x/f${i}`).join(', ')}, …`, after: 'root:sasl' },
     ]);
     assert.match(commandsText(p), /\nchown -h -R -- root:sasl \.\n\)$/);
+    // Exactly 20 (the probe prints 21 when there are more): all shown, no ellipsis.
+    const twenty = Array.from({ length: 20 }, (_, i) => `/srv/x/f${i}`);
+    const all = plan('directory', { path: '/srv/x', owner: 'root', recurse: true }, dir('directory|root|sasl|750', `${twenty.join('\n')}\n`));
+    assert.equal(all.changes[0]!.before, `differs: ${twenty.join(', ')}`);
     const few = plan('directory', { path: '/srv/x', group: 'sasl', recurse: true }, dir('directory|root|sasl|750', '/srv/x/a\n/srv/x/b\n'));
     assert.deepEqual(few.changes, [{ subject: '/srv/x/* ownership', kind: 'set', before: 'differs: /srv/x/a, /srv/x/b', after: 'sasl' }]);
     assert.match(commandsText(few), /\nchgrp -h -R -- sasl \.\n\)$/);

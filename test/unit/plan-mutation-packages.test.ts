@@ -33,6 +33,8 @@ describe('apt plan: present, latest, absent', () => {
     ]);
     assert.equal(p.commands.length, 1);
     assert.match(commandsText(p), / {2}mutt ghost \) > \/var\/lib\/tend\/apt\.log/);
+    // A name apt-cache does not know prints no policy at all: still "install" (apt-get says why it cannot).
+    assert.deepEqual(plan('apt', { name: 'nosuchpkg' }, aptProbe('')).changes, [{ subject: 'nosuchpkg', kind: 'add', before: null, after: 'install' }]);
   });
   it('latest: the same version, or no candidate, is nothing; another candidate is an upgrade to it', () => {
     const installed = ii('openssl', '3.0.22-1~deb12u2');
@@ -113,15 +115,15 @@ describe('apt plan: dpkg left half-done', () => {
     assert.match(commandsText(p), /\( trap '' HUP; DEBIAN_FRONTEND=noninteractive NEEDRESTART_MODE=a dpkg --force-confdef --force-confold --configure -a \) > /);
   });
   it('half-installed packages (not interrupted) are reinstalled between two configure passes, before the install', () => {
-    const p = plan('apt', { name: 'newpkg', lock_timeout: 30 }, aptProbe(policy('newpkg', '1.0'), '1 1\n', 'libc-bin half-installed\npostfix half-configured\n'));
+    const p = plan('apt', { name: 'newpkg', lock_timeout: 30 }, aptProbe(policy('newpkg', '1.0'), '1 1\n', 'libc-bin half-installed\npostfix half-configured\nlibssl3 reinstreq\n'));
     assert.deepEqual(p.changes, [
-      { subject: 'dpkg', kind: 'run', reason: 'packages were left half-done (libc-bin half-installed, postfix half-configured): dpkg --configure -a, reinstall libc-bin' },
+      { subject: 'dpkg', kind: 'run', reason: 'packages were left half-done (libc-bin half-installed, postfix half-configured, libssl3 reinstreq): dpkg --configure -a, reinstall libc-bin libssl3' },
       { subject: 'newpkg', kind: 'add', before: null, after: '1.0' },
     ]);
     assert.equal(p.commands.length, 2);
     assert.match(
       p.commands[0]!.text,
-      /\{ DEBIAN_FRONTEND=noninteractive NEEDRESTART_MODE=a dpkg --force-confdef --force-confold --configure -a; true; \} && DEBIAN_FRONTEND=noninteractive NEEDRESTART_MODE=a apt-get install --reinstall -y -q -o DPkg::Lock::Timeout=30 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold libc-bin && DEBIAN_FRONTEND=noninteractive NEEDRESTART_MODE=a dpkg --force-confdef --force-confold --configure -a \)/,
+      /\{ DEBIAN_FRONTEND=noninteractive NEEDRESTART_MODE=a dpkg --force-confdef --force-confold --configure -a; true; \} && DEBIAN_FRONTEND=noninteractive NEEDRESTART_MODE=a apt-get install --reinstall -y -q -o DPkg::Lock::Timeout=30 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold libc-bin libssl3 && DEBIAN_FRONTEND=noninteractive NEEDRESTART_MODE=a dpkg --force-confdef --force-confold --configure -a \)/,
     );
     assert.match(p.commands[1]!.text, /apt-get install -y -q -o DPkg::Lock::Timeout=30 .* newpkg \)/);
   });
@@ -194,6 +196,9 @@ describe('user plan', () => {
       { subject: 'bob password', kind: 'set', secret: true },
     ]);
     assert.equal(commandsText(p), "useradd --create-home --shell /bin/bash --groups sasl,adm -- bob\nprintf '%s:%s\\n' bob '$6$h' | chpasswd --encrypted");
+  });
+  it('create: false: a missing user (one a package is to make) is a ProbeFailed that says so', () => {
+    assert.throws(() => plan('user', { name: 'postfix', create: false }, out('', '', '', '')), (e: Error) => e instanceof ProbeFailed && e.message === 'user postfix does not exist (and create is false)');
   });
   it('a system user without a home: --system, no --create-home', () => {
     const p = plan('user', { name: 'svc', system: true, create_home: false }, out('', '', '', ''));
