@@ -7,7 +7,7 @@ import { InputError } from '../errors.ts';
 import type { Host } from '../inventory/index.ts';
 import { CONNECTION_VARIABLES } from '../inventory/model.ts';
 import { emptyVars, mergeVars } from '../vars.ts';
-import { YamlSource } from '../yaml-source.ts';
+import { readAnsibleYaml } from '../playbook/syntax/yaml11.ts';
 
 export interface RunFlags {
   keyPassphraseEnv?: string;
@@ -43,7 +43,8 @@ export function parseExtraVars(values: string[]): Record<string, unknown> {
   for (const v of values) {
     if (v.startsWith('@')) {
       const file = v.slice(1);
-      const data = YamlSource.load(file).toJS();
+      // Read as Ansible reads a vars file: YAML 1.1 (yes is true, 0644 is octal).
+      const data = readAnsibleYaml(file).toJS();
       if (!data || typeof data !== 'object' || Array.isArray(data)) throw new InputError(`-e ${v}: the file must hold a mapping`);
       mergeVars(vars, data as Record<string, unknown>);
     } else if (v.trimStart().startsWith('{')) {
