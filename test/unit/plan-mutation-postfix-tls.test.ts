@@ -54,18 +54,31 @@ describe('postconf plan', () => {
 describe('openssl plan', () => {
   // Real material from this machine's openssl, as the probe reports it: an EC key, a CSR
   // and a certificate signed with it (as the plan makes them), and a CA certificate.
-  const dir = mkdtempSync(join(tmpdir(), 'tend-openssl-plan-'));
-  const run = (...args: string[]) => execFileSync('openssl', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-  const f = (n: string) => join(dir, n);
-  run('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', f('k'));
-  run('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', f('other'));
-  run('req', '-new', '-key', f('k'), '-subj', '/CN=mx.example.org', '-out', f('csr'));
-  run('req', '-new', '-key', f('other'), '-subj', '/CN=mx.example.org', '-out', f('other.csr'));
-  run('x509', '-req', '-days', '3650', '-in', f('csr'), '-signkey', f('k'), '-out', f('crt'));
-  run('req', '-new', '-x509', '-extensions', 'v3_ca', '-key', f('k'), '-subj', '/CN=mx.example.org', '-days', '3650', '-out', f('ca.crt'));
-  const keySection = (stat = 'regular file|root|root|600', parse = 'parse=ok') => `${stat}\n${parse}\n${run('pkey', '-in', f('k'), '-pubout', '-text_pub')}`;
-  const csrSection = (file = 'csr') => `parse=ok\n${run('req', '-in', f(file), '-noout', '-subject', '-nameopt', 'RFC2253', '-pubkey')}`;
-  const certSection = (file = 'crt') => `pem\n${readFileSync(f(file), 'utf8')}`;
+  // Made when the first openssl test runs (the postconf tests need none of it).
+  let made: { keyText: string; csrText: Record<'csr' | 'other.csr', string>; pem: Record<'crt' | 'ca.crt' | 'csr', string> } | undefined;
+  const material = () => {
+    if (made) return made;
+    const dir = mkdtempSync(join(tmpdir(), 'tend-openssl-plan-'));
+    const run = (...args: string[]) => execFileSync('openssl', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const f = (n: string) => join(dir, n);
+    run('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', f('k'));
+    run('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', f('other'));
+    run('req', '-new', '-key', f('k'), '-subj', '/CN=mx.example.org', '-out', f('csr'));
+    run('req', '-new', '-key', f('other'), '-subj', '/CN=mx.example.org', '-out', f('other.csr'));
+    run('x509', '-req', '-days', '3650', '-in', f('csr'), '-signkey', f('k'), '-out', f('crt'));
+    run('req', '-new', '-x509', '-extensions', 'v3_ca', '-key', f('k'), '-subj', '/CN=mx.example.org', '-days', '3650', '-out', f('ca.crt'));
+    // What the probe's openssl runs print.
+    const req = (n: string) => run('req', '-in', f(n), '-noout', '-subject', '-nameopt', 'RFC2253', '-pubkey');
+    made = {
+      keyText: run('pkey', '-in', f('k'), '-pubout', '-text_pub'),
+      csrText: { csr: req('csr'), 'other.csr': req('other.csr') },
+      pem: { crt: readFileSync(f('crt'), 'utf8'), 'ca.crt': readFileSync(f('ca.crt'), 'utf8'), csr: readFileSync(f('csr'), 'utf8') },
+    };
+    return made;
+  };
+  const keySection = (stat = 'regular file|root|root|600', parse = 'parse=ok') => `${stat}\n${parse}\n${material().keyText}`;
+  const csrSection = (file: 'csr' | 'other.csr' = 'csr') => `parse=ok\n${material().csrText[file]}`;
+  const certSection = (file: 'crt' | 'ca.crt' = 'crt') => `pem\n${material().pem[file]}`;
   const params = { key: '/k/mx.key', csr: '/k/mx.csr', certificate: '/k/mx.crt', type: 'ec', size: 256, subject: { CN: 'mx.example.org' } };
   const converged = () => out(keySection(), csrSection(), certSection());
   const reasons = (over: object, probed = converged()) => plan('openssl', { ...params, ...over }, probed).changes.map((c) => `${c.subject}: ${c.reason}`);
@@ -139,6 +152,6 @@ describe('openssl plan', () => {
     const noCsr = plan('openssl', { key: '/k/mx.key', certificate: '/k/mx.crt', type: 'ec', size: 256, subject: { CN: 'other' } }, out(keySection(), '', certSection()));
     assert.deepEqual(noCsr.changes.map((c) => c.reason), ['subject is CN=mx.example.org']);
     assert.match(commandsText(noCsr), /^openssl req -new -x509 {2}-key \/k\/mx\.key -subj \/CN=other -days 3650 -out new &&$/m);
-    assert.deepEqual(reasons({}, out(keySection(), csrSection(), `pem\n${readFileSync(f('csr'), 'utf8')}`)), ['/k/mx.crt: not a readable certificate']);
+    assert.deepEqual(reasons({}, out(keySection(), csrSection(), `pem\n${material().pem.csr}`)), ['/k/mx.crt: not a readable certificate']);
   });
 });
