@@ -140,14 +140,28 @@ async function runPlay(
       return (options.selectTasks?.(specs) ?? specs).flatMap((spec) => prepare(spec, lookupFor(spec), include.handler, wrapFor));
     },
   };
-  const ending = await runTaskList(
-    play.tasks.flatMap((spec) => prepare(spec, lookupFor(spec), false, wrapFor)),
-    ctx,
-  );
-  if (ending.kind !== 'done') return ending;
-  const handlers = play.handlers.filter((h) => h.listen.some((name) => ctx.notified.has(name)));
-  return runTaskList(
-    handlers.flatMap((spec) => prepare(spec, lookupFor(spec), true, wrapFor)),
-    ctx,
-  );
+  // The play's sections (pre_tasks; roles and tasks; post_tasks), each followed by the
+  // handlers notified so far, as Ansible flushes them.
+  const cuts = [0, ...(play.flushAfter ?? []), play.tasks.length];
+  for (let k = 0; k + 1 < cuts.length; k++) {
+    const section = play.tasks.slice(cuts[k], cuts[k + 1]);
+    let ending = await runTaskList(
+      section.flatMap((spec) => prepare(spec, lookupFor(spec), false, wrapFor)),
+      ctx,
+    );
+    if (ending.kind === 'done') {
+      const handlers = play.handlers.filter((h) => h.listen.some((name) => ctx.notified.has(name)));
+      ctx.notified.clear();
+      ending = await runTaskList(
+        handlers.flatMap((spec) => prepare(spec, lookupFor(spec), true, wrapFor)),
+        ctx,
+      );
+    }
+    if (ending.kind !== 'done') {
+      // What the ending kept from running is listed, so reports show the whole play.
+      for (const later of play.tasks.slice(cuts[k + 1])) results.push(skipped(play, later, later.name, false));
+      return ending;
+    }
+  }
+  return { kind: 'done' };
 }

@@ -1,8 +1,10 @@
 // Playbook YAML → validated Plays. Everything that can be checked without a host is
 // checked here, and every complaint carries file:line:col.
+import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { InputError, throwIfAny } from '../errors.ts';
+import { emptyVars, mergeVars } from '../vars.ts';
 import type { TaskModule } from '../module.ts';
 import type { YamlPath, YamlSource } from '../yaml-source.ts';
 import { paramsPathOf } from './syntax/normalise.ts';
@@ -96,6 +98,12 @@ const playShape = z
     become: z.boolean().default(false),
     gather_facts: z.boolean().optional().describe('accepted for Ansible playbooks; tend reads state per task'),
     tasks: z.array(taskShape).default([]),
+    pre_tasks: z.array(taskShape).default([]).describe('tasks before the roles; the handlers they notify run right after them'),
+    post_tasks: z.array(taskShape).default([]).describe('tasks after the play\'s tasks, once the handlers notified so far have run'),
+    vars_files: z
+      .array(z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]))
+      .optional()
+      .describe('files of variables beside the playbook, over the play\'s vars (a list in it: the first that exists)'),
     handlers: z.array(taskShape).default([]),
     roles: z.array(z.unknown()).optional().describe('roles/NAME next to the playbook: a name, or { role: NAME, …parameters }; their tasks run first'),
     when: conditions.optional(),
@@ -154,8 +162,14 @@ export function loadPlaybook(file: string, modules: ReadonlyMap<string, TaskModu
     if (patternError) errors.push(source.error(patternError, [p, 'hosts']));
     // Raw entries: an import is not a task, and each is checked where it is read.
     const raw = data2[p]!;
+    // As Ansible orders them: pre_tasks, roles, tasks, post_tasks; the handlers notified so
+    // far run after the pre_tasks, after the tasks and at the end.
+    const preTasks = readTaskList(ctx, source, (raw.pre_tasks as unknown[]) ?? [], [p, 'pre_tasks'], next, inherited);
     const roles = readRoles(ctx, source, play.roles, [p, 'roles'], dirname(resolve(file)), next, inherited);
-    const tasks = [...roles.tasks, ...readTaskList(ctx, source, (raw.tasks as unknown[]) ?? [], [p, 'tasks'], next, inherited)];
+    const mainTasks = [...roles.tasks, ...readTaskList(ctx, source, (raw.tasks as unknown[]) ?? [], [p, 'tasks'], next, inherited)];
+    const postTasks = readTaskList(ctx, source, (raw.post_tasks as unknown[]) ?? [], [p, 'post_tasks'], next, inherited);
+    const tasks = [...preTasks, ...mainTasks, ...postTasks];
+    const flushAfter = [preTasks.length, preTasks.length + mainTasks.length].filter((n, k, all) => n > 0 && n < tasks.length && all.indexOf(n) === k);
     const handlers = [...roles.handlers(next), ...readTaskList(ctx, source, (raw.handlers as unknown[]) ?? [], [p, 'handlers'], next, inherited)];
     // Tasks read when a host reaches an include are numbered after everything read now.
     later.number = next.number;
@@ -174,9 +188,10 @@ export function loadPlaybook(file: string, modules: ReadonlyMap<string, TaskModu
       ...(play.name === undefined ? { unnamed: true } : {}),
       hosts: play.hosts,
       when: readConditions(source, play.when, [p, 'when'], errors),
-      vars: play.vars,
+      vars: play.vars_files ? { ...play.vars, ...readVarsFiles(source, play.vars_files, [p, 'vars_files'], dirname(resolve(file)), errors) } : play.vars,
       become: play.become,
       tasks,
+      ...(flushAfter.length > 0 ? { flushAfter } : {}),
       handlers,
       verify: play.verify,
       ...(play.serial !== undefined ? { serial: Array.isArray(play.serial) ? play.serial : [play.serial] } : {}),
@@ -427,4 +442,35 @@ export function paramsForHost(task: TaskSpec, lookup: (name: string) => unknown)
 /** Tasks with the tasks of the includes read with the playbook, at any depth. */
 export function withIncluded(tasks: readonly TaskSpec[]): TaskSpec[] {
   return tasks.flatMap((t) => [t, ...(t.include?.tasks ? withIncluded(t.include.tasks) : [])]);
+}
+
+/**
+ * `vars_files:`, beside the playbook, merged in order (later files win); an entry that is
+ * a list names alternatives, the first that exists is read. Names with templates need a
+ * host's variables, which a play's files are read without: refused with the reason.
+ */
+function readVarsFiles(source: YamlSource, entries: (string | string[])[], at: YamlPath, dir: string, errors: InputError[]): Record<string, unknown> {
+  const out = emptyVars();
+  entries.forEach((entry, k) => {
+    const names = Array.isArray(entry) ? entry : [entry];
+    const templated = names.find(hasTemplate);
+    if (templated) {
+      errors.push(source.error(`vars_files: ${templated}: a file name with a template is not in tend yet (it needs a host's variables); name the file`, [...at, k]));
+      return;
+    }
+    const found = names.map((n) => resolve(dir, n)).find((f) => existsSync(f));
+    if (!found) {
+      errors.push(source.error(`vars_files: ${names.join(', ')}: ${names.length > 1 ? 'none of them exists' : 'no such file'} (beside the playbook: ${dir})`, [...at, k]));
+      return;
+    }
+    const yaml = readAnsibleYaml(found);
+    const data = yaml.toJS();
+    if (data === null || data === undefined) return;
+    if (typeof data !== 'object' || Array.isArray(data)) {
+      errors.push(yaml.error('a vars file is a mapping of variable names to values', []));
+      return;
+    }
+    mergeVars(out, data as Record<string, unknown>);
+  });
+  return out;
 }

@@ -75,7 +75,10 @@ export interface Play {
   when: Condition[];
   vars: Record<string, unknown>;
   become: boolean;
+  /** pre_tasks, roles' tasks, tasks and post_tasks, in that order. */
   tasks: TaskSpec[];
+  /** Positions in `tasks` after which the handlers notified so far run (the end of pre_tasks, of tasks). */
+  flushAfter?: number[];
   handlers: TaskSpec[];
   /** Shell commands `tend smoke` runs after converging; each must exit 0. */
   verify: string[];
