@@ -30,6 +30,7 @@ describe('postconf plan', () => {
   const svc = (entry: string, options: Record<string, string> = {}) => ({ services: { 'submission/inet': { entry, options } }, config_dir: '/etc/pf' });
   it('services: an entry equal but for spacing is in sync; another is replaced, shown before → after', () => {
     assert.deepEqual(plan('postconf', svc('n - y - -   smtpd'), out('', master, '')), { changes: [], commands: [] });
+    assert.deepEqual(plan('postconf', svc('  n - y - - smtpd '), out('', master, '')), { changes: [], commands: [] });
     const p = plan('postconf', svc('n - n - - smtpd'), out('', master, ''));
     assert.deepEqual(p.changes, [{ subject: 'master.cf submission/inet', kind: 'set', before: 'n - y - - smtpd', after: 'n - n - - smtpd' }]);
     assert.equal(commandsText(p), "postconf -c /etc/pf -Me -- 'submission/inet=submission inet n - n - - smtpd'");
