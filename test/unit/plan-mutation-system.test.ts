@@ -27,6 +27,9 @@ describe('cron plan', () => {
     const p = plan('cron', { ...job, weekday: 'mon-fri', day: '1-15', month: '*/2' }, out(`present\n# mine\n${entry}`));
     assert.deepEqual(p.changes, [{ subject: '/etc/cron.d/tend: queue report', kind: 'set', before: '0 6 * * * root /usr/sbin/postqueue -p', after: '0 6 1-15 */2 mon-fri root /usr/sbin/postqueue -p' }]);
     assert.deepEqual(written(p), ['# mine\n#tend: queue report\n0 6 1-15 */2 mon-fri root /usr/sbin/postqueue -p\n']);
+    // The entry first in the file, likewise.
+    const first = plan('cron', { ...job, hour: 7 }, out(`present\n${entry}`));
+    assert.deepEqual(first.changes, [{ subject: '/etc/cron.d/tend: queue report', kind: 'set', before: '0 6 * * * root /usr/sbin/postqueue -p', after: '0 7 * * * root /usr/sbin/postqueue -p' }]);
   });
   it('absent: an entry not there is nothing; one there is removed from a file that keeps others', () => {
     assert.deepEqual(plan('cron', { name: 'queue report', state: 'absent' }, out('missing\n')), { changes: [], commands: [] });
