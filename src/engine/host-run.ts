@@ -131,6 +131,14 @@ async function runPlay(
     results,
     notified: new Set<string>(),
     ...(preProbed ? { preProbed } : {}),
+    flush: () => {
+      const handlers = play.handlers.filter((h) => h.listen.some((name) => ctx.notified.has(name)));
+      ctx.notified.clear();
+      return runTaskList(
+        handlers.flatMap((spec) => prepare(spec, lookupFor(spec), true, wrapFor)),
+        ctx,
+      );
+    },
     expand: (include) => {
       // The file this host's include names; its tasks with the include's vars and loop item (above their own vars).
       const file = (include.params as { file: string }).file;
@@ -149,6 +157,11 @@ async function runPlay(
       section.flatMap((spec) => prepare(spec, lookupFor(spec), false, wrapFor)),
       ctx,
     );
+    if (ending.kind === 'done' && ending.ended) {
+      // meta: end_host (or end_play): the play ends here for this host, which has not failed.
+      for (const later of play.tasks.slice(cuts[k + 1])) results.push(skipped(play, later, later.name, false));
+      return { kind: 'done' };
+    }
     if (ending.kind === 'done') {
       const handlers = play.handlers.filter((h) => h.listen.some((name) => ctx.notified.has(name)));
       ctx.notified.clear();

@@ -3,6 +3,7 @@
 // of every remaining task is read in one round trip, and a changed task's commands travel
 // with the re-read of the tasks after it: one round trip per changed task.
 import { InputError } from '../errors.ts';
+import { META_MODULE, type MetaAction } from '../playbook/meta.ts';
 import type { Play, TaskSpec } from '../playbook/plays.ts';
 import { ShellText } from '../shell.ts';
 import { TIMED_OUT } from '../transport/types.ts';
@@ -16,8 +17,8 @@ import type { HostStatus, TaskResult } from './results.ts';
 import { Masker, shieldResult } from './secrets.ts';
 import { wrapScripts } from './task-user.ts';
 
-/** How a list of tasks ended: all done, or why it stopped. */
-export type Ending = { kind: 'done' } | { kind: Exclude<HostStatus, 'ok' | 'changed'>; error?: string };
+/** How a list of tasks ended: all done (or ended early by meta: end_host), or why it stopped. */
+export type Ending = { kind: 'done'; ended?: true } | { kind: Exclude<HostStatus, 'ok' | 'changed'>; error?: string };
 
 export interface ListContext {
   play: Play;
@@ -37,6 +38,8 @@ export interface ListContext {
   preProbed?: Map<string, Probed>;
   /** An include's tasks, as this host runs them (host-run.ts); they run right after it. */
   expand?: (include: Prepared) => Prepared[];
+  /** meta: flush_handlers — runs the handlers notified so far (host-run.ts). */
+  flush?: () => Promise<Ending>;
 }
 
 /** The result as it may be shown: secret values masked, and nothing of its output with no_log. */
@@ -142,6 +145,24 @@ export async function runTaskList(tasks: readonly Prepared[], ctx: ListContext):
     if (task.error !== undefined) {
       const ending = failAndSkipRest({ status: 'failed', changes: [], error: task.error });
       if (ending) return ending;
+      continue;
+    }
+    if (task.spec.module === META_MODULE) {
+      const action = (task.params as { action: MetaAction }).action;
+      finish({ status: 'ok', changes: [] });
+      if (action === 'end_host' || action === 'end_play') {
+        skipFrom(i + 1);
+        return { kind: 'done', ended: true };
+      }
+      if (action === 'flush_handlers' && ctx.flush) {
+        const ending = await ctx.flush();
+        if (ending.kind !== 'done') {
+          skipFrom(i + 1);
+          return ending;
+        }
+        // What the handlers did may change what the later tasks read: read them again.
+        windowGeneration = -1;
+      }
       continue;
     }
     if (task.spec.include && ctx.expand) {

@@ -15,6 +15,7 @@ import { playVarsLimitErrors, templateSyntaxErrors } from './variables.ts';
 import { newExpansion, readRoles, readTaskList, type Inherited, type ReadContext } from './includes.ts';
 import { INCLUDE_TASKS_MODULE } from './include-tasks.ts';
 import { LOOKUP_PLUGINS } from './loops.ts';
+import { META_MODULE } from './meta.ts';
 import { removeOmit } from './omit.ts';
 import type { Condition, Play, Playbook, TaskSpec } from './plays.ts';
 
@@ -254,7 +255,7 @@ function readTask(
     return null;
   }
   const key = moduleKeys[0]!;
-  const module = key === 'include_tasks' ? INCLUDE_TASKS_MODULE : modules.get(key);
+  const module = key === 'include_tasks' ? INCLUDE_TASKS_MODULE : key === 'meta' ? META_MODULE : modules.get(key);
   if (!module) {
     errors.push(unknownModule(source, modules, key, [...path, key]));
     return null;

@@ -45,7 +45,7 @@ export interface LocalPlay {
   hosts: HostResult[];
   /** Per host, per task name: the text its show task rendered, or "(skipped)". */
   shown: Map<string, Map<string, string>>;
-  /** Per host, in the order they ran: "task name: text" of each show task and each skipped include. */
+  /** Per host, in the order they ran: "task name: text" of each show task, "task name: (skipped)" of any skipped task. */
   sequence: Map<string, string[]>;
 }
 
@@ -86,7 +86,10 @@ export async function playLocally(playbookFile: string, inventoryFile: string, e
     const byTask = new Map<string, string>();
     const ran: string[] = [];
     for (const t of h.tasks) {
-      if (t.module === 'include_tasks' && t.status === 'skipped') ran.push(`${t.name}: (skipped)`);
+      // Skipped for a reason (a false condition), as Ansible shows it; tasks an ending kept
+      // from running are listed in tend's reports, but Ansible shows nothing of them.
+      if (t.status === 'skipped' && t.reason === undefined) continue;
+      if (t.module !== 'show' && t.status === 'skipped') ran.push(`${t.name}: (skipped)`);
       if (t.module !== 'show') continue;
       const text = t.status === 'skipped' ? '(skipped)' : t.status === 'changed' ? lines.shift()! : `(${t.status}: ${t.error ?? ''})`;
       byTask.set(t.name, text);

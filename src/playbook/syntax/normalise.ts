@@ -9,6 +9,7 @@ import type { TaskModule } from '../../module.ts';
 import type { YamlPath, YamlSource } from '../../yaml-source.ts';
 import { ActionError, parseAction, TASK_ATTRIBUTES, type ParsedAction } from './action.ts';
 import { convertTypes, MISSING_FREE_FORM, octalMode, ParamsError, paramsFor } from './free-form.ts';
+import { META_ACTIONS, META_NOT_YET } from '../meta.ts';
 import { INCLUDE_ACTIONS, readInclude } from './include.ts';
 import { numberFormat } from './yaml11.ts';
 
@@ -27,6 +28,7 @@ export function paramsPathOf(task: object): YamlPath | undefined {
 
 const IMPORT_TASKS = new Set(['import_tasks', 'ansible.builtin.import_tasks', 'ansible.legacy.import_tasks']);
 const INCLUDE_TASKS = new Set(['include_tasks', 'ansible.builtin.include_tasks', 'ansible.legacy.include_tasks']);
+const META = new Set(['meta', 'ansible.builtin.meta', 'ansible.legacy.meta']);
 
 /** Keys the normaliser consumes: they never reach the loader. */
 const CONSUMED = new Set(['action', 'local_action', 'args', 'collections']);
@@ -78,6 +80,17 @@ export function normaliseTask(
     const reading = readInclude(action, key, args, raw);
     if ('refused' in reading) return refuse(reading.refused, reading.key);
     return reading.task;
+  }
+  if (META.has(action)) {
+    // `meta: flush_handlers`: the loader reads it as the meta directive (meta.ts).
+    const what = args._raw_params ?? args.free_form;
+    const extra = Object.keys(args).find((k) => k !== '_raw_params' && k !== 'free_form');
+    if (extra || typeof what !== 'string') return refuse(`${action}: one directive (flush_handlers, noop, end_host, end_play)`, key);
+    if (Object.hasOwn(META_NOT_YET, what)) return refuse(`${action}: ${META_NOT_YET[what]}`, key);
+    if (!(META_ACTIONS as readonly string[]).includes(what)) return refuse(`${action}: '${what}' is not a meta directive (flush_handlers, noop, end_host, end_play, …)`, key);
+    const out: Record<string, unknown> = { meta: { action: what } };
+    for (const [k, v] of Object.entries(raw)) if (k !== key && !CONSUMED.has(k)) out[k] = v;
+    return out;
   }
   if (INCLUDE_TASKS.has(action)) {
     // `include_tasks: FILE`, `file=FILE` or `{ file: FILE }`: read when a host reaches it (include-tasks.ts).
