@@ -33,6 +33,7 @@ describe('group_vars/NAME as a directory', () => {
     'group_vars/web/00-empty.yml': '',
     'group_vars/web/01.yml': 'a: 1\nb: main\n',
     'group_vars/web/02.yml~': 'b: backup\n',
+    'group_vars/web/zz~': 'b: backup\n',
     'group_vars/web/03': 'g: noext\n',
     'group_vars/web/.hidden.yml': 'b: hidden\n',
     'group_vars/web/notes.txt': 'e: txt\n',
