@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { InputError } from '../../src/errors.ts';
 import { describe, it } from 'node:test';
 import { inventoryList } from '../../src/commands/inventory.ts';
 import { loadInventory, localInventory } from '../../src/inventory/index.ts';
@@ -37,6 +38,14 @@ describe('the reader, by the file name', () => {
   });
 });
 
+describe('a file that cannot be read', () => {
+  it('is named as the inventory', () => {
+    const missing = join(dir, 'nosuch');
+    assert.throws(() => loadInventory(missing), (e: unknown) => e instanceof InputError && e.message === `cannot read inventory ${missing}: ENOENT`);
+    assert.throws(() => loadInventory(dir), (e: unknown) => e instanceof InputError && e.message === `inventory ${dir} is not a regular file; tend reads only regular files`);
+  });
+});
+
 describe('group_vars/ beside the file', () => {
   it('is found when the file is named by a relative path', () => {
     const sub = join(dir, 'site');
@@ -53,5 +62,7 @@ describe('the implicit inventory', () => {
     assert.deepEqual([...inv.hosts.keys()], ['localhost']);
     const h = inv.hosts.get('localhost')!;
     assert.deepEqual([h.connection, h.address], ['local', 'localhost']);
+    // What warnings name as the inventory (a pattern that matches nothing 'of (implicit localhost)').
+    assert.equal(inv.file, '(implicit localhost)');
   });
 });
