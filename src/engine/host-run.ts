@@ -15,7 +15,7 @@ import { FACTS_SNIPPET, factVariables, parseFacts, playUsesFacts } from './facts
 import { hostChannel, ScriptLost, type HostChannel } from './host-channel.ts';
 import { hostLookups, type MagicFor } from './host-lookup.ts';
 import { magicVars, type RunMagic } from './magic-vars.ts';
-import { conditionsFail, prepare, probeKey, type WrapFor } from './instances.ts';
+import { conditionsFail, prepare, probeKey, type Prepared, type WrapFor } from './instances.ts';
 import { isChange, type HostResult, type TaskResult } from './results.ts';
 import { runTaskList, skipped, type Ending, type ListContext } from './task-list.ts';
 import { wrapperFor, wrapScripts } from './task-user.ts';
@@ -87,8 +87,8 @@ async function runPlay(
   if (factsBox.facts === undefined && playUsesFacts(play)) {
     const pending = hostLookups(play, host, options.extraVars, undefined, false, magic);
     const placeholders = hostLookups(play, host, options.extraVars, undefined, true, magic);
-    const preview = play.tasks
-      .flatMap((spec) => prepare(spec, pending(spec), false, wrapFor, placeholders(spec)))
+    const previewOf = (spec: TaskSpec) => prepare(spec, pending(spec), false, wrapFor, placeholders(spec));
+    const preview = expandIncludes(play.tasks.flatMap(previewOf), (include) => includedTasks(include, previewOf, options.selectTasks))
       .filter((t) => t.error === undefined && t.skipReason === undefined);
     let read: Probed[];
     try {
@@ -139,14 +139,7 @@ async function runPlay(
         ctx,
       );
     },
-    expand: (include) => {
-      // The file this host's include names; its tasks with the include's vars and loop item (above their own vars).
-      const file = (include.params as { file: string }).file;
-      const read = include.spec.include!.tasks ?? include.spec.include!.read(file);
-      const given = { ...include.spec.vars, ...(include.spec.loop && 'itemValue' in include ? { [include.spec.loop.loopVar]: include.itemValue } : {}) };
-      const specs = Object.keys(given).length > 0 ? read.map((spec) => ({ ...spec, vars: { ...spec.vars, ...given } })) : read;
-      return (options.selectTasks?.(specs) ?? specs).flatMap((spec) => prepare(spec, lookupFor(spec), include.handler, wrapFor));
-    },
+    expand: (include) => expandIncludes(includedTasks(include, (spec) => prepare(spec, lookupFor(spec), include.handler, wrapFor), options.selectTasks), ctx.expand!),
   };
   // The play's sections (pre_tasks; roles and tasks; post_tasks), each followed by the
   // handlers notified so far, as Ansible flushes them.
@@ -154,7 +147,10 @@ async function runPlay(
   for (let k = 0; k + 1 < cuts.length; k++) {
     const section = play.tasks.slice(cuts[k], cuts[k + 1]);
     let ending = await runTaskList(
-      section.flatMap((spec) => prepare(spec, lookupFor(spec), false, wrapFor)),
+      expandIncludes(
+        section.flatMap((spec) => prepare(spec, lookupFor(spec), false, wrapFor)),
+        ctx.expand!,
+      ),
       ctx,
     );
     if (ending.kind === 'done' && ending.ended) {
@@ -177,4 +173,38 @@ async function runPlay(
     }
   }
   return { kind: 'done' };
+}
+
+/**
+ * The tasks an include brings on this host: its file's (read with the playbook, or now for
+ * the name this host renders), given the include's vars and loop item (above their own
+ * vars), those the tag selection keeps, each prepared by `prepareOne`.
+ */
+function includedTasks(include: Prepared, prepareOne: (spec: TaskSpec) => Prepared[], select?: (specs: readonly TaskSpec[]) => TaskSpec[]): Prepared[] {
+  const file = (include.params as { file: string }).file;
+  const read = include.spec.include!.tasks ?? include.spec.include!.read(file);
+  const given = { ...include.spec.vars, ...(include.spec.loop && 'itemValue' in include ? { [include.spec.loop.loopVar]: include.itemValue } : {}) };
+  const specs = Object.keys(given).length > 0 ? read.map((spec) => ({ ...spec, vars: { ...spec.vars, ...given } })) : read;
+  return (select?.(specs) ?? specs).flatMap(prepareOne);
+}
+
+/**
+ * Prepared tasks with every include that can be read now followed by its tasks (marked
+ * expanded), so that they are read in the same round trip as the rest: a converged host
+ * still costs one. Nothing a task does can change an include's condition or file name
+ * during a play in tend (no register or set_fact yet), so reading them now or when the
+ * include is reached is the same; one that cannot be read now (a file missing, a fact
+ * not read yet) is left to the run, which expands it when it gets there or fails it.
+ */
+function expandIncludes(tasks: readonly Prepared[], expand: (include: Prepared) => Prepared[]): Prepared[] {
+  return tasks.flatMap((t) => {
+    if (!t.spec.include || t.error !== undefined || t.skipReason !== undefined || t.params === undefined) return [t];
+    let inner: Prepared[];
+    try {
+      inner = expand(t);
+    } catch {
+      return [t];
+    }
+    return [{ ...t, expanded: true }, ...inner];
+  });
 }

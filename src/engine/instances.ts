@@ -23,6 +23,8 @@ export interface Prepared {
   item?: string;
   /** The loop item itself (an include gives it to the tasks it includes). */
   itemValue?: unknown;
+  /** An include whose tasks already follow it in the list (host-run.ts read them ahead). */
+  expanded?: boolean;
   /** Masks the values of this instance's secret parameters in whatever its result shows. */
   mask?: Masker;
   /** `no_log:` held for this instance: its result shows no output. */

@@ -165,6 +165,10 @@ export async function runTaskList(tasks: readonly Prepared[], ctx: ListContext):
       }
       continue;
     }
+    if (task.spec.include && task.expanded) {
+      finish({ status: 'ok', changes: [] });
+      continue;
+    }
     if (task.spec.include && ctx.expand) {
       // include_tasks: its file's tasks go in right after it, and run next.
       let included: Prepared[];
