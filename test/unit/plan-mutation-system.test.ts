@@ -76,6 +76,10 @@ describe('sysctl plan', () => {
     assert.match(commandsText(plan1), /^chmod -- 0644 new &&$/m);
     assert.doesNotMatch(commandsText(plan1), /sysctl -q -w/, 'the running value is already right');
   });
+  it('a running value is compared with each run of blanks between its fields folded to one space', () => {
+    const range = { name: 'net.ipv4.ip_local_port_range', value: '32768 60999' };
+    assert.deepEqual(plan('sysctl', range, out(' 32768 \t 60999 \n', 'present\nnet.ipv4.ip_local_port_range = 32768 60999\n')), { changes: [], commands: [] });
+  });
   it('a value holding "=" is shown whole', () => {
     const q = plan('sysctl', { name: 'kernel.core_pattern', value: 'core' }, out('core\n', 'present\nkernel.core_pattern=|/bin/x a=b\n'));
     assert.deepEqual(q.changes.map((c) => c.before), ['|/bin/x a=b']);
