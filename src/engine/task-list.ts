@@ -111,11 +111,13 @@ export async function runTaskList(tasks: readonly Prepared[], ctx: ListContext):
       return { kind: 'interrupted', error: 'interrupted: no task started after the interrupt' };
     }
     const checkMode = task.spec.module.checkMode ?? 'plans';
+    // check_mode: on the task wins over the run's mode, both ways, as in Ansible.
+    const checking = task.spec.checkMode ?? ctx.check;
     // A false condition; or, as Ansible does for a module without check-mode support,
     // check mode itself: skipped, and said why.
     const skipReason =
       task.skipReason ??
-      (ctx.check && checkMode === 'unsupported' && task.error === undefined ? `check mode: ${task.spec.module.name} cannot tell what it would do without doing it` : undefined);
+      (checking && checkMode === 'unsupported' && task.error === undefined ? `check mode: ${task.spec.module.name} cannot tell what it would do without doing it` : undefined);
     if (skipReason !== undefined) {
       const result = shielded(task, { ...base, status: 'skipped', changes: [], durationMs: 0, reason: skipReason });
       results.push(result);
@@ -196,7 +198,7 @@ export async function runTaskList(tasks: readonly Prepared[], ctx: ListContext):
         skipFrom(i + 1);
         return { kind: e.status, error: e.message };
       }
-      if (e instanceof ProbeFailed && ctx.check && ctx.firstPending) {
+      if (e instanceof ProbeFailed && checking && ctx.firstPending) {
         finish({ status: 'pending', changes: [], after: ctx.firstPending, error: e.message });
         continue;
       }
@@ -212,7 +214,7 @@ export async function runTaskList(tasks: readonly Prepared[], ctx: ListContext):
     // applying runs it without reporting a change. A read-only module is never a change.
     const quiet = task.spec.neverChanged || checkMode === 'read-only';
     // A read-only module runs in check mode as it does in apply: it changes nothing.
-    if (ctx.check && checkMode !== 'read-only') {
+    if (checking && checkMode !== 'read-only') {
       if (quiet) {
         finish({ status: 'ok', changes: [] });
         continue;

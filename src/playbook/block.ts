@@ -1,7 +1,7 @@
 // `block:` — tasks grouped under shared keywords, read statically as Ansible 2.14 reads
 // them: each task of the block inherits the block's `when` (added to its own), `tags`,
 // `vars` (the task's own win), `become`, `become_user`, `environment` (merged, the task's
-// own win), `ignore_errors` and `no_log` (the task's own win); blocks nest. `rescue:` and
+// own win), `ignore_errors`, `no_log` and `check_mode` (the task's own win); blocks nest. `rescue:` and
 // `always:` run only after a failure or in any case, which needs control flow at run time
 // that tend does not have yet: they are refused with the reason, as is any other block
 // keyword tend does not implement.
@@ -11,7 +11,7 @@ import type { TaskSpec } from './plays.ts';
 
 type ReadList = (ctx: ReadContext, source: YamlSource, list: unknown[], path: YamlPath, next: { number: number }, inherited: Inherited) => TaskSpec[];
 
-const BLOCK_KEYS = new Set(['block', 'name', 'when', 'tags', 'vars', 'become', 'become_user', 'environment', 'ignore_errors', 'no_log']);
+const BLOCK_KEYS = new Set(['block', 'name', 'when', 'tags', 'vars', 'become', 'become_user', 'environment', 'ignore_errors', 'no_log', 'check_mode']);
 const NOT_YET: Record<string, string> = {
   rescue: "rescue: runs only when a task of the block failed, which needs control flow at run time that tend does not have yet",
   always: "always: runs whatever the block's tasks did, which needs control flow at run time that tend does not have yet",
@@ -54,6 +54,10 @@ export function readBlock(ctx: ReadContext, source: YamlSource, entry: Record<st
   if (entry.ignore_errors !== undefined) {
     if (typeof entry.ignore_errors !== 'boolean') return bad('ignore_errors', 'true or false');
     keywords.ignore_errors = entry.ignore_errors;
+  }
+  if (entry.check_mode !== undefined) {
+    if (typeof entry.check_mode !== 'boolean') return bad('check_mode', 'true or false');
+    keywords.check_mode = entry.check_mode;
   }
   if (entry.no_log !== undefined) {
     if (typeof entry.no_log !== 'boolean' && typeof entry.no_log !== 'string') return bad('no_log', 'true, false, or one {{ expression }}');

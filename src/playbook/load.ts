@@ -21,7 +21,7 @@ import type { Condition, Play, Playbook, TaskSpec } from './plays.ts';
 
 const TASK_KEYWORDS = new Set([
   'name', 'notify', 'listen', 'timeout', 'when', 'loop', 'loop_control', 'tags', 'ignore_errors', 'changed_when', 'become', 'become_user', 'environment', 'no_log',
-  'vars',
+  'vars', 'check_mode',
 ]);
 
 /** `with_NAME:` is a loop keyword for any lookup plugin NAME (loops.ts). */
@@ -82,6 +82,10 @@ const taskShape = z
       .optional()
       .describe("variables in the environment of the task's probe and commands"),
     vars: z.record(z.string(), z.unknown()).optional().describe("variables of this task only (above the inventory's and the role's, below role parameters and -e)"),
+    check_mode: z
+      .boolean()
+      .optional()
+      .describe('true: this task only says what it would do, even in apply; false: it runs, even in check (it may change the host then)'),
   })
   .catchall(z.unknown());
 
@@ -325,6 +329,7 @@ function readTask(
     ...(environment !== undefined ? { environment } : {}),
     ...(noLog !== undefined ? { noLog } : {}),
     ...(vars !== undefined ? { vars } : {}),
+    ...((task.check_mode ?? kept.check_mode) !== undefined ? { checkMode: task.check_mode ?? kept.check_mode } : {}),
   };
 }
 

@@ -31,6 +31,7 @@ export interface BlockKeywords {
   environment?: Record<string, string | number | boolean>;
   ignore_errors?: boolean;
   no_log?: boolean | string;
+  check_mode?: boolean;
 }
 
 export interface ReadContext {

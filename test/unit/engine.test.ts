@@ -479,3 +479,33 @@ describe("engine: a module's check-mode behaviour (the contract's checkMode)", (
     assert.equal(read(f, 'h1', 'oneway'), 'ran\n');
   });
 });
+
+describe('engine: check_mode on a task (and a block) wins over the run\'s mode, both ways, as in Ansible', () => {
+  const PLAY = `
+- hosts: all
+  tasks:
+    - name: always applied
+      kv: { key: a, value: "1" }
+      check_mode: false
+    - name: as the run says
+      kv: { key: b, value: "2" }
+    - block:
+        - name: only ever checked
+          kv: { key: c, value: "3" }
+      check_mode: true
+`;
+
+  it('in check mode, a task with check_mode: false changes the host; the others only say what they would do', async () => {
+    const f = await run(PLAY, [{ name: 'h1' }], { check: true });
+    assert.deepEqual(statuses(hostOf(f, 'h1')), ['1:changed', '2:would-change', '3:would-change']);
+    assert.equal(read(f, 'h1', 'a'), '1');
+    assert.throws(() => read(f, 'h1', 'b'), /ENOENT/);
+  });
+
+  it('in apply, a task with check_mode: true (here from its block) changes nothing and says what it would do', async () => {
+    const f = await run(PLAY, [{ name: 'h1' }]);
+    assert.deepEqual(statuses(hostOf(f, 'h1')), ['1:changed', '2:changed', '3:would-change']);
+    assert.equal(read(f, 'h1', 'b'), '2');
+    assert.throws(() => read(f, 'h1', 'c'), /ENOENT/);
+  });
+});

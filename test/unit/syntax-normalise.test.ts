@@ -50,7 +50,7 @@ describe('Ansible task syntax, normalised', () => {
   it('refuses what tend cannot run yet, naming the form', () => {
     assert.match(failure(() => load(play('    - shell: echo hi | wc\n'))), /shell: tend has no shell module yet/);
     assert.match(failure(() => load(play('    - local_action: command uptime\n'))), /local_action: command runs on the controller/);
-    assert.match(failure(() => load(play('    - command: uptime\n      check_mode: no\n'))), /'check_mode' is an Ansible task keyword tend does not support yet/);
+    assert.match(failure(() => load(play('    - command: uptime\n      throttle: 1\n'))), /'throttle' is an Ansible task keyword tend does not support yet/);
     assert.match(failure(() => load(play('    - command: uptime\n      with_cartesian: [[1], [2]]\n'))), /:4:7: 'with_cartesian': tend has no lookup plugin 'cartesian'; it has .*nested/);
     assert.match(failure(() => load(play('    - command: uptime\n      loop: [1]\n      with_items: [2]\n'))), /:5:7: 'loop' and 'with_items': a task has one loop/);
     assert.match(failure(() => load(play("    - file: path=/x hello\n"))), /file takes k=v arguments only/);
