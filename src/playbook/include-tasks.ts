@@ -34,6 +34,18 @@ export const INCLUDE_TASKS_MODULE: TaskModule = defineTask({
 const hasTemplate = (s: string) => s.includes('{{') || s.includes('{%');
 
 /**
+ * Where a task file named by an include or import is: beside the file that names it, or
+ * for a role's (its handlers' too) in the role's tasks/ or the role itself, as Ansible
+ * looks (`include_tasks: tasks/restart.yml` in handlers/main.yml is the role's
+ * tasks/restart.yml). The first that exists; else the first candidate, to name it.
+ */
+export function taskFile(name: string, here: string, rolePath?: string): string {
+  if (isAbsolute(name)) return name;
+  const candidates = [resolve(here, name), ...(rolePath ? [resolve(rolePath, 'tasks', name), resolve(rolePath, name)] : [])];
+  return candidates.find((c) => existsSync(c)) ?? candidates[0]!;
+}
+
+/**
  * An `include_tasks` entry (normalised: `include_tasks: FILE` and the task's keywords) as
  * a task: read by the loader's `readTask` with the include module, and given its file's
  * tasks (read now when the name has no template) and how to read another file later.
@@ -58,7 +70,7 @@ export function readIncludeTasks(
   const here = dirname(source.file);
   const later = inherited.later ?? { number: 1_000_000 };
   const load = (file: string, counter: { number: number }, errors: InputError[]): TaskSpec[] => {
-    const path = isAbsolute(file) ? file : resolve(here, file);
+    const path = taskFile(file, here, inherited.scope?.path);
     const found = read.get(path);
     if (found) return found;
     if (ctx.importing.includes(path)) {

@@ -8,12 +8,12 @@
 // parameters, -e. (Role vars sit below the inventory in tend: like play vars, they are
 // the playbook's defaults; Ansible puts them above it.)
 import { existsSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { InputError } from '../errors.ts';
 import { LIMITS } from './limits.ts';
 import type { YamlPath, YamlSource } from '../yaml-source.ts';
 import { mappingOf, readBlock } from './block.ts';
-import { readIncludeTasks } from './include-tasks.ts';
+import { readIncludeTasks, taskFile } from './include-tasks.ts';
 import type { TaskSpec } from './plays.ts';
 import type { Expansion, Inherited, ReadContext } from './read-context.ts';
 import { normaliseTask } from './syntax/normalise.ts';
@@ -80,8 +80,8 @@ function importTasks(ctx: ReadContext, source: YamlSource, task: Record<string, 
     ctx.errors.push(source.error('import_tasks: a file name (imports are read before any host is known: no templates)', [...at, 'import_tasks']));
     return [];
   }
-  // Beside the file that imports it (the playbook, a task file, a role's tasks/).
-  const file = isAbsolute(task.import_tasks) ? task.import_tasks : resolve(dirname(source.file), task.import_tasks);
+  // Beside the file that imports it (the playbook, a task file), or in the role.
+  const file = taskFile(task.import_tasks, dirname(source.file), inherited.scope?.path);
   if (ctx.importing.includes(file)) {
     ctx.errors.push(source.error(`import_tasks: ${task.import_tasks} imports itself (through ${ctx.importing.join(' → ')})`, [...at, 'import_tasks']));
     return [];

@@ -4,9 +4,9 @@
 // (local-play.ts): the included tasks must run where Ansible ran them, with the same
 // variables.
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { TaskModule } from '../../src/module.ts';
 import { loadPlaybook } from '../../src/playbook/load.ts';
@@ -52,5 +52,21 @@ describe('include_tasks, as ansible-playbook 2.14 runs it', () => {
     const root = copy();
     writeFileSync(join(root, 'nested.yml'), '- include_tasks: plain.yml\n');
     assert.match(failure(() => loadPlaybook(join(root, 'playbook.yml'), new Map([['show', show as TaskModule]]))), /include_tasks: plain\.yml includes itself/);
+  });
+
+  it("finds a role's task file where Ansible does: include_tasks: tasks/restart.yml in its handlers is the role's tasks/restart.yml", () => {
+    const root = mkdtempSync(join(tmpdir(), 'tend-include-role-'));
+    const files: Record<string, string> = {
+      'site.yml': '- hosts: all\n  roles: [web]\n',
+      'roles/web/tasks/main.yml': '- name: touch\n  show: { text: a }\n  notify: restart web\n',
+      'roles/web/handlers/main.yml': '- name: restart web\n  include_tasks: tasks/restart.yml\n',
+      'roles/web/tasks/restart.yml': '- name: restarting\n  show: { text: restart }\n',
+    };
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(root, path)), { recursive: true });
+      writeFileSync(join(root, path), text);
+    }
+    const play = loadPlaybook(join(root, 'site.yml'), new Map([['show', show as TaskModule]])).plays[0]!;
+    assert.deepEqual(play.handlers[0]!.include?.tasks?.map((t) => t.name), ['restarting']);
   });
 });
