@@ -180,8 +180,9 @@ export function readRoles(ctx: ReadContext, source: YamlSource, entries: unknown
       return { data, yaml };
     };
     const tasks = list('tasks/main.yml');
-    if (!tasks && !existsSync(join(dir, 'handlers/main.yml'))) {
-      ctx.errors.push(source.error(`role '${name}': ${dir} has neither tasks/main.yml nor handlers/main.yml`, here));
+    // A role of only defaults, vars or meta is a role, as in Ansible; an empty directory is a mistake.
+    if (!tasks && !['handlers', 'defaults', 'vars', 'meta'].some((part) => existsSync(join(dir, part, 'main.yml')))) {
+      ctx.errors.push(source.error(`role '${name}': ${dir} has none of tasks/, handlers/, defaults/, vars/, meta/ main.yml`, here));
       return;
     }
     if (tasks) {

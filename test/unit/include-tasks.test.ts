@@ -69,4 +69,15 @@ describe('include_tasks, as ansible-playbook 2.14 runs it', () => {
     const play = loadPlaybook(join(root, 'site.yml'), new Map([['show', show as TaskModule]])).plays[0]!;
     assert.deepEqual(play.handlers[0]!.include?.tasks?.map((t) => t.name), ['restarting']);
   });
+
+  it('a role of only defaults is a role, as in Ansible; an empty role directory is refused', () => {
+    const root = mkdtempSync(join(tmpdir(), 'tend-role-defaults-'));
+    mkdirSync(join(root, 'roles/only/defaults'), { recursive: true });
+    mkdirSync(join(root, 'roles/empty'), { recursive: true });
+    writeFileSync(join(root, 'roles/only/defaults/main.yml'), 'x: 1\n');
+    writeFileSync(join(root, 'site.yml'), '- hosts: all\n  roles: [only]\n');
+    assert.equal(loadPlaybook(join(root, 'site.yml'), new Map([['show', show as TaskModule]])).plays[0]!.tasks.length, 0);
+    writeFileSync(join(root, 'site.yml'), '- hosts: all\n  roles: [empty]\n');
+    assert.match(failure(() => loadPlaybook(join(root, 'site.yml'), new Map([['show', show as TaskModule]]))), /role 'empty': .* has none of tasks\/, handlers\/, defaults\/, vars\/, meta\/ main\.yml/);
+  });
 });
