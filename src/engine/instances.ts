@@ -25,6 +25,8 @@ export interface Prepared {
   itemValue?: unknown;
   /** An include whose tasks already follow it in the list (host-run.ts read them ahead). */
   expanded?: boolean;
+  /** `ignore_errors:` as decided for this instance (a template is rendered per host and item). */
+  ignoreErrors?: boolean;
   /** Masks the values of this instance's secret parameters in whatever its result shows. */
   mask?: Masker;
   /** `no_log:` held for this instance: its result shows no output. */
@@ -99,6 +101,14 @@ function shield(spec: TaskSpec, t: Prepared, paramsLookup: Lookup, loop?: { item
     error ??= `no_log: ${e instanceof Error ? e.message : String(e)}`;
     unknown = true;
   }
+  let ignoreErrors = spec.ignoreErrors === true;
+  if (typeof spec.ignoreErrors === 'string') {
+    try {
+      ignoreErrors = conditionHolds(spec.ignoreErrors, paramsLookup);
+    } catch (e) {
+      error ??= `ignore_errors: ${e instanceof Error ? e.message : String(e)}`;
+    }
+  }
   let secrets: string[] | undefined = [];
   if (declaresSecrets(spec)) {
     let params = t.params;
@@ -138,6 +148,7 @@ function shield(spec: TaskSpec, t: Prepared, paramsLookup: Lookup, loop?: { item
     ...(error !== undefined ? { error } : {}),
     ...(mask.masks ? { mask } : {}),
     ...(noLog ? { noLog } : {}),
+    ignoreErrors,
   };
 }
 

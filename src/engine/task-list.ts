@@ -136,7 +136,7 @@ export async function runTaskList(tasks: readonly Prepared[], ctx: ListContext):
     };
     const failAndSkipRest = (r: Omit<TaskResult, keyof typeof base | 'durationMs'>): Ending | undefined => {
       // ignore_errors: reported as failed (and ignored), and the host goes on.
-      if (task.spec.ignoreErrors) {
+      if (task.ignoreErrors ?? task.spec.ignoreErrors === true) {
         finish({ ...r, ignored: true });
         return undefined;
       }

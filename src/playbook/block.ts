@@ -52,7 +52,7 @@ export function readBlock(ctx: ReadContext, source: YamlSource, entry: Record<st
     keywords.become_user = entry.become_user;
   }
   if (entry.ignore_errors !== undefined) {
-    if (typeof entry.ignore_errors !== 'boolean') return bad('ignore_errors', 'true or false');
+    if (typeof entry.ignore_errors !== 'boolean' && typeof entry.ignore_errors !== 'string') return bad('ignore_errors', 'true, false, or one {{ expression }}');
     keywords.ignore_errors = entry.ignore_errors;
   }
   if (entry.check_mode !== undefined) {

@@ -69,7 +69,10 @@ const taskShape = z
       .strict()
       .optional(),
     tags: tagList.optional(),
-    ignore_errors: z.boolean().optional().describe('a failure is reported, and the host goes on'),
+    ignore_errors: z
+      .union([z.boolean(), z.string().regex(/^\s*\{\{.*\}\}\s*$/s, 'true, false, or one {{ expression }}')])
+      .optional()
+      .describe('a failure is reported, and the host goes on (a template: decided per host and item)'),
     changed_when: z.literal(false).optional().describe('false: a command that only reads is never "changed" (and notifies nothing)'),
     become: z.boolean().optional().describe("this task as another user (become_user, else root), whatever the play's become"),
     become_user: z.string().regex(/^[a-z_][a-z0-9_.-]*\$?$/i, 'become_user: a user name').optional(),
@@ -279,6 +282,13 @@ function readTask(
   if (task.changed_when === false && key !== 'command') {
     errors.push(source.error(`changed_when: false is for command tasks that only read; ${key} reports what it changes`, [...path, 'changed_when']));
   }
+  if (typeof task.ignore_errors === 'string') {
+    try {
+      checkSyntax(task.ignore_errors);
+    } catch (e) {
+      errors.push(source.error(`ignore_errors: ${e instanceof Error ? e.message : String(e)}`, [...path, 'ignore_errors']));
+    }
+  }
   if (typeof task.no_log === 'string') {
     try {
       checkSyntax(task.no_log);
@@ -322,7 +332,7 @@ function readTask(
           },
         }),
     tags: [...new Set([...inherited.tags, ...asList(task.tags)])],
-    ignoreErrors: (task.ignore_errors ?? kept.ignore_errors) === true,
+    ignoreErrors: task.ignore_errors ?? kept.ignore_errors ?? false,
     neverChanged: task.changed_when === false,
     ...(become !== undefined ? { become } : {}),
     ...(becomeUser !== undefined ? { becomeUser } : {}),

@@ -32,8 +32,8 @@ export interface TaskSpec {
   };
   /** `tags:`, with the play's (and an import's) added. */
   tags: string[];
-  /** `ignore_errors: true` — a failure is reported and the host goes on. */
-  ignoreErrors: boolean;
+  /** `ignore_errors: true` — a failure is reported and the host goes on (a template: decided per host and item). */
+  ignoreErrors: boolean | string;
   /** `changed_when: false` — a command that only reads: never "changed", never notifies. */
   neverChanged: boolean;
   /** `become:` on the task (undefined: the play's). */

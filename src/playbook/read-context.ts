@@ -29,7 +29,7 @@ export interface BlockKeywords {
   become?: boolean;
   become_user?: string;
   environment?: Record<string, string | number | boolean>;
-  ignore_errors?: boolean;
+  ignore_errors?: boolean | string;
   no_log?: boolean | string;
   check_mode?: boolean;
 }

@@ -333,6 +333,21 @@ describe('engine: when, loop, ignore_errors, changed_when', () => {
     assert.throws(() => read(f, 'h1', 'log'), { code: 'ENOENT' }, 'a failed task notifies nothing');
   });
 
+  it('ignore_errors as a template is decided per host (and item): ignored where it holds, a failure elsewhere', async () => {
+    const playbook = `
+- hosts: all
+  tasks:
+    - kv: { key: a, value: "1", fail: true }
+      ignore_errors: "{{ lenient | default(false) }}"
+    - kv: { key: b, value: "2" }
+`;
+    const f = await run(playbook, [{ name: 'h1', vars: { lenient: true } }, { name: 'h2' }]);
+    assert.deepEqual(items(hostOf(f, 'h1')), ['1:failed', '2:changed']);
+    assert.equal(hostOf(f, 'h1').tasks[0]!.ignored, true);
+    assert.deepEqual(items(hostOf(f, 'h2')), ['1:failed', '2:skipped']);
+    assert.equal(hostOf(f, 'h2').status, 'failed');
+  });
+
   it('changed_when: false — a reading command is never a change: check does not run it, apply runs it quietly', async () => {
     const playbook = `
 - hosts: all
