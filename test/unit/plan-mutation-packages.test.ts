@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ProbeFailed, probedFrom } from '../../src/module.ts';
+import { digest } from '../../tasks/builtin/debconf.ts';
 import { commandsText, out, plan } from './fixtures.ts';
 
 /** dpkg-query's line for an installed package, and apt-cache policy's block. */
@@ -254,6 +255,10 @@ describe('debconf plan', () => {
     const record = first.commands[1]!.text.match(/[0-9a-f]{32}/g)!.join('\n');
     const p = plan('debconf', { package: 'postfix', answers }, out("10 postfix/mailname doesn't exist\n0 Internet Site\n", `${record}\n`));
     assert.deepEqual(p.changes.map((c) => c.subject), ['postfix/mailname']);
+    // A password answer is in sync only when the database holds it, whatever a record says.
+    const pw = { 'pkgx/pw': { type: 'password', value: 'hunter2' } };
+    const planted = plan('debconf', { package: 'pkgx', answers: pw }, out('0 \n', `${digest('pkgx/pw', 'password', 'hunter2')}\n`));
+    assert.deepEqual(planted.changes, [{ subject: 'pkgx/pw', kind: 'set', before: '', after: 'hunter2', secret: true }]);
     // And one it has, rewritten by the package since: in sync.
     assert.deepEqual(plan('debconf', { package: 'postfix', answers }, out('0 rewritten\n0 Internet Site\n', `${record}\n`)), { changes: [], commands: [] });
   });
