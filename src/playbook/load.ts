@@ -73,7 +73,10 @@ const taskShape = z
       .union([z.boolean(), z.string().regex(/^\s*\{\{.*\}\}\s*$/s, 'true, false, or one {{ expression }}')])
       .optional()
       .describe('a failure is reported, and the host goes on (a template: decided per host and item)'),
-    changed_when: z.literal(false).optional().describe('false: a command that only reads is never "changed" (and notifies nothing)'),
+    changed_when: z
+      .literal(false, { error: 'tend has only false (a command that only reads); true, or an expression over a registered result, needs register, which is not in tend yet' })
+      .optional()
+      .describe('false: a command that only reads is never "changed" (and notifies nothing)'),
     become: z.boolean().optional().describe("this task as another user (become_user, else root), whatever the play's become"),
     become_user: z.string().regex(/^[a-z_][a-z0-9_.-]*\$?$/i, 'become_user: a user name').optional(),
     no_log: z
