@@ -7,6 +7,8 @@ import { describe, it } from 'node:test';
 import { InputError } from '../../src/errors.ts';
 import { InventoryData, sortGroups } from '../../src/inventory/data.ts';
 import { parseIniInventory } from '../../src/inventory/ini.ts';
+import { parseYamlInventory } from '../../src/inventory/yaml.ts';
+import { YamlSource } from '../../src/yaml-source.ts';
 import { buildInventory } from '../../src/inventory/model.ts';
 
 const ini = (text: string) => buildInventory(parseIniInventory('hosts', text));
@@ -56,6 +58,8 @@ describe('ansible_group_priority', () => {
     const d = new InventoryData('x');
     for (const [name, priority] of [['b', 1], ['a', 1], ['C', 1], ['z', 0], ['y', 2]] as const) d.addGroup(name).priority = priority;
     assert.deepEqual(sortGroups(['b', 'a', 'C', 'z', 'y'].map((n) => d.groups.get(n)!)).map((g) => g.name), ['z', 'C', 'a', 'b', 'y']);
+    // Whatever order they come in.
+    assert.deepEqual(sortGroups(['a', 'b', 'C', 'y', 'z'].map((n) => d.groups.get(n)!)).map((g) => g.name), ['z', 'C', 'a', 'b', 'y']);
     d.addGroup('a').depth = 2;
     assert.deepEqual(sortGroups(['b', 'a', 'y'].map((n) => d.groups.get(n)!)).map((g) => g.name), ['b', 'y', 'a']);
   });
@@ -91,6 +95,18 @@ describe('groups inside groups', () => {
 });
 
 describe('the API the readers use', () => {
+  it('a group named again in a YAML file keeps the location where it was first named', () => {
+    const data = parseYamlInventory(YamlSource.load('inv.yml', 'web:\n  hosts:\n    w1:\nall:\n  children:\n    web:\n', { yaml11: true }));
+    assert.deepEqual(data.groups.get('web')!.location, { file: 'inv.yml', line: 1, col: 1 });
+  });
+  it('a host added in no group is in none until reconciled, then in ungrouped', () => {
+    const d = new InventoryData('x');
+    assert.deepEqual(d.addHost('h').groups, []);
+    assert.deepEqual(d.groups.get('ungrouped')!.hosts, []);
+    d.reconcile();
+    assert.deepEqual(d.hosts.get('h')!.groups, ['ungrouped']);
+    assert.deepEqual(d.hostsOf('all'), ['h']);
+  });
   it('a host added to a group that does not exist is an error naming both', () => {
     const d = new InventoryData('x');
     const at = { file: 'x', line: 3, col: 2 };
