@@ -111,8 +111,11 @@ describe('openssl plan', () => {
     assert.match(p.commands[0]!.text, /^chown -h --reference="\.\.\/\$tend_name" new &&\nchmod -- 0600 new &&$/m);
     assert.match(p.commands[1]!.text, /^openssl req -new -key \/k\/mx\.key -subj \/CN=mx\.example\.org -out new &&$/m);
     assert.match(p.commands[2]!.text, /^openssl x509 -req -days 3650 -in \/k\/mx\.csr -signkey \/k\/mx\.key -out new 2>\/dev\/null &&$/m);
-    // CSR and certificate are public.
-    for (const c of p.commands.slice(1)) assert.match(c.text, /^chmod -- 0644 new &&$/m);
+    // CSR and certificate are public, owned by whoever runs tend: nothing copied from the old files.
+    for (const c of p.commands.slice(1)) {
+      assert.match(c.text, /^chmod -- 0644 new &&$/m);
+      assert.doesNotMatch(c.text, /--reference/);
+    }
   });
   it('another type or size: a new key of the wanted kind (ed25519, EC P-384, RSA)', () => {
     const ed = plan('openssl', { key: '/k/mx.key', type: 'ed25519' }, out(keySection(), '', ''));
