@@ -20,13 +20,15 @@ const RESULTS = join(HERE, 'results');
 
 // ---------------------------------------------------------------- what tend supports
 // Task keywords tend runs (README, "Conditions, loops, tags, imports and roles"; the
-// taskShape of src/playbook/load.ts). changed_when only as `false`, ignore_errors and
-// become only as booleans.
+// taskShape of src/playbook/load.ts). changed_when only as `false`, become only as a
+// boolean, ignore_errors a boolean or one {{ expression }}.
 const SUPPORTED_KEYWORDS = new Set([
   'name', 'notify', 'listen', 'timeout', 'when', 'loop', 'loop_control', 'tags', 'ignore_errors', 'changed_when',
-  'become', 'become_user', 'no_log', 'environment', 'vars', 'args', 'action', 'collections',
+  'become', 'become_user', 'no_log', 'environment', 'vars', 'args', 'action', 'collections', 'check_mode',
 ]);
-const BLOCK_KEYWORDS = new Set(['block', 'name', 'when', 'tags', 'vars', 'become', 'become_user', 'environment', 'ignore_errors', 'no_log']);
+const BLOCK_KEYWORDS = new Set(['block', 'name', 'when', 'tags', 'vars', 'become', 'become_user', 'environment', 'ignore_errors', 'no_log', 'check_mode']);
+// meta: directives tend runs (src/playbook/meta.ts).
+const META_DIRECTIVES = new Set(['flush_handlers', 'noop', 'end_host', 'end_play']);
 const IMPORT_KEYWORDS = new Set(['name', 'tags', 'when', 'vars']);
 const INCLUDES = new Set(['import_tasks', 'include_tasks', 'include']);
 const TEND_MODULES = new Set(modules.keys());
@@ -144,7 +146,8 @@ function taskFeatures(task: Json): string[] {
       else if (moduleName !== undefined && bare(moduleName) !== 'command' && TEND_MODULES.has(bare(moduleName))) out.add('changed_when: false on a module other than command');
       continue;
     }
-    if (k === 'ignore_errors' || k === 'become') { if (typeof task[k] !== 'boolean') out.add(`${k}: expression`); continue; }
+    if (k === 'become') { if (typeof task[k] !== 'boolean') out.add(`${k}: expression`); continue; }
+    if (k === 'ignore_errors') { if (typeof task[k] !== 'boolean' && !/^\s*\{\{.*\}\}\s*$/s.test(String(task[k]))) out.add(`${k}: expression`); continue; }
     if (k === 'until' || k === 'retries' || k === 'delay') { out.add("'until' / retries / delay"); continue; }
     if (k === 'async' || k === 'poll') { out.add("'async' / poll"); continue; }
     if (k === 'local_action') continue;
@@ -155,6 +158,11 @@ function taskFeatures(task: Json): string[] {
   if (INCLUDES.has(short)) {
     if (short !== 'include_tasks') for (const k of keys) if (k !== moduleName && !IMPORT_KEYWORDS.has(k) && SUPPORTED_KEYWORDS.has(k)) out.add(`'${k}' on import_tasks`);
     if (short === 'include_tasks' && args && typeof args === 'object' && 'apply' in (args as Json)) out.add('include_tasks apply:');
+    return [...out];
+  }
+  if (short === 'meta') {
+    const directive = typeof args === 'string' ? args.trim() : '';
+    if (!META_DIRECTIVES.has(directive)) out.add(`meta: ${directive || '(other)'}`);
     return [...out];
   }
   if (isCollection(moduleName)) { out.add(`module '${moduleName}' (collection)`); return [...out]; }
@@ -362,8 +370,8 @@ out.push('## Pass 2: every task of every role, by missing feature');
 out.push('');
 out.push('Every task (a block\'s tasks, not the block) of `tasks/**.yml` and `handlers/**.yml`, read as YAML 1.1, against what tend has:');
 out.push(`its modules (${[...TEND_MODULES].join(', ')}; \`tend modules\`) with their parameters (\`tend schema\`), import_tasks, include_tasks, include;`);
-out.push(`the task keywords ${[...SUPPORTED_KEYWORDS].filter((k) => !['args', 'action', 'collections'].includes(k)).join(', ')} (changed_when only \`false\`, ignore_errors and become only`);
-out.push('booleans), `with_*` of its lookup plugins, and blocks with when, tags, vars, become, become_user, environment, ignore_errors and no_log');
+out.push(`the task keywords ${[...SUPPORTED_KEYWORDS].filter((k) => !['args', 'action', 'collections'].includes(k)).join(', ')} (changed_when only \`false\`, become only a boolean,`);
+out.push('ignore_errors a boolean or one {{ expression }}), `with_*` of its lookup plugins, `meta:` flush_handlers/noop/end_host/end_play, and blocks with when, tags, vars, become, become_user, environment, ignore_errors, no_log and check_mode');
 out.push('(README, "Conditions, loops, tags, imports and roles"). A task counts once per feature it lacks; one task may lack several.');
 out.push('"tasks" counts every file; the next column leaves out files whose path names another system (setup-RedHat.yml, pam_rhel.yml,');
 out.push('setup-Archlinux.yml, install-with-snap.yml, …), which a Debian 12 host would not run.');
