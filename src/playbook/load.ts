@@ -181,12 +181,15 @@ export function loadPlaybook(file: string, modules: ReadonlyMap<string, TaskModu
     const postTasks = readTaskList(ctx, source, (raw.post_tasks as unknown[]) ?? [], [p, 'post_tasks'], next, inherited);
     const tasks = [...preTasks, ...mainTasks, ...postTasks];
     const flushAfter = [preTasks.length, preTasks.length + mainTasks.length].filter((n, k, all) => n > 0 && n < tasks.length && all.indexOf(n) === k);
+    const errorsBefore = errors.length;
     const handlers = [...roles.handlers(next), ...readTaskList(ctx, source, (raw.handlers as unknown[]) ?? [], [p, 'handlers'], next, inherited)];
     // Tasks read when a host reaches an include are numbered after everything read now.
     later.number = next.number;
-    // Every notified handler must exist in the play.
+    // Every notified handler must exist in the play; when a handler could not be read, its
+    // error says why, and a notify naming it would only repeat it as "no handler".
     const answers = new Set(handlers.flatMap((h) => h.listen));
-    for (const task of withIncluded(tasks)) {
+    const handlersRead = errors.length === errorsBefore;
+    for (const task of handlersRead ? withIncluded(tasks) : []) {
       task.notify.forEach((n, k) => {
         if (!answers.has(n)) {
           const hint = closest(n, [...answers]);

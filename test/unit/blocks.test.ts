@@ -80,4 +80,10 @@ describe('blocks and task vars, as ansible-playbook 2.14 reads them', () => {
     assert.deepEqual([after!.become, after!.becomeUser, after!.environment, after!.ignoreErrors, after!.noLog, after!.tags], [undefined, undefined, undefined, false, undefined, []]);
     assert.deepEqual([inherits!.number, overrides!.number, after!.number], [1, 2, 3]);
   });
+
+  it("a handler that cannot be read is the error; a notify naming it is not reported again as 'no handler'", () => {
+    const message = refused('    - name: t\n      show: { text: a }\n      notify: reload\n  handlers:\n    - name: reload\n      systemd: { daemon_reload: true }\n');
+    assert.match(message, /site\.yml:8:7: unknown module 'systemd'/);
+    assert.doesNotMatch(message, /no handler of this play/);
+  });
 });
