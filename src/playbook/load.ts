@@ -24,6 +24,13 @@ const TASK_KEYWORDS = new Set([
   'vars', 'check_mode',
 ]);
 
+/** Play keywords of Ansible 2.14 (ansible-doc -t keyword -l) that a play in tend does not take. */
+const ANSIBLE_PLAY_KEYWORDS = new Set([
+  'any_errors_fatal', 'become_exe', 'become_flags', 'become_method', 'become_user', 'check_mode', 'connection', 'debugger', 'diff',
+  'environment', 'fact_path', 'force_handlers', 'gather_subset', 'gather_timeout', 'ignore_errors', 'ignore_unreachable',
+  'module_defaults', 'no_log', 'order', 'port', 'remote_user', 'run_once', 'strategy', 'throttle', 'timeout', 'vars_prompt',
+]);
+
 /** `with_NAME:` is a loop keyword for any lookup plugin NAME (loops.ts). */
 const isTaskKeyword = (k: string) => TASK_KEYWORDS.has(k) || k.startsWith('with_');
 
@@ -421,7 +428,11 @@ export function zodErrors(
       for (const key of issue.keys) {
         const atPlay = playKeys !== undefined && path.length === 1;
         const hint = atPlay ? closest(key, playKeys) : undefined;
-        const what = atPlay ? `unknown key '${key}' in a play${hint ? ` (did you mean '${hint}'?)` : ''}` : `unknown parameter '${key}'`;
+        const what = !atPlay
+          ? `unknown parameter '${key}'`
+          : ANSIBLE_PLAY_KEYWORDS.has(key)
+            ? `'${key}' is an Ansible play keyword tend does not support yet`
+            : `unknown key '${key}' in a play${hint ? ` (did you mean '${hint}'?)` : ''}`;
         out.push(source.error(`${prefix}${what}`, [...base, ...path, key], true));
       }
       continue;
