@@ -8,6 +8,7 @@
 import type { Host } from '../inventory/index.ts';
 import type { Play, TaskSpec } from '../playbook/plays.ts';
 import { variableLookup, type Lookup } from '../playbook/template.ts';
+import { emptyVars, mergeVars } from '../vars.ts';
 import { FACT_NAMES } from './facts.ts';
 
 /** Thrown by a lookup asked for a fact before the host's facts are read. */
@@ -47,7 +48,11 @@ export function hostLookups(
     }
     return Object.hasOwn(facts, name) ? facts[name] : undefined;
   };
-  const base = variableLookup([play.vars, host.vars, extraVars], below, magic());
+  // Every role's defaults (lowest) and vars reach every task of the play, as in Ansible
+  // (private_role_vars off); a role's own come again above the others' in its tasks.
+  const roleDefaults = mergeVars(emptyVars(), ...(play.roles ?? []).map((r) => r.defaults));
+  const roleVars = mergeVars(emptyVars(), ...(play.roles ?? []).map((r) => r.vars));
+  const base = variableLookup([roleDefaults, play.vars, roleVars, host.vars, extraVars], below, magic());
   const scoped = new Map<NonNullable<TaskSpec['scope']>, Lookup>();
   const withTaskVars = new Map<TaskSpec, Lookup>();
   return (spec) => {
@@ -56,8 +61,8 @@ export function hostLookups(
       let found = withTaskVars.get(spec);
       if (!found) {
         const layers = spec.scope
-          ? [spec.scope.defaults, play.vars, spec.scope.vars, host.vars, spec.vars, spec.scope.params, extraVars]
-          : [play.vars, host.vars, spec.vars, extraVars];
+          ? [roleDefaults, spec.scope.defaults, play.vars, roleVars, spec.scope.vars, host.vars, spec.vars, spec.scope.params, extraVars]
+          : [roleDefaults, play.vars, roleVars, host.vars, spec.vars, extraVars];
         found = variableLookup(layers, below, magic(spec.scope));
         withTaskVars.set(spec, found);
       }
@@ -66,7 +71,7 @@ export function hostLookups(
     if (!spec?.scope) return base;
     let found = scoped.get(spec.scope);
     if (!found) {
-      found = variableLookup([spec.scope.defaults, play.vars, spec.scope.vars, host.vars, spec.scope.params, extraVars], below, magic(spec.scope));
+      found = variableLookup([roleDefaults, spec.scope.defaults, play.vars, roleVars, spec.scope.vars, host.vars, spec.scope.params, extraVars], below, magic(spec.scope));
       scoped.set(spec.scope, found);
     }
     return found;

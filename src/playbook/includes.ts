@@ -5,7 +5,8 @@
 // own, as in Ansible. Every complaint points into the file it is about.
 //
 // Variables, lowest first: role defaults, play vars, role vars, the inventory, role
-// parameters, -e. (Role vars sit below the inventory in tend: like play vars, they are
+// parameters, -e; every role's defaults and vars reach the play's own tasks too, as in
+// Ansible (engine/host-lookup.ts). (Role vars sit below the inventory in tend: like play vars, they are
 // the playbook's defaults; Ansible puts them above it.)
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -117,6 +118,8 @@ function importTasks(ctx: ReadContext, source: YamlSource, task: Record<string, 
 
 export interface RoleTasks {
   tasks: TaskSpec[];
+  /** Each role's variables, in the order of roles:, whether it has tasks or not. */
+  scopes: NonNullable<TaskSpec['scope']>[];
   /** Reads the roles' handlers; called after the play's own tasks, so that handlers are numbered after every task. */
   handlers(next: { number: number }): TaskSpec[];
 }
@@ -129,6 +132,7 @@ export function readRoles(ctx: ReadContext, source: YamlSource, entries: unknown
   const handlerLists: { dir: string; list: unknown[]; source: YamlSource; scope: TaskSpec['scope']; tags: string[] }[] = [];
   const out: RoleTasks = {
     tasks: [],
+    scopes: [],
     handlers: (counter) =>
       handlerLists.flatMap((h) => readTaskList(ctx, h.source, h.list, [], counter, { tags: h.tags, when: [], scope: h.scope, baseDir: join(h.dir, 'handlers') })),
   };
@@ -165,6 +169,7 @@ export function readRoles(ctx: ReadContext, source: YamlSource, entries: unknown
       return data as Record<string, unknown>;
     };
     const scope = { role: name, path: resolve(dir), defaults: mapping('defaults/main.yml'), vars: mapping('vars/main.yml'), params };
+    out.scopes.push(scope);
     const roleTags = [...inherited.tags, ...asList(tags)];
     const roleWhen = [...inherited.when, ...ctx.readConditions(source, when, [...here, 'when'])];
     const templates = join(dir, 'templates');

@@ -211,6 +211,7 @@ export function loadPlaybook(file: string, modules: ReadonlyMap<string, TaskModu
       when: readConditions(source, play.when, [p, 'when'], errors),
       vars: play.vars_files ? { ...play.vars, ...readVarsFiles(source, play.vars_files, [p, 'vars_files'], dirname(resolve(file)), errors) } : play.vars,
       become: play.become,
+      ...(roles.scopes.length > 0 ? { roles: roles.scopes } : {}),
       tasks,
       ...(flushAfter.length > 0 ? { flushAfter } : {}),
       handlers,

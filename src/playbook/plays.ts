@@ -76,6 +76,8 @@ export interface Play {
   /** `when:` on the play: for a host where it is false, every task is skipped. */
   when: Condition[];
   vars: Record<string, unknown>;
+  /** The roles of `roles:`: their defaults and vars reach every task of the play, as in Ansible. */
+  roles?: NonNullable<TaskSpec['scope']>[];
   become: boolean;
   /** pre_tasks, roles' tasks, tasks and post_tasks, in that order. */
   tasks: TaskSpec[];

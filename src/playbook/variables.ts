@@ -47,7 +47,8 @@ interface Checked {
 function* checkedStrings(playbook: Playbook): Generator<Checked> {
   const source = playbook.source;
   for (const [p, play] of playbook.plays.entries()) {
-    const playNames = new Set(Object.keys(play.vars));
+    // Every role's defaults and vars reach the whole play (host-lookup.ts).
+    const playNames = new Set([...Object.keys(play.vars), ...(play.roles ?? []).flatMap((r) => [...Object.keys(r.defaults), ...Object.keys(r.vars)])]);
     for (const [text, path] of strings(play.vars, [p, 'vars'])) if (hasTemplate(text)) yield { text, expression: false, path, source, local: playNames };
     for (const c of play.when) yield { text: c.expr, expression: true, path: c.path, source: c.source, local: playNames };
     yield* taskStrings([...play.tasks, ...play.handlers], playNames);
