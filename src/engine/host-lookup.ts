@@ -39,7 +39,9 @@ export function hostLookups(
   facts: Record<string, unknown> | undefined,
   placeholder = false,
   magic: MagicFor = () => ({}),
-): LookupFor {
+  /** Variables tasks set on this host as it goes (include_vars): above task vars, below role parameters and -e. */
+  runtime: Record<string, unknown> = emptyVars(),
+): LookupFor & { invalidate(): void } {
   const below: Lookup = (name) => {
     if (!FACT_NAMES.has(name)) return undefined;
     if (facts === undefined) {
@@ -52,28 +54,35 @@ export function hostLookups(
   // (private_role_vars off); a role's own come again above the others' in its tasks.
   const roleDefaults = mergeVars(emptyVars(), ...(play.roles ?? []).map((r) => r.defaults));
   const roleVars = mergeVars(emptyVars(), ...(play.roles ?? []).map((r) => r.vars));
-  const base = variableLookup([roleDefaults, play.vars, roleVars, host.vars, extraVars], below, magic());
+  let base: Lookup | undefined;
   const scoped = new Map<NonNullable<TaskSpec['scope']>, Lookup>();
   const withTaskVars = new Map<TaskSpec, Lookup>();
-  return (spec) => {
+  const lookupFor = (spec?: TaskSpec): Lookup => {
     if (spec?.vars) {
       // A task's own vars (and its blocks' and imports'): above the inventory and the role's vars, below role parameters and -e.
       let found = withTaskVars.get(spec);
       if (!found) {
         const layers = spec.scope
-          ? [roleDefaults, spec.scope.defaults, play.vars, roleVars, spec.scope.vars, host.vars, spec.vars, spec.scope.params, extraVars]
-          : [roleDefaults, play.vars, roleVars, host.vars, spec.vars, extraVars];
+          ? [roleDefaults, spec.scope.defaults, play.vars, roleVars, spec.scope.vars, host.vars, spec.vars, runtime, spec.scope.params, extraVars]
+          : [roleDefaults, play.vars, roleVars, host.vars, spec.vars, runtime, extraVars];
         found = variableLookup(layers, below, magic(spec.scope));
         withTaskVars.set(spec, found);
       }
       return found;
     }
-    if (!spec?.scope) return base;
+    if (!spec?.scope) return (base ??= variableLookup([roleDefaults, play.vars, roleVars, host.vars, runtime, extraVars], below, magic()));
     let found = scoped.get(spec.scope);
     if (!found) {
-      found = variableLookup([roleDefaults, spec.scope.defaults, play.vars, roleVars, spec.scope.vars, host.vars, spec.scope.params, extraVars], below, magic(spec.scope));
+      found = variableLookup([roleDefaults, spec.scope.defaults, play.vars, roleVars, spec.scope.vars, host.vars, runtime, spec.scope.params, extraVars], below, magic(spec.scope));
       scoped.set(spec.scope, found);
     }
     return found;
   };
+  // The lookups merge their layers when made: once `runtime` changes, they are made again.
+  const invalidate = () => {
+    base = undefined;
+    scoped.clear();
+    withTaskVars.clear();
+  };
+  return Object.assign(lookupFor, { invalidate });
 }

@@ -13,6 +13,8 @@ import type { Probed } from '../module.ts';
 import type { RunControl } from './control.ts';
 import { FACTS_SNIPPET, factVariables, parseFacts, playUsesFacts } from './facts.ts';
 import { hostChannel, ScriptLost, type HostChannel } from './host-channel.ts';
+import { INCLUDE_VARS_MODULE, readVarsFile } from '../playbook/include-vars.ts';
+import { emptyVars, mergeVars } from '../vars.ts';
 import { hostLookups, type MagicFor } from './host-lookup.ts';
 import { magicVars, type RunMagic } from './magic-vars.ts';
 import { conditionsFail, prepare, probeKey, type Prepared, type WrapFor } from './instances.ts';
@@ -52,7 +54,10 @@ export async function runPlays(
   const tasks: TaskResult[] = [];
   const channel = hostChannel(transport, options);
   // Read once per host, by the first play that uses them.
-  const factsBox: { facts?: Record<string, unknown> } = {};
+  // What include_vars sets stays for the run: across plays, and across serial waves (the run's).
+  const runtime = options.magic?.setVars.get(host.name) ?? emptyVars();
+  options.magic?.setVars.set(host.name, runtime);
+  const factsBox: { facts?: Record<string, unknown>; runtime: Record<string, unknown> } = { runtime };
   for (const [p, play] of plays.entries()) {
     const ending = await runPlay(host, play, channel, options, events, tasks, factsBox);
     if (ending.kind !== 'done') {
@@ -72,7 +77,8 @@ async function runPlay(
   options: HostRunOptions,
   events: HostEvents,
   results: TaskResult[],
-  factsBox: { facts?: Record<string, unknown> },
+  /** The host's facts once read, and the variables its tasks set (include_vars), kept from play to play. */
+  factsBox: { facts?: Record<string, unknown>; runtime: Record<string, unknown> },
 ): Promise<Ending> {
   const defaultTimeoutS = options.taskTimeoutS ?? 0;
   const scriptUser = options.scriptUser ?? host.user;
@@ -85,9 +91,15 @@ async function runPlay(
   // probe only reads), so a converged host still costs one round trip.
   let preProbed: Map<string, Probed> | undefined;
   if (factsBox.facts === undefined && playUsesFacts(play)) {
-    const pending = hostLookups(play, host, options.extraVars, undefined, false, magic);
-    const placeholders = hostLookups(play, host, options.extraVars, undefined, true, magic);
-    const previewOf = (spec: TaskSpec) => prepare(spec, pending(spec), false, wrapFor, placeholders(spec));
+    // A copy of the variables tasks set: what the preview's include_vars read stays with it.
+    const previewRuntime = mergeVars(emptyVars(), factsBox.runtime);
+    const pending = hostLookups(play, host, options.extraVars, undefined, false, magic, previewRuntime);
+    const placeholders = hostLookups(play, host, options.extraVars, undefined, true, magic, previewRuntime);
+    const previewOf = (spec: TaskSpec) =>
+      withVarsSet(prepare(spec, pending(spec), false, wrapFor, placeholders(spec)), previewRuntime, () => {
+        pending.invalidate();
+        placeholders.invalidate();
+      });
     const preview = expandIncludes(play.tasks.flatMap(previewOf), (include) => includedTasks(include, previewOf, options.selectTasks))
       .filter((t) => t.error === undefined && t.skipReason === undefined);
     let read: Probed[];
@@ -109,7 +121,9 @@ async function runPlay(
     run?.facts.set(host.name, factsBox.facts);
     preProbed = new Map(preview.map((t, k) => [probeKey(t), probed[k]!]));
   }
-  const lookupFor = hostLookups(play, host, options.extraVars, factsBox.facts, false, magic);
+  const lookupFor = hostLookups(play, host, options.extraVars, factsBox.facts, false, magic, factsBox.runtime);
+  // Prepared in order: an include_vars sets its variables before the tasks after it are prepared.
+  const prepareTask = (spec: TaskSpec, handler: boolean) => withVarsSet(prepare(spec, lookupFor(spec), handler, wrapFor), factsBox.runtime, lookupFor.invalidate);
 
   const playSkip = conditionsFail(play.when, lookupFor());
   if (playSkip !== undefined) {
@@ -135,11 +149,11 @@ async function runPlay(
       const handlers = play.handlers.filter((h) => h.listen.some((name) => ctx.notified.has(name)));
       ctx.notified.clear();
       return runTaskList(
-        handlers.flatMap((spec) => prepare(spec, lookupFor(spec), true, wrapFor)),
+        handlers.flatMap((spec) => prepareTask(spec, true)),
         ctx,
       );
     },
-    expand: (include) => expandIncludes(includedTasks(include, (spec) => prepare(spec, lookupFor(spec), include.handler, wrapFor), options.selectTasks), ctx.expand!),
+    expand: (include) => expandIncludes(includedTasks(include, (spec) => prepareTask(spec, include.handler), options.selectTasks), ctx.expand!),
   };
   // The play's sections (pre_tasks; roles and tasks; post_tasks), each followed by the
   // handlers notified so far, as Ansible flushes them.
@@ -148,7 +162,7 @@ async function runPlay(
     const section = play.tasks.slice(cuts[k], cuts[k + 1]);
     let ending = await runTaskList(
       expandIncludes(
-        section.flatMap((spec) => prepare(spec, lookupFor(spec), false, wrapFor)),
+        section.flatMap((spec) => prepareTask(spec, false)),
         ctx.expand!,
       ),
       ctx,
@@ -162,7 +176,7 @@ async function runPlay(
       const handlers = play.handlers.filter((h) => h.listen.some((name) => ctx.notified.has(name)));
       ctx.notified.clear();
       ending = await runTaskList(
-        handlers.flatMap((spec) => prepare(spec, lookupFor(spec), true, wrapFor)),
+        handlers.flatMap((spec) => prepareTask(spec, true)),
         ctx,
       );
     }
@@ -206,5 +220,24 @@ function expandIncludes(tasks: readonly Prepared[], expand: (include: Prepared) 
       return [t];
     }
     return [{ ...t, expanded: true }, ...inner];
+  });
+}
+
+/**
+ * An include_vars task's instances, with the variables of each that can be read set into
+ * `runtime` (and the lookups made again, `changed`); one whose file cannot be read gets
+ * the reason as its error, reported when it runs. Any other task's, as they are.
+ */
+function withVarsSet(instances: Prepared[], runtime: Record<string, unknown>, changed: () => void): Prepared[] {
+  return instances.map((t) => {
+    if (t.spec.module !== INCLUDE_VARS_MODULE || t.error !== undefined || t.skipReason !== undefined || t.params === undefined) return t;
+    const { file, name } = t.params as { file: string; name?: string };
+    try {
+      mergeVars(runtime, readVarsFile(file, t.spec.varsDirs ?? [], name));
+    } catch (e) {
+      return { ...t, error: e instanceof Error ? e.message : String(e) };
+    }
+    changed();
+    return t;
   });
 }

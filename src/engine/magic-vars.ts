@@ -39,14 +39,16 @@ export interface RunMagic {
   removed: Set<string>;
   /** Facts of the hosts that have read theirs, by host name (for hostvars). */
   facts: Map<string, Record<string, unknown>>;
+  /** Variables each host's tasks set (include_vars), kept from play to play and wave to wave. */
+  setVars: Map<string, Record<string, unknown>>;
 }
 
 /** ansible-core's version, whose behaviour tend follows (README, Ansible compatibility). */
 export const ANSIBLE_VERSION = { string: '2.14.18', full: '2.14.18', major: 2, minor: 14, revision: 18 };
 
 /** The run's parts of a RunMagic that a caller fills in once. */
-export function newRunMagic(fields: Omit<RunMagic, 'removed' | 'facts'>): RunMagic {
-  return { ...fields, removed: new Set(), facts: new Map() };
+export function newRunMagic(fields: Omit<RunMagic, 'removed' | 'facts' | 'setVars'>): RunMagic {
+  return { ...fields, removed: new Set(), facts: new Map(), setVars: new Map() };
 }
 
 const runVarsByRun = new WeakMap<RunMagic, Record<string, unknown>>();

@@ -14,6 +14,7 @@ import { closest } from './suggest.ts';
 import { playVarsLimitErrors, templateSyntaxErrors } from './variables.ts';
 import { newExpansion, readRoles, readTaskList, type Inherited, type ReadContext } from './includes.ts';
 import { INCLUDE_TASKS_MODULE } from './include-tasks.ts';
+import { INCLUDE_VARS_MODULE, varsSearchDirs } from './include-vars.ts';
 import { LOOKUP_PLUGINS } from './loops.ts';
 import { META_MODULE } from './meta.ts';
 import { removeOmit } from './omit.ts';
@@ -174,7 +175,7 @@ export function loadPlaybook(file: string, modules: ReadonlyMap<string, TaskModu
   const data2 = data as Record<string, unknown>[];
   const result: Play[] = plays.map((play, p) => {
     const later = { number: 0 };
-    const inherited: Inherited = { tags: asList(play.tags), when: [], baseDir: dirname(file), collections: play.collections, later };
+    const inherited: Inherited = { tags: asList(play.tags), when: [], baseDir: dirname(file), collections: play.collections, later, playbookDir: dirname(resolve(file)) };
     const next = { number: 1 };
     const patternError = hasTemplate(play.hosts) ? undefined : options.hostPatternError?.(play.hosts);
     if (patternError) errors.push(source.error(patternError, [p, 'hosts']));
@@ -276,7 +277,7 @@ function readTask(
     return null;
   }
   const key = moduleKeys[0]!;
-  const module = key === 'include_tasks' ? INCLUDE_TASKS_MODULE : key === 'meta' ? META_MODULE : modules.get(key);
+  const module = key === 'include_tasks' ? INCLUDE_TASKS_MODULE : key === 'meta' ? META_MODULE : key === 'include_vars' ? INCLUDE_VARS_MODULE : modules.get(key);
   if (!module) {
     errors.push(unknownModule(source, modules, key, [...path, key]));
     return null;
@@ -354,6 +355,7 @@ function readTask(
     ...(noLog !== undefined ? { noLog } : {}),
     ...(vars !== undefined ? { vars } : {}),
     ...((task.check_mode ?? kept.check_mode) !== undefined ? { checkMode: task.check_mode ?? kept.check_mode } : {}),
+    ...(module === INCLUDE_VARS_MODULE ? { varsDirs: varsSearchDirs(dirname(source.file), inherited.playbookDir ?? dirname(source.file), inherited.scope?.path) } : {}),
   };
 }
 

@@ -48,6 +48,8 @@ export interface TaskSpec {
   source: YamlSource;
   /** YAML paths of its notify entries, to locate a handler that does not exist. */
   notifyPaths: YamlPath[];
+  /** `include_vars:`: where its file is looked for, first to last (include-vars.ts). */
+  varsDirs?: string[];
   /** `check_mode:` — true: only say what it would do, even in apply; false: run, even in check. */
   checkMode?: boolean;
   /** `vars:` of the task (and of the blocks and imports around it): above the inventory, below role parameters and -e. */

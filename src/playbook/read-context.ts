@@ -23,6 +23,8 @@ export interface Inherited {
   keywords?: BlockKeywords;
   /** Where the numbers of tasks read when a host reaches an include go on from (set once the play is read). */
   later?: { number: number };
+  /** The playbook's directory (include_vars looks there last). */
+  playbookDir?: string;
 }
 
 export interface BlockKeywords {

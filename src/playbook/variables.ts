@@ -2,6 +2,7 @@
 // is known) every variable it needs is defined somewhere — play vars, the inventory, -e.
 import type { InputError } from '../errors.ts';
 import type { YamlPath, YamlSource } from '../yaml-source.ts';
+import { INCLUDE_VARS_MODULE, namesIncludeVarsMaySet } from './include-vars.ts';
 import type { Playbook, TaskSpec } from './plays.ts';
 import { closest } from './suggest.ts';
 import { checkSyntax, conditionRequires, hasTemplate, requiredNames, TemplateError, ValueTooLarge, variableLookup } from './template.ts';
@@ -46,9 +47,16 @@ interface Checked {
 
 function* checkedStrings(playbook: Playbook): Generator<Checked> {
   const source = playbook.source;
+  const setByIncludeVars = playbook.plays.flatMap((play) => [...play.tasks, ...play.handlers].flatMap(varsSetBy));
   for (const [p, play] of playbook.plays.entries()) {
     // Every role's defaults and vars reach the whole play (host-lookup.ts).
-    const playNames = new Set([...Object.keys(play.vars), ...(play.roles ?? []).flatMap((r) => [...Object.keys(r.defaults), ...Object.keys(r.vars)])]);
+    const playNames = new Set([
+      ...Object.keys(play.vars),
+      ...(play.roles ?? []).flatMap((r) => [...Object.keys(r.defaults), ...Object.keys(r.vars)]),
+      // What include_vars tasks may set (their file's names, or every vars file's they could
+      // read), in any play: what they set stays for the rest of the run.
+      ...setByIncludeVars,
+    ]);
     for (const [text, path] of strings(play.vars, [p, 'vars'])) if (hasTemplate(text)) yield { text, expression: false, path, source, local: playNames };
     for (const c of play.when) yield { text: c.expr, expression: true, path: c.path, source: c.source, local: playNames };
     yield* taskStrings([...play.tasks, ...play.handlers], playNames);
@@ -132,4 +140,13 @@ export function playVarsLimitErrors(playbook: Playbook): InputError[] {
     }
   }
   return errors;
+}
+
+/** The names an include_vars task (or one its includes read with the playbook) may set. */
+function varsSetBy(task: TaskSpec): string[] {
+  const own = task.module === INCLUDE_VARS_MODULE ? (() => {
+    const { file, name } = task.params as { file?: unknown; name?: unknown };
+    return typeof file === 'string' ? namesIncludeVarsMaySet(file, task.varsDirs ?? [], typeof name === 'string' ? name : undefined) : [];
+  })() : [];
+  return [...own, ...(task.include?.tasks ?? []).flatMap(varsSetBy)];
 }

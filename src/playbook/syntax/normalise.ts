@@ -29,6 +29,7 @@ export function paramsPathOf(task: object): YamlPath | undefined {
 const IMPORT_TASKS = new Set(['import_tasks', 'ansible.builtin.import_tasks', 'ansible.legacy.import_tasks']);
 const INCLUDE_TASKS = new Set(['include_tasks', 'ansible.builtin.include_tasks', 'ansible.legacy.include_tasks']);
 const META = new Set(['meta', 'ansible.builtin.meta', 'ansible.legacy.meta']);
+const INCLUDE_VARS = new Set(['include_vars', 'ansible.builtin.include_vars', 'ansible.legacy.include_vars']);
 
 /** Keys the normaliser consumes: they never reach the loader. */
 const CONSUMED = new Set(['action', 'local_action', 'args', 'collections']);
@@ -80,6 +81,16 @@ export function normaliseTask(
     const reading = readInclude(action, key, args, raw);
     if ('refused' in reading) return refuse(reading.refused, reading.key);
     return reading.task;
+  }
+  if (INCLUDE_VARS.has(action)) {
+    // `include_vars: FILE`, `file=FILE`, `{ file: FILE, name: KEY }` (include-vars.ts).
+    const file = args._raw_params !== undefined && args._raw_params !== '' ? args._raw_params : args.file;
+    const extra = Object.keys(args).find((k) => !['_raw_params', 'file', 'name'].includes(k));
+    if (extra) return refuse(`${action}: '${extra}' is not in tend yet (it takes a file, and name:)`, key);
+    if (typeof file !== 'string' || file === '') return refuse(`${action}: a file name`, key);
+    const out: Record<string, unknown> = { include_vars: { file, ...(args.name !== undefined ? { name: args.name } : {}) } };
+    for (const [k, v] of Object.entries(raw)) if (k !== key && !CONSUMED.has(k)) out[k] = v;
+    return out;
   }
   if (META.has(action)) {
     // `meta: flush_handlers`: the loader reads it as the meta directive (meta.ts).
