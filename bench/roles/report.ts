@@ -160,6 +160,13 @@ function taskFeatures(task: Json): string[] {
     if (short === 'include_tasks' && args && typeof args === 'object' && 'apply' in (args as Json)) out.add('include_tasks apply:');
     return [...out];
   }
+  if (short === 'include_vars') {
+    // tend's include_vars takes a file (free form or file:) and name: (src/playbook/include-vars.ts).
+    const names = args && typeof args === 'object' ? Object.keys(args as Json) : [];
+    const other = names.filter((k) => k !== 'file' && k !== 'name');
+    if (other.length > 0) out.add(`include_vars: ${other.join(', ')}`);
+    return [...out];
+  }
   if (short === 'meta') {
     const directive = typeof args === 'string' ? args.trim() : '';
     if (!META_DIRECTIVES.has(directive)) out.add(`meta: ${directive || '(other)'}`);
@@ -371,7 +378,7 @@ out.push('');
 out.push('Every task (a block\'s tasks, not the block) of `tasks/**.yml` and `handlers/**.yml`, read as YAML 1.1, against what tend has:');
 out.push(`its modules (${[...TEND_MODULES].join(', ')}; \`tend modules\`) with their parameters (\`tend schema\`), import_tasks, include_tasks, include;`);
 out.push(`the task keywords ${[...SUPPORTED_KEYWORDS].filter((k) => !['args', 'action', 'collections'].includes(k)).join(', ')} (changed_when only \`false\`, become only a boolean,`);
-out.push('ignore_errors a boolean or one {{ expression }}), `with_*` of its lookup plugins, `meta:` flush_handlers/noop/end_host/end_play, and blocks with when, tags, vars, become, become_user, environment, ignore_errors, no_log and check_mode');
+out.push('ignore_errors a boolean or one {{ expression }}), `with_*` of its lookup plugins, `meta:` flush_handlers/noop/end_host/end_play, include_vars (file, name), and blocks with when, tags, vars, become, become_user, environment, ignore_errors, no_log and check_mode');
 out.push('(README, "Conditions, loops, tags, imports and roles"). A task counts once per feature it lacks; one task may lack several.');
 out.push('"tasks" counts every file; the next column leaves out files whose path names another system (setup-RedHat.yml, pam_rhel.yml,');
 out.push('setup-Archlinux.yml, install-with-snap.yml, …), which a Debian 12 host would not run.');
