@@ -74,10 +74,14 @@ function hashForm(h: string): string {
   return parts.join('$');
 }
 
+const CRYPT_HASH = /^\$(?:1|5|6)\$(?:rounds=\d+\$)?[./0-9A-Za-z]{0,16}\$[./0-9A-Za-z]+$/;
+
 function shape(v: unknown): Shape | Shape[] {
   if (Array.isArray(v)) return v.map((x) => shape(x) as Shape);
   const s = v as string;
-  return s.startsWith('$') ? { form: hashForm(s) } : pwShape(s);
+  // A crypt hash by its whole form: a random password of punctuation may start with '$' too
+  // (one run in ~32 took alphabet-punctuation's 4000 characters for a hash).
+  return CRYPT_HASH.test(s) ? { form: hashForm(s) } : pwShape(s);
 }
 
 /** Ansible's stored form, split as the recorder splits it. */
