@@ -15,4 +15,10 @@ describe('a jump in ssh arguments', () => {
     assert.equal(jumpFromSshArgs('-o NoProxyJump=b1'), undefined);
     assert.equal(jumpFromSshArgs('-o ProxyJumpX=b1'), undefined);
   });
+  it('split into words as Ansible splits them (shlex): quotes go, a quoted space stays inside its word', () => {
+    assert.equal(jumpFromSshArgs('-o ProxyJump="b1"'), 'b1');
+    assert.equal(jumpFromSshArgs("-o 'ProxyJump=ops@b1:2222,b2'"), 'ops@b1:2222,b2');
+    assert.equal(jumpFromSshArgs('-o "ProxyJump b3"'), 'b3');
+    assert.equal(jumpFromSshArgs('-J "b4" -C'), 'b4');
+  });
 });
