@@ -172,14 +172,8 @@ async function runPlay(
       for (const later of play.tasks.slice(cuts[k + 1])) results.push(skipped(play, later, later.name, false));
       return { kind: 'done' };
     }
-    if (ending.kind === 'done') {
-      const handlers = play.handlers.filter((h) => h.listen.some((name) => ctx.notified.has(name)));
-      ctx.notified.clear();
-      ending = await runTaskList(
-        handlers.flatMap((spec) => prepareTask(spec, true)),
-        ctx,
-      );
-    }
+    // The end of a section flushes the handlers as meta: flush_handlers does.
+    if (ending.kind === 'done') ending = await ctx.flush!();
     if (ending.kind !== 'done') {
       // What the ending kept from running is listed, so reports show the whole play.
       for (const later of play.tasks.slice(cuts[k + 1])) results.push(skipped(play, later, later.name, false));
