@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { defineTask, isHostRendered, type HostRendered, type Probed } from '../../src/module.ts';
 import { loadTemplate } from '../lib/template-file.ts';
 import { absolutePath } from '../lib/words.ts';
-import { ownership } from '../lib/metadata.ts';
+import { ownership, parseStat } from '../lib/metadata.ts';
 import file from './file.ts';
 
 const params = z
@@ -41,21 +41,12 @@ const params = z
 type Params = z.output<typeof params>;
 type FileParams = Parameters<typeof file.plan>[0];
 
-/** The file module's parameters for what this task writes. */
-function asFile(p: Params, content: string): FileParams {
-  return {
-    path: p.dest,
-    state: 'present',
-    content,
-    backup: p.backup,
-    validate: p.validate,
-    follow: p.follow,
-    secret: false,
-    create: true,
-    owner: p.owner,
-    group: p.group,
-    mode: p.mode,
-  };
+/**
+ * The file module's parameters for what this task writes (its other parameters at file's
+ * defaults, filled in by file's own schema). No content: the file's content is left as it is.
+ */
+function asFile(p: Params, content: string | undefined): FileParams {
+  return file.params.parse({ path: p.dest, content, backup: p.backup, validate: p.validate, follow: p.follow, owner: p.owner, group: p.group, mode: p.mode });
 }
 
 function rendered(p: Params): string {
@@ -74,12 +65,10 @@ export default defineTask({
   },
   probe: (p) => file.probe(asFile(p, typeof p.content === 'string' ? p.content : '')),
   plan: (p: Params, probed: Probed) => {
-    let content = rendered(p);
-    if (!p.force && probed.code === 0) {
-      // force: false writes only a missing file; one that exists keeps its content.
-      const statLine = probed.sections[1] ?? '';
-      if (!/^missing\s*$/.test(statLine.trim())) content = probed.sections[2] ?? '';
-    }
-    return file.plan(asFile(p, content), probed);
+    const content = rendered(p);
+    // force: false writes only a missing file; one that exists (as file reads the probe's
+    // stat line) keeps its content, its owner, group and mode still apply.
+    const keep = !p.force && parseStat(probed.sections[1]).type !== null;
+    return file.plan(asFile(p, keep ? undefined : content), probed);
   },
 });

@@ -82,6 +82,19 @@ describe('template module', () => {
     const planned = spec.module.plan(p, existing('old\n'));
     assert.deepEqual(planned.changes.map((c) => c.kind), ['set'], 'the mode only, not the content');
     assert.equal(spec.module.plan(p, missing).changes[0]!.after, 'new\n');
+    // An empty file exists too (cat gave nothing): kept empty.
+    const empty = spec.module.plan(p, probedFrom(['plain\n', 'regular empty file|root|root|600\n']));
+    assert.deepEqual(empty, { changes: [], commands: [] });
+  });
+
+  it('force: false with follow: the file a link points to is the one kept, its mode set', () => {
+    const spec = taskOf({ 'site.yml': '- hosts: all\n  tasks:\n    - template: { src: t.j2, dest: /etc/x, force: false, follow: true, mode: "0600" }\n', 'templates/t.j2': 'new\n' });
+    const p = paramsForHost(spec, variableLookup([]));
+    const planned = spec.module.plan(p, probedFrom(['link /srv/real\n', 'regular file|root|root|644\n', 'old\n']));
+    assert.deepEqual(planned.changes, [{ subject: '/srv/real mode', kind: 'set', before: '0644', after: '0600' }]);
+    // A dangling link: its target is missing, so it is written there.
+    const dangling = spec.module.plan(p, probedFrom(['link /srv/real\n', 'missing\n', '']));
+    assert.deepEqual([dangling.changes[0]!.subject, dangling.changes[0]!.after], ['/srv/real', 'new\n']);
   });
 
   it('file: { template: } renders as the template module does ({% %} included)', () => {
