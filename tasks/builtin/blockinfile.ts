@@ -9,13 +9,13 @@ import { defineTask, ProbeFailed, type Probed } from '../../src/module.ts';
 import { backupOf, checkFileParams, editProbe, fileParams, readProbe, splitlines, targetPath, withAttributes, writePlan, type Edited } from '../lib/edit-file.ts';
 import { compilePython, fromBytes, pythonRegexProblem, search, subn, toBytes } from '../lib/python-regex.ts';
 
-const insertion = (what: string, keyword: string) =>
+const insertion = (keyword: string) =>
   z
     .string()
     .superRefine((v, ctx) => {
       if (v === keyword || v.includes('{{') || v.includes('{%')) return;
       const problem = pythonRegexProblem(v, 'bytes');
-      if (problem !== null) ctx.addIssue({ code: 'custom', message: `${what}: ${problem}` });
+      if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
     })
     .optional();
 
@@ -33,8 +33,8 @@ const params = z
     marker: z.string().default('# {mark} ANSIBLE MANAGED BLOCK').describe('the marker line; {mark} becomes marker_begin or marker_end'),
     marker_begin: markWord.default('BEGIN'),
     marker_end: markWord.default('END'),
-    insertafter: insertion('insertafter', 'EOF').describe('EOF (the default) or a regular expression: a new block goes after the last line it finds'),
-    insertbefore: insertion('insertbefore', 'BOF').describe('BOF or a regular expression: a new block goes before the last line it finds'),
+    insertafter: insertion('EOF').describe('EOF (the default) or a regular expression: a new block goes after the last line it finds'),
+    insertbefore: insertion('BOF').describe('BOF or a regular expression: a new block goes before the last line it finds'),
     create: z.boolean().default(false).describe('create the file when it is missing'),
   })
   .strict()

@@ -9,23 +9,23 @@ import { defineTask, ProbeFailed, type Probed } from '../../src/module.ts';
 import { backupOf, checkFileParams, editProbe, fileParams, readlines, readProbe, rstripEol, targetPath, withAttributes, writePlan, type Edited } from '../lib/edit-file.ts';
 import { compilePython, expand, parseTemplate, pythonRegexProblem, search, toBytes } from '../lib/python-regex.ts';
 
-const pattern = (what: string) =>
+const pattern = () =>
   z
     .string()
     .superRefine((v, ctx) => {
       if (v.includes('{{') || v.includes('{%')) return;
       const problem = pythonRegexProblem(v, 'bytes');
-      if (problem !== null) ctx.addIssue({ code: 'custom', message: `${what}: ${problem}` });
+      if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
     })
     .optional();
 
-const insertion = (what: string, keyword: string) =>
+const insertion = (keyword: string) =>
   z
     .string()
     .superRefine((v, ctx) => {
       if (v === keyword || v.includes('{{') || v.includes('{%')) return;
       const problem = pythonRegexProblem(v, 'bytes');
-      if (problem !== null) ctx.addIssue({ code: 'custom', message: `${what}: ${problem}` });
+      if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
     })
     .optional();
 
@@ -37,11 +37,11 @@ const params = z
     state: z.enum(['present', 'absent']).default('present'),
     line: text.optional().describe('the line (state present; with state absent, lines equal to it are removed)'),
     value: text.optional().describe('alias of line'),
-    regexp: pattern('regexp').describe("a Python regular expression searched in each line: the last line it finds is replaced (or removed with state absent)"),
-    regex: pattern('regex').describe('alias of regexp'),
+    regexp: pattern().describe("a Python regular expression searched in each line: the last line it finds is replaced (or removed with state absent)"),
+    regex: pattern().describe('alias of regexp'),
     search_string: z.string().optional().describe('a literal string searched in each line, instead of regexp'),
-    insertafter: insertion('insertafter', 'EOF').describe('EOF (the default), BOF, or a regular expression: the new line goes after the last line it finds'),
-    insertbefore: insertion('insertbefore', 'BOF').describe('BOF or a regular expression: the new line goes before the last line it finds'),
+    insertafter: insertion('EOF').describe('EOF (the default), BOF, or a regular expression: the new line goes after the last line it finds'),
+    insertbefore: insertion('BOF').describe('BOF or a regular expression: the new line goes before the last line it finds'),
     firstmatch: z.boolean().default(false).describe('use the first line regexp or insertafter/insertbefore finds, not the last'),
     backrefs: z.boolean().default(false).describe("line may use regexp's groups (\\1, \\g<name>); when regexp finds nothing the file is left alone"),
     create: z.boolean().default(false).describe('create the file when it is missing'),

@@ -52,8 +52,8 @@ export function checkFileParams(module: string, p: Record<string, unknown>, ctx:
     setype: 'tend does not manage SELinux contexts',
     selevel: 'tend does not manage SELinux contexts',
   };
-  for (const k of REFUSED) if (p[k] !== undefined && p[k] !== null) ctx.addIssue({ code: 'custom', message: `${k} is not supported: ${why[k]}`, path: [k] });
-  if (p.unsafe_writes === true) ctx.addIssue({ code: 'custom', message: 'unsafe_writes is not supported: tend always replaces files atomically', path: ['unsafe_writes'] });
+  for (const k of REFUSED) if (p[k] !== undefined && p[k] !== null) ctx.addIssue({ code: 'custom', message: `not supported: ${why[k]}`, path: [k] });
+  if (p.unsafe_writes === true) ctx.addIssue({ code: 'custom', message: 'true is not supported: tend always replaces files atomically', path: ['unsafe_writes'] });
 }
 
 /**

@@ -118,8 +118,9 @@ class Parser {
     this.flags = { i: false, m: false, s: false, x: false, a: false, ...base };
   }
 
-  fail(message: string): never {
-    throw new PythonRegexError(`${message} at position ${this.pos}`);
+  /** Python's complaint, at the position Python names (where the construct starts). */
+  fail(message: string, at: number | null = this.pos): never {
+    throw new PythonRegexError(at === null ? message : `${message} at position ${at}`);
   }
 
   refuse(construct: string): never {
@@ -224,6 +225,7 @@ class Parser {
   }
 
   quantify(items: Item[]): void {
+    const here = this.pos;
     const c = this.next()!;
     let min = 0;
     let max = Infinity;
@@ -249,8 +251,8 @@ class Parser {
       text = comma ? `{${min},${max === Infinity ? '' : max}}` : `{${min}}`;
     }
     const last = items.at(-1);
-    if (!last || last.kind === 'at') this.fail('nothing to repeat');
-    if (last.kind === 'repeat') this.fail('multiple repeat');
+    if (!last || last.kind === 'at') this.fail('nothing to repeat', here);
+    if (last.kind === 'repeat') this.fail('multiple repeat', here);
     if (this.peek() === '?') {
       this.pos += 1;
       text += '?';
@@ -303,6 +305,7 @@ class Parser {
 
   escape(t: string): Item {
     const c = t[1]!;
+    const at = this.pos - 2;
     const word = this.ascii ? '[A-Za-z0-9_]' : '[\\p{L}\\p{N}_]';
     switch (c) {
       case 'A':
@@ -335,10 +338,11 @@ class Parser {
         }
       }
       const n = Number(digits);
-      if (n > this.groups) this.fail(`invalid group reference ${n}`);
+      if (n > this.groups) this.fail(`invalid group reference ${n}`, at + 1);
+      if (!this.closed.has(n)) this.fail('cannot refer to an open group', at);
       return this.backref(n);
     }
-    const cp = this.escapedCodePoint(t, false);
+    const cp = this.escapedCodePoint(t, false, at);
     return this.literal(cp);
   }
 
@@ -351,7 +355,7 @@ class Parser {
   }
 
   /** The code point of a literal escape (shared by classes and the rest). */
-  escapedCodePoint(t: string, inClass: boolean): number {
+  escapedCodePoint(t: string, inClass: boolean, at = this.pos - 2): number {
     const c = t[1]!;
     const simple: Record<string, number> = { a: 7, f: 12, n: 10, r: 13, t: 9, v: 11, '\\': 92 };
     if (inClass && c === 'b') return 8;
@@ -377,19 +381,21 @@ class Parser {
       if (v > 0o377) this.fail(`octal escape value \\${digits} outside of range 0-0o377`);
       return v;
     }
-    if (DIGITS.includes(c) || isAsciiLetter(c)) this.fail(`bad escape ${t}`);
+    if (DIGITS.includes(c) || isAsciiLetter(c)) this.fail(`bad escape ${t}`, at);
     return c.codePointAt(0)!;
   }
 
   charClass(): Item {
+    const start = this.pos - 1;
     const negate = this.peek() === '^';
     if (negate) this.pos += 1;
     const body: string[] = [];
     const negated: string[] = [];
     let count = 0;
     for (;;) {
+      const itemAt = this.pos;
       const t = this.next();
-      if (t === undefined) this.fail('unterminated character set');
+      if (t === undefined) this.fail('unterminated character set', start);
       if (t === ']' && count > 0) break;
       count += 1;
       let lo: number | string;
@@ -401,7 +407,7 @@ class Parser {
         this.pos += 1;
         const u = this.next()!;
         const hi = u.length === 2 ? ('dDsSwW'.includes(u[1]!) ? `\\${u[1]}` : this.escapedCodePoint(u, true)) : u.codePointAt(0)!;
-        if (typeof lo !== 'number' || typeof hi !== 'number' || hi < lo) this.fail(`bad character range ${t}-${u}`);
+        if (typeof lo !== 'number' || typeof hi !== 'number' || hi < lo) this.fail(`bad character range ${t}-${u}`, itemAt);
         this.checkCase(lo);
         this.checkCase(hi);
         body.push(`${lit(lo, true)}-${lit(hi, true)}`);
@@ -422,14 +428,14 @@ class Parser {
 
   group(first: boolean): Item | null {
     const start = this.pos - 1;
-    if (this.peek() !== '?') return this.capture(null);
+    if (this.peek() !== '?') return this.capture(null, start);
     this.pos += 1;
     const c = this.next();
     if (c === undefined) this.fail('unexpected end of pattern');
     if (c === 'P') {
       if (this.peek() === '<') {
         this.pos += 1;
-        return this.capture(this.groupName('>'));
+        return this.capture(this.groupName('>'), start);
       }
       if (this.peek() === '=') {
         this.pos += 1;
@@ -440,7 +446,7 @@ class Parser {
       }
       this.fail(`unknown extension ?P${this.peek() ?? ''}`);
     }
-    if (c === ':') return this.nonCapturing('', {});
+    if (c === ':') return this.nonCapturing({}, start);
     if (c === '#') {
       for (;;) {
         const d = this.chars[this.pos];
@@ -460,7 +466,7 @@ class Parser {
       const body = this.alternation();
       if (kind.startsWith('<')) {
         this.inLookbehind -= 1;
-        if (body.min !== body.max) this.fail('look-behind requires fixed-width pattern');
+        if (body.min !== body.max) this.fail('look-behind requires fixed-width pattern', null);
       }
       this.close(start);
       return { js: `(?${kind}${body.js})`, kind: 'assert', min: 0, max: 0, caps: body.caps.map((k) => ({ n: k.n, optional: true })), hasBackref: body.hasBackref };
@@ -486,11 +492,10 @@ class Parser {
     return name;
   }
 
-  capture(name: string | null): Item {
-    const start = this.pos;
+  capture(name: string | null, start: number): Item {
     const n = ++this.groups;
     if (name !== null) {
-      if (this.names.has(name)) this.fail(`redefinition of group name '${name}' as group ${n}; was group ${this.names.get(name)}`);
+      if (this.names.has(name)) this.fail(`redefinition of group name '${name}' as group ${n}; was group ${this.names.get(name)}`, this.pos - name.length - 1);
       this.names.set(name, n);
     }
     const body = this.alternation();
@@ -514,8 +519,7 @@ class Parser {
     this.pos += 1;
   }
 
-  nonCapturing(_kind: string, change: Partial<Flags>): Item {
-    const start = this.pos;
+  nonCapturing(change: Partial<Flags>, start: number): Item {
     const saved = this.flags;
     this.flags = { ...saved, ...change };
     const body = this.alternation();
@@ -548,7 +552,7 @@ class Parser {
       }
     }
     if (ch === ')') {
-      if (!first) this.fail('global flags not at the start of the expression');
+      if (!first) this.fail('global flags not at the start of the expression', start);
       if (on.has('a') && this.mode === 'str') this.flags.a = true;
       for (const f of 'imsx') if (on.has(f)) this.flags[f as keyof Flags] = true;
       return null;
@@ -577,8 +581,7 @@ class Parser {
     if (on.has('a')) change.a = true;
     if (on.has('u')) change.a = false;
     if ((on.has('i') && !this.flags.i) || (off.has('i') && this.flags.i)) this.refuse('a scoped case-insensitivity flag (?i:…) or (?-i:…)');
-    void start;
-    return this.nonCapturing('flags', change);
+    return this.nonCapturing(change, start);
   }
 }
 

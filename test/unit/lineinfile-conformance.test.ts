@@ -120,7 +120,12 @@ describe("Python's re, as tend translates it", () => {
         return;
       }
       if (c.error !== undefined) {
-        assert.throws(run);
+        // Python's own words (and position); a replacement's error names the replacement
+        // instead of a position; a construct tend refuses anyway may be refused first.
+        const error = c.error;
+        assert.throws(run, (e: Error) =>
+          e.message.includes('no faithful translation') || (c.template === undefined ? e.message === error : e.message.startsWith(error.replace(/ at position \d+$/, ''))),
+        );
         return;
       }
       const got = run();
