@@ -5,11 +5,14 @@
 import { ModuleRegistry } from '../src/module.ts';
 import apt from './builtin/apt.ts';
 import aptRepository from './builtin/apt_repository.ts';
+import blockinfile from './builtin/blockinfile.ts';
 import command from './builtin/command.ts';
 import cron from './builtin/cron.ts';
 import debconf from './builtin/debconf.ts';
 import file from './builtin/file.ts';
 import group from './builtin/group.ts';
+import lineinfile from './builtin/lineinfile.ts';
+import replace from './builtin/replace.ts';
 import service from './builtin/service.ts';
 import template from './builtin/template.ts';
 import user from './builtin/user.ts';
@@ -20,7 +23,7 @@ import openssl from './tend/openssl.ts';
 import postconf from './tend/postconf.ts';
 
 export const modules = new ModuleRegistry({
-  'ansible.builtin': [apt, aptRepository, command, cron, debconf, file, group, service, template, user],
+  'ansible.builtin': [apt, aptRepository, blockinfile, command, cron, debconf, file, group, lineinfile, replace, service, template, user],
   'ansible.posix': [sysctl],
   tend: [directory, link, openssl, postconf],
 });
