@@ -29,6 +29,8 @@ interface Case {
   failed: boolean;
   msg: string;
   backup?: boolean;
+  /** The file's mode afterwards (the replay's file is 0644, as Ansible's was). */
+  mode: string | null;
 }
 
 const MODULES: Record<Case['module'], TaskModule> = { lineinfile, blockinfile, replace } as Record<Case['module'], TaskModule>;
@@ -47,6 +49,15 @@ function writtenBy(commands: readonly { text: string }[]): string | null {
     if (m) return Buffer.from(m[1]!, 'base64').toString('utf8');
   }
   return null;
+}
+
+/** The mode the plan's commands leave: the one they set, else the file's (0644), else none. */
+function modeAfter(commands: readonly { text: string }[], initial: string | null): string | null {
+  for (const c of commands) {
+    const m = /chmod (?:-- )?(\d{4}) (?:new|it)\b/.exec(c.text);
+    if (m) return m[1]!;
+  }
+  return initial === null ? null : '0644';
 }
 
 const cases = JSON.parse(readFileSync(join(HERE, 'cases.json'), 'utf8')) as Case[];
@@ -71,8 +82,11 @@ describe('lineinfile, blockinfile and replace agree with ansible-core 2.14', () 
       assert.equal(result.changed, c.changed, 'changed');
       assert.equal(plan.commands.length > 0, c.changed, 'commands only when changed');
       // In check mode Ansible leaves the file; the plan says what it would write.
-      if (!c.check) assert.equal(written ?? c.initial, c.content, 'content');
-      else assert.equal(c.content, c.initial);
+      if (!c.check) {
+        assert.equal(written ?? c.initial, c.content, 'content');
+        assert.equal(modeAfter(plan.commands, c.initial), c.mode, 'mode');
+      } else assert.equal(c.content, c.initial);
+      assert.equal(Boolean(result.backup || result.backup_file), Boolean(c.backup), 'backup');
       equal += 1;
     });
   }

@@ -90,6 +90,16 @@ CASES = [
     ('lineinfile', 'UTF-8 content and line', 'clé=1\n', {'regexp': '^clé=', 'line': 'clé=2'}),
     ('lineinfile', 'dot matches one byte of UTF-8', 'é\n', {'regexp': '^.$', 'line': 'one byte'}),
     ('lineinfile', 'check mode: nothing written', A, {'line': 'delta'}, True),
+    # owner, group, mode and backup (the file is 0644 root:root, as the replay's probe says)
+    ('lineinfile', 'mode only, the line already there', A, {'line': 'beta', 'mode': '0600'}),
+    ('lineinfile', 'line and mode', A, {'line': 'delta', 'mode': '0600'}),
+    ('lineinfile', 'owner and group as they are', A, {'line': 'delta', 'owner': 'root', 'group': 'root', 'mode': '0644'}),
+    ('lineinfile', 'create with a mode', None, {'line': 'x', 'create': True, 'mode': '0600'}),
+    ('lineinfile', 'create with the mode a new file gets', None, {'line': 'x', 'create': True, 'mode': '0644'}),
+    ('lineinfile', 'create with a mode, check mode', None, {'line': 'x', 'create': True, 'mode': '0600'}, True),
+    ('lineinfile', 'backup', A, {'line': 'delta', 'backup': True}),
+    ('lineinfile', 'backup, nothing to change', A, {'line': 'beta', 'backup': True}),
+    ('lineinfile', 'absent and mode', DUP, {'state': 'absent', 'regexp': '^key=', 'mode': '0600'}),
     # blockinfile
     ('blockinfile', 'insert at EOF', A, {'block': 'one\ntwo'}),
     ('blockinfile', 'same block again: unchanged', 'alpha\n# BEGIN ANSIBLE MANAGED BLOCK\none\ntwo\n# END ANSIBLE MANAGED BLOCK\n', {'block': 'one\ntwo'}),
@@ -117,6 +127,10 @@ CASES = [
     ('blockinfile', 'block moves? no: stays in place', '# BEGIN ANSIBLE MANAGED BLOCK\nx\n# END ANSIBLE MANAGED BLOCK\nalpha\n', {'block': 'x', 'insertafter': '^alpha'}),
     ('blockinfile', 'CR line break before insertion', 'a\rb', {'block': 'x'}),
     ('blockinfile', 'check mode', A, {'block': 'x'}, True),
+    ('blockinfile', 'mode only', 'a\n# BEGIN ANSIBLE MANAGED BLOCK\nx\n# END ANSIBLE MANAGED BLOCK\n', {'block': 'x', 'mode': '0600'}),
+    ('blockinfile', 'block and mode', A, {'block': 'x', 'mode': '0600'}),
+    ('blockinfile', 'create with a mode', None, {'block': 'x', 'create': True, 'mode': '0640'}),
+    ('blockinfile', 'backup', A, {'block': 'x', 'backup': True}),
     # replace
     ('replace', 'simple replace', 'a=1\nb=1\n', {'regexp': '=1', 'replace': '=2'}),
     ('replace', 'no match', A, {'regexp': 'zzz', 'replace': 'y'}),
@@ -139,6 +153,10 @@ CASES = [
     ('replace', 'missing file fails', None, {'regexp': 'a', 'replace': 'b'}),
     ('replace', 'escape in replacement', 'a,b\n', {'regexp': ',', 'replace': '\\t'}),
     ('replace', 'check mode', 'a=1\n', {'regexp': '1', 'replace': '2'}, True),
+    ('replace', 'mode only, no match', A, {'regexp': 'zzz', 'mode': '0600'}),
+    ('replace', 'replace and mode', A, {'regexp': 'beta', 'replace': 'BETA', 'mode': '0600'}),
+    ('replace', 'after finds nothing: mode left alone', A, {'regexp': 'beta', 'after': 'zzz', 'mode': '0600'}),
+    ('replace', 'backup', A, {'regexp': 'beta', 'replace': 'B', 'backup': True}),
 ]
 
 # Python's re itself: (mode, pattern, flags, subject, template-or-None)
@@ -191,13 +209,16 @@ def record_case(case):
         if initial is not None:
             with open(path, 'wb') as f:
                 f.write(initial.encode('utf-8'))
+            os.chmod(path, 0o644)
         result = run_module(module, path, params, check)
         content = None
+        mode = None
         if os.path.exists(path):
             with open(path, 'rb') as f:
                 content = f.read().decode('utf-8')
+            mode = '%04o' % (os.stat(path).st_mode & 0o7777)
     out = {'module': module, 'name': name, 'initial': initial, 'params': params, 'check': check,
-           'content': content, 'changed': bool(result.get('changed')), 'failed': bool(result.get('failed'))}
+           'content': content, 'mode': mode, 'changed': bool(result.get('changed')), 'failed': bool(result.get('failed'))}
     # The temporary path is the case's own: {path} in the message.
     out['msg'] = result.get('msg', '').replace(path, '{path}')
     if result.get('backup') or result.get('backup_file'):
