@@ -62,6 +62,28 @@ const CJK: [number, number][] = [
   [0x30000, 0x3134a],
 ];
 
+/**
+ * Bytes (one character 0–255 each) as Python decodes them with UTF-8 and surrogateescape:
+ * each byte that does not begin a valid character becomes U+DC00 + the byte.
+ */
+function utf8Escaped(bytes: string): string {
+  const buf = Buffer.from(bytes, 'latin1');
+  const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  let out = '';
+  for (let i = 0; i < buf.length; ) {
+    const b = buf[i]!;
+    const len = b < 0x80 ? 1 : b < 0xe0 ? 2 : b < 0xf0 ? 3 : 4;
+    try {
+      out += strict.decode(buf.subarray(i, i + len));
+      i += len;
+    } catch {
+      out += String.fromCharCode(0xdc00 + b);
+      i++;
+    }
+  }
+  return out;
+}
+
 /** The value literal_eval gives for `text`, or `text` itself when it gives none. */
 export function pythonValue(text: string): unknown {
   try {
@@ -232,15 +254,22 @@ class Parser {
     return Number(text);
   }
 
-  /** One or more adjacent string literals, joined. */
+  /**
+   * One or more adjacent string literals, joined: all text or all bytes (Python refuses a
+   * mix). Bytes hold ASCII characters only, know no \u, \U or \N{…} escapes, and are
+   * read as UTF-8 at the end, as Ansible's to_text reads them.
+   */
   private strings(): string {
     let out = '';
-    let any = false;
+    let bytes: boolean | undefined;
     for (;;) {
       this.space();
       const m = /^([rR][bB]?|[bB][rR]?|[uU])?('''|"""|'|")/.exec(this.s.slice(this.pos));
       if (!m) break;
-      any = true;
+      const start = this.pos;
+      const isBytes = /b/i.test(m[1] ?? '');
+      if (bytes !== undefined && bytes !== isBytes) throw new NotLiteral();
+      bytes = isBytes;
       const raw = /r/i.test(m[1] ?? '');
       const quote = m[2]!;
       this.pos += m[0].length;
@@ -264,16 +293,18 @@ class Parser {
         }
         const octal = /^[0-7]{1,3}/.exec(this.s.slice(this.pos - 1))?.[0];
         if (octal !== undefined) {
-          out += String.fromCodePoint(parseInt(octal, 8));
+          // A byte keeps the low 8 bits of a larger octal value (\777 is 0xff).
+          const code = parseInt(octal, 8);
+          out += String.fromCodePoint(bytes ? code % 256 : code);
           this.pos += octal.length - 1;
-        } else if (e === 'x' || e === 'u' || e === 'U') {
+        } else if (e === 'x' || (!bytes && (e === 'u' || e === 'U'))) {
           const len = e === 'x' ? 2 : e === 'u' ? 4 : 8;
           const hex = this.s.slice(this.pos, this.pos + len);
           // Python refuses a \U past U+10FFFF (a SyntaxError: the value stays text).
           if (!new RegExp(`^[0-9a-fA-F]{${len}}$`).test(hex) || parseInt(hex, 16) > 0x10ffff) throw new NotLiteral();
           out += String.fromCodePoint(parseInt(hex, 16));
           this.pos += len;
-        } else if (e === 'N') {
+        } else if (e === 'N' && !bytes) {
           const name = /^\{([^}]*)\}/.exec(this.s.slice(this.pos))?.[1];
           if (name === undefined || !/^[A-Za-z0-9 -]+$/.test(name)) throw new NotLiteral();
           const char = unicodeCharacter(name);
@@ -283,9 +314,10 @@ class Parser {
         } else if (e in SIMPLE) out += SIMPLE[e];
         else out += `\\${e}`;
       }
+      if (bytes && /[^\0-\x7f]/.test(this.s.slice(start, this.pos))) throw new NotLiteral();
     }
-    if (!any) throw new NotLiteral();
-    return out;
+    if (bytes === undefined) throw new NotLiteral();
+    return bytes ? utf8Escaped(out) : out;
   }
 
   private space(): void {

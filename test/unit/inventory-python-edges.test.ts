@@ -405,3 +405,52 @@ describe('INI values: \\N{CJK UNIFIED IDEOGRAPH-…} in each range Python 3.11 n
     });
   }
 });
+
+describe('INI values: bytes literals (b…)', () => {
+  // ansible-inventory 2.14 --host on [all:vars] lines; the INI plugin gives the bytes to
+  // to_text(errors='surrogate_or_strict'): UTF-8, a byte that is not a UTF-8 character
+  // becoming U+DC00 + the byte (surrogateescape; ansible-inventory prints it as '?', the
+  // values here are Python's: ast.literal_eval(t).decode('utf-8', 'surrogateescape')).
+  const cases: [string, string][] = [
+    // Python refuses to join bytes and text literals (a SyntaxError): the text stays.
+    ["'a' b'b'", "'a' b'b'"],
+    ["b'a' 'b'", "b'a' 'b'"],
+    ["r'a' b'b'", "r'a' b'b'"],
+    ["'a' rb'b'", "'a' rb'b'"],
+    ["b'a' u'b'", "b'a' u'b'"],
+    ["b'' ''", "b'' ''"],
+    ["b'a' b'c'", 'ac'],
+    ["b'a' Rb'\\n'", 'a\\n'],
+    // Only ASCII characters in a bytes literal (a SyntaxError otherwise).
+    ["b'é'", "b'é'"],
+    ["rb'é'", "rb'é'"],
+    ["b'\\x7f~'", '\x7f~'],
+    // \u, \U and \N{…} are no escapes in bytes: kept as written (no unknown-name refusal).
+    ["b'\\u00e9'", '\\u00e9'],
+    ["b'\\U0001F600'", '\\U0001F600'],
+    ["b'\\N{BULLET}'", '\\N{BULLET}'],
+    ["b'\\N{SNOWMAN}'", '\\N{SNOWMAN}'],
+    ["b'\\q\\n'", '\\q\n'],
+    // \x and octal escapes are bytes, read together as UTF-8.
+    ["b'\\xc3\\xa9'", 'é'],
+    ["b'\\303\\251'", 'é'],
+    ["b'\\xe2\\x80\\xa2x'", '•x'],
+    ["b'\\xf0\\x9f\\x98\\x80'", '😀'],
+    ["b'\\xff'", '\udcff'],
+    ["b'\\377'", '\udcff'],
+    ["b'\\777'", '\udcff'],
+    ["b'\\400'", '\0'],
+    ["b'\\xc3('", '\udcc3('],
+    ["b'\\xe2\\x82a'", '\udce2\udc82a'],
+    ["b'\\xc0\\xaf'", '\udcc0\udcaf'],
+    ["b'\\xed\\xa0\\x80'", '\udced\udca0\udc80'],
+    ["b'\\xf4\\x90\\x80\\x80'", '\udcf4\udc90\udc80\udc80'],
+    ["b'\\xa9\\xc3\\xa9'", '\udca9é'],
+    ["b'\\xc3' b'\\xa9'", 'é'],
+    // A byte order mark is a character like any other.
+    ["b'\\xef\\xbb\\xbfx'", '\ufeffx'],
+  ];
+  for (const [text, value] of cases) {
+    it(text, () => assert.equal(pythonValue(text), value));
+  }
+});
