@@ -4,7 +4,7 @@
 // README.md's Architecture section draws the same map.
 const FLOORS = [
   // 0: what everything stands on — the module contract, shell quoting, errors, input.
-  ['^src/(module|shell|errors|vars|local-user|glob|input-file|yaml-source|limits)\\.ts$'],
+  ['^src/(module|shell|shlex|errors|vars|local-user|glob|input-file|yaml-source|limits)\\.ts$'],
   // 1: the template language (Jinja2 as Ansible renders it).
   ['^src/template/'],
   // 2: plays read from YAML; 3: the inventory and host patterns.

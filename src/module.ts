@@ -79,6 +79,16 @@ export interface RegisteredResult {
   [returnKey: string]: unknown;
 }
 
+/** A task's commands as they ran on the host: for `returns`. */
+export interface CommandsRan {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** When they were sent and when their result came back (the controller's clock). */
+  start: Date;
+  end: Date;
+}
+
 export interface TaskModule<P = unknown> {
   name: string;
   /** Under --check; `plans` when absent. */
@@ -99,8 +109,18 @@ export interface TaskModule<P = unknown> {
   /** One snippet, or several whose outputs reach `plan` apart, as `probed.sections`. */
   probe(params: P): ShellText | readonly ShellText[];
   plan(params: P, probed: Probed): Plan;
-  /** The module's own return keys for `register` (common keys are the engine's), from what it read and planned. */
-  returns?(params: P, probed: Probed, plan: Plan): Record<string, unknown>;
+  /**
+   * The module's own return keys for `register` (the common keys are the engine's), from
+   * what it read and planned, and what its commands printed when they ran (`ran`; absent
+   * when they did not: nothing to do, or check mode).
+   */
+  returns?(params: P, probed: Probed, plan: Plan, context: { ran?: CommandsRan; check: boolean }): Record<string, unknown>;
+  /**
+   * What `register` holds cannot be known without running the commands (a command's
+   * output): in check mode, a task that would run them leaves its registered value unknown,
+   * and the tasks that read it wait for it (`pending`), where Ansible would guess.
+   */
+  resultNeedsRun?: boolean;
 }
 
 export function defineTask<S extends z.ZodType>(module: TaskModule<z.output<S>> & { params: S }): TaskModule<z.output<S>> {

@@ -14,6 +14,7 @@ import group from './builtin/group.ts';
 import lineinfile from './builtin/lineinfile.ts';
 import replace from './builtin/replace.ts';
 import service from './builtin/service.ts';
+import shell from './builtin/shell.ts';
 import template from './builtin/template.ts';
 import user from './builtin/user.ts';
 import sysctl from './posix/sysctl.ts';
@@ -23,7 +24,7 @@ import openssl from './tend/openssl.ts';
 import postconf from './tend/postconf.ts';
 
 export const modules = new ModuleRegistry({
-  'ansible.builtin': [apt, aptRepository, blockinfile, command, cron, debconf, file, group, lineinfile, replace, service, template, user],
+  'ansible.builtin': [apt, aptRepository, blockinfile, command, cron, debconf, file, group, lineinfile, replace, service, shell, template, user],
   'ansible.posix': [sysctl],
   tend: [directory, link, openssl, postconf],
 });

@@ -38,4 +38,11 @@ export class TaskCursor<T> {
     this.#items.splice(i + 1, 0, ...items);
     this.#generation++;
   }
+
+  /** Puts `items` in place of everything from position `i` on (those tasks prepared again). */
+  replaceFrom(i: number, items: readonly T[]): void {
+    if (i < 0 || i > this.#items.length) throw new RangeError(`cannot replace from ${i} (of ${this.#items.length})`);
+    this.#items.splice(i, this.#items.length - i, ...items);
+    this.#generation++;
+  }
 }

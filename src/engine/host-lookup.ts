@@ -10,6 +10,7 @@ import type { Play, TaskSpec } from '../playbook/plays.ts';
 import { variableLookup, type Lookup } from '../playbook/template.ts';
 import { emptyVars, mergeVars } from '../vars.ts';
 import { FACT_NAMES } from './facts.ts';
+import { guardName, newHostVarsState, newOverlay, type HostVarsState, type Overlay } from './host-state.ts';
 
 /** Thrown by a lookup asked for a fact before the host's facts are read. */
 export class FactsPending extends Error {}
@@ -39,9 +40,14 @@ export function hostLookups(
   facts: Record<string, unknown> | undefined,
   placeholder = false,
   magic: MagicFor = () => ({}),
-  /** Variables tasks set on this host as it goes (include_vars): above task vars, below role parameters and -e. */
-  runtime: Record<string, unknown> = emptyVars(),
+  /** Variables tasks set on this host as it goes (include_vars; set_fact and register above them): above task vars, below role parameters and -e. */
+  state: HostVarsState = newHostVarsState(),
+  /** What the tasks being prepared ahead will set (host-state.ts), over what has run. */
+  overlay: Overlay = newOverlay(),
 ): LookupFor & { invalidate(): void } {
+  const guard = (name: string) => guardName(state, overlay, name);
+  // include_vars's, then set_fact's and register's (Ansible's levels 18 and 19): each as run, then as prepared ahead.
+  const setByTasks = () => [state.included, overlay.included, state.facts, overlay.facts];
   const below: Lookup = (name) => {
     if (!FACT_NAMES.has(name)) return undefined;
     if (facts === undefined) {
@@ -63,22 +69,22 @@ export function hostLookups(
       let found = withTaskVars.get(spec);
       if (!found) {
         const layers = spec.scope
-          ? [roleDefaults, spec.scope.defaults, play.vars, roleVars, spec.scope.vars, host.vars, spec.vars, runtime, spec.scope.params, extraVars]
-          : [roleDefaults, play.vars, roleVars, host.vars, spec.vars, runtime, extraVars];
-        found = variableLookup(layers, below, magic(spec.scope));
+          ? [roleDefaults, spec.scope.defaults, play.vars, roleVars, spec.scope.vars, host.vars, spec.vars, ...setByTasks(), spec.scope.params, extraVars]
+          : [roleDefaults, play.vars, roleVars, host.vars, spec.vars, ...setByTasks(), extraVars];
+        found = variableLookup(layers, below, magic(spec.scope), guard);
         withTaskVars.set(spec, found);
       }
       return found;
     }
-    if (!spec?.scope) return (base ??= variableLookup([roleDefaults, play.vars, roleVars, host.vars, runtime, extraVars], below, magic()));
+    if (!spec?.scope) return (base ??= variableLookup([roleDefaults, play.vars, roleVars, host.vars, ...setByTasks(), extraVars], below, magic(), guard));
     let found = scoped.get(spec.scope);
     if (!found) {
-      found = variableLookup([roleDefaults, spec.scope.defaults, play.vars, roleVars, spec.scope.vars, host.vars, runtime, spec.scope.params, extraVars], below, magic(spec.scope));
+      found = variableLookup([roleDefaults, spec.scope.defaults, play.vars, roleVars, spec.scope.vars, host.vars, ...setByTasks(), spec.scope.params, extraVars], below, magic(spec.scope), guard);
       scoped.set(spec.scope, found);
     }
     return found;
   };
-  // The lookups merge their layers when made: once `runtime` changes, they are made again.
+  // The lookups merge their layers when made: once what tasks set changes, they are made again.
   const invalidate = () => {
     base = undefined;
     scoped.clear();

@@ -7,6 +7,7 @@ import { lookupSearchPath, withLoopItems } from '../playbook/loops.ts';
 import type { Condition, TaskSpec } from '../playbook/plays.ts';
 import { conditionHolds, render, renderText, toText, type Lookup } from '../playbook/template.ts';
 import { FactsPending } from './host-lookup.ts';
+import { ResultUnknown, ResultWaiting, type TaskRef } from './host-state.ts';
 import { Masker, NO_LOG_LABEL, SECRET_MASK, secretValuesOf } from './secrets.ts';
 import { wrapScripts, type TaskWrapper } from './task-user.ts';
 
@@ -33,6 +34,14 @@ export interface Prepared {
   noLog?: boolean;
   /** Wraps the task's probe snippets and commands: its environment, and another user. */
   wrap?: TaskWrapper;
+  /** It reads what a task before it sets when it runs: prepared again when the run reaches it (walk.ts). */
+  waits?: ResultWaiting;
+  /** Check mode: it reads what a task that would run did not give; it waits for that task (`pending`). */
+  unknown?: { variable: string; after: TaskRef };
+  /** What it sets on the host when it runs, as the walk that prepared it read it (set_fact's values, include_vars's file). */
+  sets?: { included?: Record<string, unknown>; facts?: Record<string, unknown> };
+  /** Its place in its task's loop (0-based) and the loop's length: a loop's results are registered together. */
+  loopAt?: { index: number; size: number };
 }
 
 /** The wrapper of a task's scripts on this host (task-user.ts), given its lookup. */
@@ -43,7 +52,16 @@ export type WrapFor = (spec: TaskSpec, lookup: Lookup) => TaskWrapper | undefine
  * given, renders the parameters (and loop items) while `lookup` decides the conditions.
  */
 export function prepare(spec: TaskSpec, lookup: Lookup, handler: boolean, wrapFor: WrapFor, paramsLookup = lookup): Prepared[] {
-  return prepareInstances(spec, lookup, handler, paramsLookup).map((t) => {
+  let instances: Prepared[];
+  try {
+    instances = prepareInstances(spec, lookup, handler, paramsLookup);
+  } catch (e) {
+    // What it reads is not there yet: the whole task (all its items) waits, or is pending.
+    if (e instanceof ResultWaiting) return [{ spec, name: spec.name, handler, waits: e }];
+    if (e instanceof ResultUnknown) return [{ spec, name: spec.name, handler, unknown: { variable: e.variable, after: e.after } }];
+    throw e;
+  }
+  return instances.map((t) => {
     if (t.error !== undefined || t.skipReason !== undefined) return t;
     try {
       const wrap = wrapFor(spec, paramsLookup);
@@ -60,6 +78,7 @@ function prepareInstances(spec: TaskSpec, lookup: Lookup, handler: boolean, para
   try {
     items = spec.loop.with !== undefined ? withLoopItems(spec.loop.with, spec.loop.items, paramsLookup, lookupSearchPath(spec)) : render(spec.loop.items, paramsLookup);
   } catch (e) {
+    if (notYet(e)) throw e;
     return [{ spec, name: spec.name, handler, error: `loop: ${e instanceof Error ? e.message : String(e)}` }];
   }
   if (!Array.isArray(items)) {
@@ -73,13 +92,16 @@ function prepareInstances(spec: TaskSpec, lookup: Lookup, handler: boolean, para
     const itemLookup: Lookup = (name) => (name === loopVar ? item : lookup(name));
     const itemParams: Lookup = (name) => (name === loopVar ? item : paramsLookup(name));
     return shield(spec, prepareOne(spec, itemLookup, handler, itemParams), itemParams, { item, itemLookup, outer: lookup });
-  });
+  }).map((t, index) => ({ ...t, loopAt: { index, size: items.length } }));
   // Reports tell instances apart by label: labels that came out the same (masked, hidden
   // by no_log, or equal items) get their place in the loop.
   const count = new Map<string | undefined, number>();
   for (const t of instances) count.set(t.item, (count.get(t.item) ?? 0) + 1);
   return instances.map((t, k) => ((count.get(t.item) ?? 0) > 1 ? { ...t, item: `${t.item} #${k + 1}` } : t));
 }
+
+/** A value not there yet (a registered result): the task is prepared again later, or pending. */
+const notYet = (e: unknown) => e instanceof ResultWaiting || e instanceof ResultUnknown;
 
 function declaresSecrets(spec: TaskSpec): boolean {
   return (spec.module.secrets?.length ?? 0) > 0 || spec.module.secretValues !== undefined;
@@ -98,6 +120,7 @@ function shield(spec: TaskSpec, t: Prepared, paramsLookup: Lookup, loop?: { item
   try {
     noLog = typeof spec.noLog === 'string' ? conditionHolds(spec.noLog, paramsLookup) : spec.noLog === true;
   } catch (e) {
+    if (notYet(e)) throw e;
     error ??= `no_log: ${e instanceof Error ? e.message : String(e)}`;
     unknown = true;
   }
@@ -106,6 +129,7 @@ function shield(spec: TaskSpec, t: Prepared, paramsLookup: Lookup, loop?: { item
     try {
       ignoreErrors = conditionHolds(spec.ignoreErrors, paramsLookup);
     } catch (e) {
+      if (notYet(e)) throw e;
       error ??= `ignore_errors: ${e instanceof Error ? e.message : String(e)}`;
     }
   }
@@ -115,7 +139,8 @@ function shield(spec: TaskSpec, t: Prepared, paramsLookup: Lookup, loop?: { item
     if (params === undefined) {
       try {
         params = render(spec.params, paramsLookup);
-      } catch {
+      } catch (e) {
+        if (notYet(e)) throw e;
         // Not renderable for this host or item: which values are secret cannot be told.
       }
     }
@@ -135,6 +160,7 @@ function shield(spec: TaskSpec, t: Prepared, paramsLookup: Lookup, loop?: { item
       try {
         item = renderText(spec.loop.label, loop.itemLookup);
       } catch (e) {
+        if (notYet(e)) throw e;
         // As in Ansible: the instance fails, and shows the item as it is (masked).
         error ??= `loop_control.label: ${e instanceof Error ? e.message : String(e)}`;
       }
@@ -155,7 +181,8 @@ function shield(spec: TaskSpec, t: Prepared, paramsLookup: Lookup, loop?: { item
 function renderedName(spec: TaskSpec, lookup: Lookup): string {
   try {
     return renderText(spec.name, lookup);
-  } catch {
+  } catch (e) {
+    if (notYet(e)) throw e;
     return spec.name;
   }
 }
@@ -175,6 +202,7 @@ function prepareOne(spec: TaskSpec, lookup: Lookup, handler: boolean, paramsLook
   try {
     return { spec, name, handler, params: paramsForHost(spec, paramsLookup) };
   } catch (e) {
+    if (notYet(e)) throw e;
     return { spec, name, handler, error: e instanceof Error ? e.message : String(e) };
   }
 }
@@ -185,7 +213,7 @@ export function conditionsFail(conditions: readonly Condition[], lookup: Lookup)
     try {
       if (!conditionHolds(c.expr, lookup)) return { reason: `condition false: ${c.expr.trim()}` };
     } catch (e) {
-      if (e instanceof FactsPending) throw e;
+      if (e instanceof FactsPending || notYet(e)) throw e;
       return { error: `when: ${e instanceof Error ? e.message : String(e)}` };
     }
   }

@@ -22,6 +22,7 @@ import { OMIT_TOKEN } from '../playbook/omit.ts';
 import { variableLookup } from '../playbook/template.ts';
 import { fromJS, LazyDict, MISSING_ATTR } from '../template/index.ts';
 import { FACT_NAMES } from './facts.ts';
+import type { HostVarsState } from './host-state.ts';
 
 /** What a run knows that its magic variables show; made once by the command. */
 export interface RunMagic {
@@ -39,8 +40,8 @@ export interface RunMagic {
   removed: Set<string>;
   /** Facts of the hosts that have read theirs, by host name (for hostvars). */
   facts: Map<string, Record<string, unknown>>;
-  /** Variables each host's tasks set (include_vars), kept from play to play and wave to wave. */
-  setVars: Map<string, Record<string, unknown>>;
+  /** Variables each host's tasks set (include_vars, set_fact, register), kept from play to play and wave to wave. */
+  setVars: Map<string, HostVarsState>;
 }
 
 /** ansible-core's version, whose behaviour tend follows (README, Ansible compatibility). */

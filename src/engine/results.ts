@@ -24,6 +24,8 @@ export interface TaskResult {
   reason?: string;
   /** `ignore_errors: true` — this task failed, and the host went on. */
   ignored?: boolean;
+  /** What a controller-side task says (debug's message, assert's): shown as it is, escaped. */
+  msg?: string;
 }
 
 /** A playbook with `serial:` plays, as it rolled out (engine/rollout.ts runs it). */

@@ -3,19 +3,26 @@
 // of every remaining task is read in one round trip, and a changed task's commands travel
 // with the re-read of the tasks after it: one round trip per changed task.
 import { InputError } from '../errors.ts';
+import { isControllerAction } from '../playbook/controller-actions.ts';
 import { META_MODULE, type MetaAction } from '../playbook/meta.ts';
 import type { Play, TaskSpec } from '../playbook/plays.ts';
+import type { Lookup } from '../playbook/template.ts';
 import { ShellText } from '../shell.ts';
 import { TIMED_OUT } from '../transport/types.ts';
-import { ProbeFailed, probedFrom, type Plan, type Probed } from '../module.ts';
+import { ProbeFailed, probedFrom, type Change, type CommandsRan, type Plan, type Probed } from '../module.ts';
+import { mergeVars } from '../vars.ts';
 import { applyScript, type ProbeScript } from './batch.ts';
 import type { RunControl } from './control.ts';
 import { TaskCursor } from './cursor.ts';
 import { ScriptLost, type HostChannel } from './host-channel.ts';
+import type { LookupFor } from './host-lookup.ts';
+import { ResultUnknown, type HostVarsState, type TaskRef } from './host-state.ts';
 import { probeKey, type Prepared } from './instances.ts';
-import type { HostStatus, TaskResult } from './results.ts';
+import { afterLookup, itemValue, judge, loopValue, skippedValue, untilHolds, type Registered } from './registered.ts';
+import type { HostStatus, TaskResult, TaskStatus } from './results.ts';
 import { Masker, shieldResult } from './secrets.ts';
 import { wrapScripts } from './task-user.ts';
+import { readable, type Walker } from './walk.ts';
 
 /** How a list of tasks ended: all done (or ended early by meta: end_host), or why it stopped. */
 export type Ending = { kind: 'done'; ended?: true } | { kind: Exclude<HostStatus, 'ok' | 'changed'>; error?: string };
@@ -36,10 +43,14 @@ export interface ListContext {
   firstPending?: { number: number; name: string };
   /** Probes read with the facts, by probe script: they serve the first tasks while they are in order. */
   preProbed?: Map<string, Probed>;
-  /** An include's tasks, as this host runs them (host-run.ts); they run right after it. */
-  expand?: (include: Prepared) => Prepared[];
   /** meta: flush_handlers — runs the handlers notified so far (host-run.ts). */
   flush?: () => Promise<Ending>;
+  /** What tasks set on this host (set_fact, register, include_vars). */
+  state: HostVarsState;
+  /** The variables a task sees now (after what has run). */
+  lookupFor: LookupFor;
+  /** Prepares tasks that wait (for a registered result) or that an include brings, when the run reaches them. */
+  walk: Walker;
 }
 
 /** The result as it may be shown: secret values masked, and nothing of its output with no_log. */
@@ -51,12 +62,20 @@ export function skipped(play: Play, spec: TaskSpec, name: string, handler: boole
   return { play: play.name, number: spec.number, name, module: spec.module.name, handler, status: 'skipped', changes: [], durationMs: 0 };
 }
 
-function readable(t: Prepared): boolean {
-  return t.error === undefined && t.skipReason === undefined;
+/** What a task came to, before the keywords that read its result (changed_when, failed_when) judge it. */
+interface Outcome {
+  status: Exclude<TaskStatus, 'pending' | 'skipped'>;
+  changes: Change[];
+  error?: string;
+  msg?: string;
+  /** Its result for `register` (the module's keys; the common ones are added), or unknown (check mode). */
+  value: Registered | 'unknown';
+  /** Check mode: its state cannot be read until an earlier task's change is made (a tool it installs). */
+  pendingAfter?: TaskRef;
 }
 
 export async function runTaskList(tasks: readonly Prepared[], ctx: ListContext): Promise<Ending> {
-  const { play, channel, results, events } = ctx;
+  const { play, channel, results, events, state } = ctx;
   const list = new TaskCursor(tasks);
   // The probes read for the tasks from windowStart on, while the list had this generation.
   let probes: Probed[] = [];
@@ -74,6 +93,12 @@ export async function runTaskList(tasks: readonly Prepared[], ctx: ListContext):
     }
     ctx.preProbed = undefined;
   }
+  /** A loop's item results so far, registered together after its last item. */
+  let loopResults: Registered[] = [];
+  /** Host CPU of reading the running task's state, and of its commands once they ran (--stats). */
+  let remoteCpuMs: number | undefined;
+  /** The changes a task was making when its connection was lost: reported with its failure. */
+  let changesWhenLost: Change[] = [];
 
   /**
    * Reads the state of every task from `i` on, in one round trip. With `apply`, the
@@ -93,6 +118,32 @@ export async function runTaskList(tasks: readonly Prepared[], ctx: ListContext):
     return applied;
   };
 
+  /** The variables a task sees now, its loop item included. */
+  const nowLookup = (task: Prepared): Lookup => {
+    const lookup = ctx.lookupFor(task.spec);
+    const loopVar = task.loopAt && task.spec.loop ? task.spec.loop.loopVar : undefined;
+    return loopVar === undefined ? lookup : (name) => (name === loopVar ? task.itemValue : lookup(name));
+  };
+
+  /** Keeps a task's result under its registered name (a loop's, once its last item is in). */
+  const register = (task: Prepared, value: Registered | 'unknown', after?: TaskRef) => {
+    const name = task.spec.register;
+    if (name === undefined) return;
+    if (task.loopAt) {
+      if (task.loopAt.index === 0) loopResults = [];
+      if (value === 'unknown') loopResults.push({ unknown: true });
+      else loopResults.push(itemValue(task, value));
+      if (task.loopAt.index < task.loopAt.size - 1) return;
+      value = loopResults.some((r) => r.unknown === true) ? 'unknown' : loopValue(loopResults);
+    }
+    if (value === 'unknown') {
+      state.unknown.set(name, after ?? { number: task.spec.number, name: task.name });
+      return;
+    }
+    state.unknown.delete(name);
+    state.facts[name] = value;
+  };
+
   for (let i = 0; i < list.length; i++) {
     const task = list.at(i);
     const base = {
@@ -110,6 +161,25 @@ export async function runTaskList(tasks: readonly Prepared[], ctx: ListContext):
       skipFrom(i);
       return { kind: 'interrupted', error: 'interrupted: no task started after the interrupt' };
     }
+    if (task.waits) {
+      // It reads what a task before it registered: prepared again, now that it has run
+      // (with the tasks after it that wait too).
+      const again = ctx.walk.rewalk(list.from(i));
+      list.replaceFrom(i, again[0]?.waits ? [{ ...again[0], waits: undefined, error: `cannot be prepared: ${again[0].waits.message}` }, ...again.slice(1)] : again);
+      i--;
+      continue;
+    }
+    if (task.unknown) {
+      // Check mode: what it reads, an earlier task gives only when it runs; it waits for that task.
+      const { variable, after } = task.unknown;
+      const result = shielded(task, { ...base, status: 'pending', changes: [], durationMs: 0, after, error: `reads '${variable}', known once task ${after.number} (${after.name}) has run` });
+      results.push(result);
+      events.taskDone(result);
+      register(task, 'unknown', after);
+      const module = task.spec.module;
+      if (isControllerAction(module)) for (const name of module.sets?.(task.spec.params) ?? []) state.unknown.set(name, after);
+      continue;
+    }
     const checkMode = task.spec.module.checkMode ?? 'plans';
     // check_mode: on the task wins over the run's mode, both ways, as in Ansible.
     const checking = task.spec.checkMode ?? ctx.check;
@@ -122,12 +192,13 @@ export async function runTaskList(tasks: readonly Prepared[], ctx: ListContext):
       const result = shielded(task, { ...base, status: 'skipped', changes: [], durationMs: 0, reason: skipReason });
       results.push(result);
       events.taskDone(result);
+      register(task, skippedValue(skipReason, task.skipReason !== undefined));
       continue;
     }
     const started = Date.now();
     events.taskStarted({ number: task.spec.number, name: task.name, handler: task.handler });
-    /** Host CPU of reading this task's state, and of its commands once they ran (--stats). */
-    let remoteCpuMs: number | undefined;
+    remoteCpuMs = undefined;
+    changesWhenLost = [];
     const finish = (r: Omit<TaskResult, keyof typeof base | 'durationMs'>) => {
       const result = shielded(task, { ...base, ...r, durationMs: Date.now() - started, ...(remoteCpuMs !== undefined ? { remoteCpuMs } : {}) });
       results.push(result);
@@ -145,6 +216,7 @@ export async function runTaskList(tasks: readonly Prepared[], ctx: ListContext):
       return { kind: 'failed' };
     };
     if (task.error !== undefined) {
+      register(task, { changed: false, failed: true, msg: task.error });
       const ending = failAndSkipRest({ status: 'failed', changes: [], error: task.error });
       if (ending) return ending;
       continue;
@@ -171,87 +243,186 @@ export async function runTaskList(tasks: readonly Prepared[], ctx: ListContext):
       finish({ status: 'ok', changes: [] });
       continue;
     }
-    if (task.spec.include && ctx.expand) {
-      // include_tasks: its file's tasks go in right after it, and run next.
-      let included: Prepared[];
+    if (task.spec.include) {
+      // include_tasks: its file's tasks go in right after it, and run next (prepared with
+      // the tasks after them, which may read what they set).
       try {
-        included = ctx.expand(task);
+        const included = ctx.walk.included(task);
+        list.replaceFrom(i + 1, ctx.walk.rewalk([...included, ...list.from(i + 1)]));
       } catch (e) {
         const ending = failAndSkipRest({ status: 'failed', changes: [], error: e instanceof InputError ? e.format() : e instanceof Error ? e.message : String(e) });
         if (ending) return ending;
         continue;
       }
-      list.insertAfter(i, included);
       finish({ status: 'ok', changes: [] });
       continue;
     }
-    const timeoutS = task.spec.timeoutS ?? ctx.defaultTimeoutS;
-    let plan: Plan | undefined;
-    try {
-      const stale = windowGeneration !== list.generation || i >= windowStart + probes.length || i < windowStart;
-      if (stale) await readFrom(i);
-      remoteCpuMs = probes[i - windowStart]!.cpuMs;
-      plan = task.spec.module.plan(task.params, probes[i - windowStart]!);
-    } catch (e) {
-      if (e instanceof ScriptLost) {
-        finish({ status: 'failed', changes: [], error: e.message });
-        skipFrom(i + 1);
-        return { kind: e.status, error: e.message };
-      }
-      if (e instanceof ProbeFailed && checking && ctx.firstPending) {
-        finish({ status: 'pending', changes: [], after: ctx.firstPending, error: e.message });
+
+    let outcome: Outcome;
+    const module = task.spec.module;
+    if (isControllerAction(module)) {
+      // set_fact, debug, assert, fail: decided here, with the variables as they are now.
+      let acted;
+      try {
+        acted = module.act(task.params, nowLookup(task));
+      } catch (e) {
+        if (!(e instanceof ResultUnknown)) {
+          register(task, { changed: false, failed: true, msg: e instanceof Error ? e.message : String(e) });
+          const ending = failAndSkipRest({ status: 'failed', changes: [], error: e instanceof Error ? e.message : String(e) });
+          if (ending) return ending;
+          continue;
+        }
+        finish({ status: 'pending', changes: [], after: e.after, error: `reads '${e.variable}', known once task ${e.after.number} (${e.after.name}) has run` });
+        register(task, 'unknown', e.after);
         continue;
       }
-      const ending = failAndSkipRest({ status: 'failed', changes: [], error: e instanceof Error ? e.message : String(e) });
+      if (acted.skipped) {
+        const result = shielded(task, { ...base, status: 'skipped', changes: [], durationMs: 0, reason: acted.msg ?? 'skipped' });
+        results.push(result);
+        events.taskDone(result);
+        register(task, { ...acted.registered, changed: false, skipped: true });
+        continue;
+      }
+      const facts = task.sets?.facts ?? acted.facts;
+      if (facts) {
+        mergeVars(state.facts, facts);
+        for (const name of Object.keys(facts)) state.unknown.delete(name);
+      }
+      outcome = {
+        status: acted.failed ? 'failed' : 'ok',
+        changes: [],
+        ...(acted.msg !== undefined ? { msg: acted.msg } : {}),
+        ...(acted.failed ? { error: acted.msg ?? 'failed' } : {}),
+        value: { ...acted.registered, changed: false, ...(acted.failed ? { failed: true } : {}) },
+      };
+    } else {
+      if (task.spec.module.name === 'include_vars' && task.sets?.included) mergeVars(state.included, task.sets.included);
+      const timeoutS = task.spec.timeoutS ?? ctx.defaultTimeoutS;
+      const attempts = checking ? 1 : (task.spec.until?.attempts ?? 1);
+      let ran: Outcome | undefined;
+      for (let attempt = 1; attempt <= attempts; attempt++) {
+        if (attempt > 1) {
+          // until: not yet; the state is read again (the last attempt may have changed it).
+          await new Promise((r) => setTimeout(r, task.spec.until!.delayS * 1000));
+          windowGeneration = -1;
+        }
+        try {
+          ran = await runModule(task, i, checking, checkMode, timeoutS);
+        } catch (e) {
+          if (!(e instanceof ScriptLost)) throw e;
+          finish({ status: 'failed', changes: changesWhenLost, error: e.message });
+          skipFrom(i + 1);
+          return { kind: e.status, error: e.message };
+        }
+        if (task.spec.until === undefined || ran.value === 'unknown') break;
+        ran.value.attempts = attempt;
+        if (untilHoldsSafely(task, ran.value)) break;
+        if (attempt === attempts) {
+          ran = { ...ran, status: 'failed', error: `until: still false after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${task.spec.until.conditions.map((c) => c.expr.trim()).join(' and ')}` };
+          ran.value = { ...(ran.value as Registered), failed: true };
+        }
+      }
+      outcome = ran!;
+      if (outcome.pendingAfter) {
+        finish({ status: 'pending', changes: [], after: outcome.pendingAfter, ...(outcome.error !== undefined ? { error: outcome.error } : {}) });
+        register(task, 'unknown', outcome.pendingAfter);
+        continue;
+      }
+    }
+
+    // changed_when and failed_when read the result (by the registered name); then it is registered.
+    let { status } = outcome;
+    let value = outcome.value;
+    let error = outcome.error;
+    if (value !== 'unknown') value = { ...value, changed: status === 'changed' || status === 'would-change', failed: status === 'failed', ...(status === 'failed' && value.msg === undefined && error ? { msg: error } : {}) };
+    if (task.spec.changedWhen || task.spec.failedWhen) {
+      const judged = judge(task.spec, value === 'unknown' ? {} : value, afterLookup(task, nowLookup(task), value));
+      if (value !== 'unknown' || judged.error) {
+        const wasChange = status === 'changed' || status === 'would-change';
+        const changeStatus: typeof status = checking && (checkMode !== 'read-only' || status === 'would-change') ? 'would-change' : 'changed';
+        status = judged.failed ? 'failed' : judged.changed ? (wasChange ? status : changeStatus) : 'ok';
+        if (judged.failed) error = judged.error ?? error;
+        else error = undefined;
+        if (value !== 'unknown') value = { ...value, ...judged.adds, changed: judged.changed, failed: judged.failed };
+      }
+    }
+    register(task, value);
+    const shown = { ...(outcome.msg !== undefined ? { msg: outcome.msg } : {}) };
+    if (status === 'failed') {
+      const ending = failAndSkipRest({ status: 'failed', changes: outcome.changes, ...shown, ...(error !== undefined ? { error } : {}) });
       if (ending) return ending;
       continue;
     }
-    if (plan.changes.length === 0 && plan.commands.length === 0) {
-      finish({ status: 'ok', changes: [] });
-      continue;
+    if (status === 'changed' || status === 'would-change') {
+      // Handlers are notified by what changed (or would), not by what was tried.
+      for (const n of task.spec.notify) ctx.notified.add(n);
+      if (status === 'would-change') ctx.firstPending ??= { number: task.spec.number, name: task.name };
     }
+    finish({ status, changes: status === 'ok' ? [] : outcome.changes, ...shown });
+  }
+  return { kind: 'done' };
+
+  /** until, read with this attempt's result; a condition that cannot be read ends the retries. */
+  function untilHoldsSafely(task: Prepared, value: Registered): boolean {
+    try {
+      return untilHolds(task.spec, afterLookup(task, nowLookup(task), value));
+    } catch {
+      return true;
+    }
+  }
+
+  /** A module's task on the host: its state read, its plan made, its commands run (unless checking). */
+  async function runModule(task: Prepared, i: number, checking: boolean, checkMode: string, timeoutS: number): Promise<Outcome> {
+    const module = task.spec.module;
+    let plan: Plan;
+    let probed: Probed;
+    try {
+      const stale = windowGeneration !== list.generation || i >= windowStart + probes.length || i < windowStart;
+      if (stale) await readFrom(i);
+      probed = probes[i - windowStart]!;
+      remoteCpuMs = probed.cpuMs;
+      plan = module.plan(task.params, probed);
+    } catch (e) {
+      if (e instanceof ScriptLost) throw e;
+      if (e instanceof ProbeFailed && checking && ctx.firstPending) {
+        return { status: 'would-change', changes: [], error: e.message, value: 'unknown', pendingAfter: ctx.firstPending };
+      }
+      const message = e instanceof Error ? e.message : String(e);
+      return { status: 'failed', changes: [], error: message, value: { msg: message } };
+    }
+    const returns = (ran?: CommandsRan): Registered => module.returns?.(task.params, probed, plan, { check: checking, ...(ran ? { ran } : {}) }) ?? {};
+    if (plan.changes.length === 0 && plan.commands.length === 0) return { status: 'ok', changes: [], value: returns() };
     // changed_when: false — a command that only reads: checking does not run it, and
     // applying runs it without reporting a change. A read-only module is never a change.
     const quiet = task.spec.neverChanged || checkMode === 'read-only';
     // A read-only module runs in check mode as it does in apply: it changes nothing.
     if (checking && checkMode !== 'read-only') {
-      if (quiet) {
-        finish({ status: 'ok', changes: [] });
-        continue;
-      }
-      for (const n of task.spec.notify) ctx.notified.add(n);
-      ctx.firstPending ??= { number: task.spec.number, name: task.name };
-      finish({ status: 'would-change', changes: plan.changes });
-      continue;
+      const value = module.resultNeedsRun ? 'unknown' : returns();
+      if (quiet) return { status: 'ok', changes: [], value };
+      return { status: 'would-change', changes: plan.changes, value };
     }
     // What this task changes may change what later tasks see: they are read again,
     // after the commands, in the same round trip.
     let applied: Probed;
+    const start = new Date();
     try {
       applied = await applyPlan(plan, task, timeoutS, i, list.length, ctx.channel, readFrom);
     } catch (e) {
+      if (e instanceof ScriptLost) {
+        changesWhenLost = plan.changes;
+        throw e;
+      }
       // The commands may have run, in part or whole: the task is reported with the
       // changes it was making, as failed, and why.
       const message = e instanceof Error ? e.message : String(e);
-      finish({ status: 'failed', changes: plan.changes, error: message });
-      skipFrom(i + 1);
-      return e instanceof ScriptLost ? { kind: e.status, error: message } : { kind: 'failed' };
+      return { status: 'failed', changes: plan.changes, error: message, value: { msg: message } };
     }
+    const ran: CommandsRan = { code: applied.code, stdout: applied.stdout, stderr: applied.stderr, start, end: new Date() };
     if (applied.cpuMs !== undefined) remoteCpuMs = (remoteCpuMs ?? 0) + applied.cpuMs;
-    if (applied.code !== 0) {
-      const ending = failAndSkipRest({ status: 'failed', changes: quiet ? [] : plan.changes, error: failureText(plan, applied, timeoutS) });
-      if (ending) return ending;
-      continue;
-    }
-    if (quiet) {
-      finish({ status: 'ok', changes: [] });
-      continue;
-    }
-    // Handlers are notified by what changed, not by what was tried.
-    for (const n of task.spec.notify) ctx.notified.add(n);
-    finish({ status: 'changed', changes: plan.changes });
+    if (applied.code !== 0) return { status: 'failed', changes: quiet ? [] : plan.changes, error: failureText(plan, applied, timeoutS), value: returns(ran) };
+    if (quiet) return { status: 'ok', changes: [], value: returns(ran) };
+    return { status: 'changed', changes: plan.changes, value: returns(ran) };
   }
-  return { kind: 'done' };
 }
 
 /** Runs a plan's commands (after its upload, when it has one); the tasks after `i` are read again on the way. */

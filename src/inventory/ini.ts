@@ -12,7 +12,7 @@ import { InputError, type SourceLocation } from '../errors.ts';
 import { expandHostEntry } from './address.ts';
 import { InventoryData } from './data.ts';
 import { pythonValue } from './python-literal.ts';
-import { shlexSplit, ShlexError } from './shlex.ts';
+import { shlexSplit, ShlexError } from '../shlex.ts';
 
 const SECTION = /^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:#.*)?$/;
 const GROUP_NAME = /^([^:\]\s]+)\s*(?:#.*)?$/;

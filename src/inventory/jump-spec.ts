@@ -2,7 +2,7 @@
 // inventory's `ansible_ssh_common_args` as `-J spec` or `-o ProxyJump=spec`. Kept apart
 // from the connections themselves, so reading an inventory loads no SSH code.
 import { InputError } from '../errors.ts';
-import { shlexSplit } from './shlex.ts';
+import { shlexSplit } from '../shlex.ts';
 
 export interface JumpHop {
   user?: string;

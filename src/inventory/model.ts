@@ -25,7 +25,7 @@ import { hasTemplate, render, TemplateError, variableLookup } from '../playbook/
 import { emptyVars, mergeVars } from '../vars.ts';
 import { sortGroups, type InventoryData } from './data.ts';
 import type { VarsDirs } from './vars-dirs.ts';
-import { shlexSplit } from './shlex.ts';
+import { shlexSplit } from '../shlex.ts';
 import { jumpFromSshArgs, parseJumpSpec, type JumpHop } from './jump-spec.ts';
 
 export type Vars = Record<string, unknown>;

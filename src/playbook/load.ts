@@ -18,11 +18,13 @@ import { INCLUDE_VARS_MODULE, varsSearchDirs } from './include-vars.ts';
 import { LOOKUP_PLUGINS } from './loops.ts';
 import { META_MODULE } from './meta.ts';
 import { removeOmit } from './omit.ts';
+import { readResultKeywords, resultKeywordShapes } from './register.ts';
+import { WithControllerActions } from './actions.ts';
 import type { Condition, Play, Playbook, TaskSpec } from './plays.ts';
 
 const TASK_KEYWORDS = new Set([
   'name', 'notify', 'listen', 'timeout', 'when', 'loop', 'loop_control', 'tags', 'ignore_errors', 'changed_when', 'become', 'become_user', 'environment', 'no_log',
-  'vars', 'check_mode',
+  'vars', 'check_mode', 'register', 'failed_when', 'until', 'retries', 'delay',
 ]);
 
 /** Play keywords of Ansible 2.14 (ansible-doc -t keyword -l) that a play in tend does not take. */
@@ -37,15 +39,11 @@ const isTaskKeyword = (k: string) => TASK_KEYWORDS.has(k) || k.startsWith('with_
 
 /** Task keywords an Ansible user may write, with what to do in tend instead. */
 const UNSUPPORTED_KEYWORDS: Record<string, string> = {
-  register: 'tasks do not pass results to each other; a module reads the state it needs itself',
-  until: 'make the command idempotent with creates, removes or unless',
-  retries: 'make the command idempotent with creates, removes or unless',
   delegate_to: 'put the task in a play whose hosts are the machines it must run on',
   local_action: 'put the task in a play for localhost (connection: local)',
   block: 'list the tasks one after another',
   rescue: 'a failed task stops its host; fix the cause and run again',
   always: 'use a handler for what must follow a change',
-  failed_when: 'make the command exit non-zero when it fails',
   include_role: 'list the role under the play\'s roles:',
   import_role: 'list the role under the play\'s roles:',
   async: 'a task runs until it ends (or --task-timeout)',
@@ -81,10 +79,7 @@ const taskShape = z
       .union([z.boolean(), z.string().regex(/^\s*\{\{.*\}\}\s*$/s, 'true, false, or one {{ expression }}')])
       .optional()
       .describe('a failure is reported, and the host goes on (a template: decided per host and item)'),
-    changed_when: z
-      .literal(false, { error: 'tend has only false (a command that only reads); true, or an expression over a registered result, needs register, which is not in tend yet' })
-      .optional()
-      .describe('false: a command that only reads is never "changed" (and notifies nothing)'),
+    ...resultKeywordShapes,
     become: z.boolean().optional().describe("this task as another user (become_user, else root), whatever the play's become"),
     become_user: z.string().regex(/^[a-z_][a-z0-9_.-]*\$?$/i, 'become_user: a user name').optional(),
     no_log: z
@@ -153,7 +148,8 @@ export interface LoadOptions {
   hostPatternError?: (pattern: string) => string | undefined;
 }
 
-export function loadPlaybook(file: string, modules: ReadonlyMap<string, TaskModule>, text?: string, options: LoadOptions = {}): Playbook {
+export function loadPlaybook(file: string, registry: ReadonlyMap<string, TaskModule>, text?: string, options: LoadOptions = {}): Playbook {
+  const modules = new WithControllerActions(registry);
   const source = readAnsibleYaml(file, text);
   const data = source.toJS();
   if (!Array.isArray(data)) throw source.error('a playbook is a list of plays (each starting with `- hosts: …`)', []);
@@ -294,9 +290,6 @@ function readTask(
   }
   const checked = module.params.safeParse(params);
   if (!checked.success) errors.push(...zodErrors(source, checked.error, paramsPath, params, `${key}: `));
-  if (task.changed_when === false && key !== 'command') {
-    errors.push(source.error(`changed_when: false is for command tasks that only read; ${key} reports what it changes`, [...path, 'changed_when']));
-  }
   if (typeof task.ignore_errors === 'string') {
     try {
       checkSyntax(task.ignore_errors);
@@ -349,6 +342,7 @@ function readTask(
     tags: [...new Set([...inherited.tags, ...asList(task.tags)])],
     ignoreErrors: task.ignore_errors ?? kept.ignore_errors ?? false,
     neverChanged: task.changed_when === false,
+    ...readResultKeywords(task, source, path, errors, readConditions),
     ...(become !== undefined ? { become } : {}),
     ...(becomeUser !== undefined ? { becomeUser } : {}),
     ...(environment !== undefined ? { environment } : {}),

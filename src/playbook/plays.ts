@@ -34,8 +34,16 @@ export interface TaskSpec {
   tags: string[];
   /** `ignore_errors: true` — a failure is reported and the host goes on (a template: decided per host and item). */
   ignoreErrors: boolean | string;
-  /** `changed_when: false` — a command that only reads: never "changed", never notifies. */
+  /** `changed_when: false` — a command that only reads: never "changed", never notifies (check mode does not run it). */
   neverChanged: boolean;
+  /** `register:` — the variable the task's result is kept in (register.ts). */
+  register?: string;
+  /** `changed_when:` — conditions (all must hold) that decide "changed" once the task ran; they may read its own result. */
+  changedWhen?: Condition[];
+  /** `failed_when:` — conditions that decide "failed" once the task ran. */
+  failedWhen?: Condition[];
+  /** `until:` — the task runs again (after `delayS`) until these hold, `attempts` times at most. */
+  until?: { conditions: Condition[]; attempts: number; delayS: number };
   /** `become:` on the task (undefined: the play's). */
   become?: boolean;
   /** `become_user:` (with become: the user the task runs as; root when not given). */

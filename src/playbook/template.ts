@@ -170,13 +170,20 @@ export function toText(v: unknown): string {
  * it may throw (facts not read yet), and that propagates out of any render. `over` holds
  * values above every layer, taken as they are.
  */
-export function variableLookup(layers: readonly Record<string, unknown>[], below?: Lookup, over?: Record<string, unknown>): Lookup {
+export function variableLookup(
+  layers: readonly Record<string, unknown>[],
+  below?: Lookup,
+  over?: Record<string, unknown>,
+  /** Called with every name read (the names its values read included): throws when the name cannot be read yet. */
+  guard?: (name: string) => void,
+): Lookup {
   const merged = mergeVars(emptyVars(), ...layers);
   const resolving = new Set<string>();
   const cache = new Map<string, unknown>();
   const lookup: Lookup = (name) => {
     // `over` (Ansible's magic variables) wins over every layer and is never templated.
     if (over && Object.hasOwn(over, name)) return over[name];
+    guard?.(name);
     if (!Object.hasOwn(merged, name)) return below ? below(name) : undefined;
     if (cache.has(name)) return cache.get(name);
     if (resolving.has(name)) throw new TemplateError(`recursive loop detected in template string: variable '${name}' refers to itself`);

@@ -47,6 +47,7 @@ function task(t: TaskResult) {
     ...(t.item !== undefined ? { item: t.item } : {}),
     ...(t.reason !== undefined ? { reason: t.reason } : {}),
     ...(t.ignored ? { ignored: true } : {}),
+    ...(t.msg !== undefined ? { msg: t.msg } : {}),
     ...(t.remoteCpuMs !== undefined ? { remoteCpuMs: t.remoteCpuMs } : {}),
     ...(t.error !== undefined ? { error: t.error } : {}),
   };

@@ -1,46 +1,44 @@
-// command: a raw command, made idempotent by `creates` (skip when this path exists),
-// `removes` (skip when it does not) or `unless` (skip when this probe command succeeds).
-// Without any of them it runs every time, and says so. Check mode says "would run".
+// command: runs a command without a shell, as Ansible's does: its text is split into
+// words as Python's shlex splits it (`$HOME`, `|` and `>` are plain characters), or given
+// as `argv`. Idempotent by `creates`, `removes` or tend's `unless`; without them it runs
+// every time, and says so. Check mode says "would run" (what it would print cannot be
+// known: a task reading its registered result waits for it).
 import { z } from 'zod';
 import { defineTask } from '../../src/module.ts';
-import { quote, sh, ShellText } from '../../src/shell.ts';
-import { oneLine } from '../lib/words.ts';
+import { shlexSplit } from '../../src/shlex.ts';
+import { sh } from '../../src/shell.ts';
+import { commandOptions, commandPlan, commandProbe, commandReturns } from '../lib/command-run.ts';
 
 const params = z
   .object({
-    cmd: z.string().min(1).describe('run with /bin/sh -c'),
-    creates: oneLine.optional().describe('a path: when it exists, the command is not run'),
-    removes: oneLine.optional().describe('a path: when it does not exist, the command is not run'),
-    unless: z.string().optional().describe('a command: when it succeeds, the command is not run'),
-    chdir: oneLine.optional(),
+    cmd: z.string().min(1).optional().describe('the command: words split as a POSIX shell would, but no shell runs it'),
+    argv: z.array(z.string()).min(1).optional().describe('the command as a list of words'),
+    ...commandOptions,
   })
-  .strict();
+  .strict()
+  .superRefine((p, ctx) => {
+    if ((p.cmd === undefined) === (p.argv === undefined)) ctx.addIssue({ code: 'custom', message: 'give the command as cmd (or free-form text) or as argv, one of them' });
+    if (p.cmd !== undefined) {
+      try {
+        if (shlexSplit(p.cmd, false).length === 0) ctx.addIssue({ code: 'custom', path: ['cmd'], message: 'no command given' });
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', path: ['cmd'], message: `cannot be split into words: ${e instanceof Error ? e.message : String(e)}` });
+      }
+    }
+  });
+
+type Params = z.output<typeof params>;
+
+/** The words the command runs, as Ansible gives them back in `cmd`. */
+const words = (p: Params): string[] => p.argv ?? shlexSplit(p.cmd!, false);
 
 export default defineTask({
   name: 'command',
-  summary: 'a command runs, unless `creates`, `removes` or `unless` says it is already done',
+  summary: 'a command runs (no shell), unless `creates`, `removes` or `unless` says it is already done',
   params,
   example: `command:\n  cmd: newaliases\n  creates: /etc/aliases.db`,
-  probe: (p) =>
-    new ShellText(
-      [
-        p.creates !== undefined ? `[ -e ${quote(p.creates)} ] && echo creates-exists` : '',
-        p.removes !== undefined ? `[ -e ${quote(p.removes)} ] || echo removes-missing` : '',
-        p.unless !== undefined ? `(sh -c ${quote(p.unless)}) >/dev/null 2>&1 && echo unless-ok` : '',
-        'true',
-      ]
-        .filter(Boolean)
-        .join('\n'),
-    ),
-  plan: (p, probed) => {
-    const facts = new Set(probed.stdout.split('\n'));
-    if (facts.has('creates-exists') || facts.has('removes-missing') || facts.has('unless-ok')) return { changes: [], commands: [] };
-    const why =
-      p.creates !== undefined ? `${p.creates} does not exist` : p.removes !== undefined ? `${p.removes} exists` : p.unless !== undefined ? '`unless` failed' : 'no condition: runs every time';
-    const cd = p.chdir !== undefined ? sh`cd -- ${p.chdir} && ` : sh``;
-    return {
-      changes: [{ subject: p.cmd, kind: 'run', reason: why }],
-      commands: [sh`${cd}sh -c ${p.cmd}`],
-    };
-  },
+  resultNeedsRun: true,
+  probe: commandProbe,
+  plan: (p, probed) => commandPlan(p, probed, p.cmd ?? words(p).join(' '), sh`${words(p)}`),
+  returns: (p, probed, _plan, context) => commandReturns(p, probed, words(p), context),
 });

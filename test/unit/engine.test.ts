@@ -17,6 +17,7 @@ import type { Host } from '../../src/inventory/index.ts';
 import { loadPlaybook } from '../../src/playbook/load.ts';
 import { sh, type ShellText } from '../../src/shell.ts';
 import command from '../../tasks/builtin/command.ts';
+import shell from '../../tasks/builtin/shell.ts';
 import { TIMED_OUT, UnreachableError, type RunOptions, type RunResult, type Transport } from '../../src/transport/types.ts';
 
 /** kv: the file KEY in the host's directory holds VALUE. */
@@ -80,7 +81,7 @@ const reader = defineTask({
   plan: () => ({ changes: [], commands: [sh`echo read >> "$HOST_DIR"/reads`] }),
 });
 
-const MODULES = new Map<string, TaskModule>([kv, needs, log, oneway, reader, command as TaskModule].map((m) => [m.name, m as TaskModule]));
+const MODULES = new Map<string, TaskModule>([kv, needs, log, oneway, reader, command as TaskModule, shell as TaskModule].map((m) => [m.name, m as TaskModule]));
 
 type Fault = (index: number, script: string) => RunResult | Error | undefined;
 
@@ -353,7 +354,7 @@ describe('engine: when, loop, ignore_errors, changed_when', () => {
 - hosts: all
   tasks:
     - name: read
-      command: { cmd: 'echo ran >> "$HOST_DIR/ran"' }
+      shell: { cmd: 'echo ran >> "$HOST_DIR/ran"' }
       changed_when: false
       notify: h
   handlers:

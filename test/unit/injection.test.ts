@@ -432,13 +432,27 @@ describe('parameters cannot change what a command means (recorded argv, word for
     );
   });
 
-  it('command: cmd is one argument of sh -c; chdir and unless stay single words', () => {
+  it('command: argv runs word for word, no shell; chdir and unless stay single words', () => {
     fc.assert(
-      fc.property(hostile, hostile, hostile, (cmd, chdir, unless) => {
-        const p = accepted('command', { cmd, chdir, unless });
+      fc.property(fc.array(hostile, { minLength: 1, maxLength: 3 }), hostile, hostile, (words, chdir, unless) => {
+        // A recorded program, then hostile words: each must reach it as one argument.
+        const argv = ['sh', ...words];
+        const p = accepted('command', { argv, chdir, unless });
         fc.pre(p !== undefined);
         assert.deepEqual(record(...probeScripts('command', p)).map((c) => c.argv), [['sh', '-c', unless]]);
-        assert.deepEqual(planCalls('command', p, probedFrom([''])).map((c) => c.argv), [
+        assert.deepEqual(planCalls('command', p, probedFrom([''])).map((c) => c.argv), [['cd', '--', chdir], argv]);
+      }),
+      RUNS,
+    );
+  });
+
+  it('shell: cmd is one argument of sh -c; chdir and unless stay single words', () => {
+    fc.assert(
+      fc.property(hostile, hostile, hostile, (cmd, chdir, unless) => {
+        const p = accepted('shell', { cmd, chdir, unless });
+        fc.pre(p !== undefined);
+        assert.deepEqual(record(...probeScripts('shell', p)).map((c) => c.argv), [['sh', '-c', unless]]);
+        assert.deepEqual(planCalls('shell', p, probedFrom([''])).map((c) => c.argv), [
           ['cd', '--', chdir],
           ['sh', '-c', cmd],
         ]);

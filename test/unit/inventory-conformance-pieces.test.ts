@@ -16,7 +16,7 @@ import { loadInventory, selectHosts, type Inventory } from '../../src/inventory/
 import { splitPattern } from '../../src/inventory/limit.ts';
 import { expandHostEntry, parseAddress } from '../../src/inventory/address.ts';
 import { pythonValue } from '../../src/inventory/python-literal.ts';
-import { shlexSplit, ShlexError } from '../../src/inventory/shlex.ts';
+import { shlexSplit, ShlexError } from '../../src/shlex.ts';
 
 interface Recorded {
   ansible: string;

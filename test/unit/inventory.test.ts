@@ -11,7 +11,7 @@ import { parseIniInventory } from '../../src/inventory/ini.ts';
 import { selectHosts } from '../../src/inventory/limit.ts';
 import { buildInventory, connectionWithExtraVars, keyFileProblem } from '../../src/inventory/model.ts';
 import { pythonValue } from '../../src/inventory/python-literal.ts';
-import { shlexSplit } from '../../src/inventory/shlex.ts';
+import { shlexSplit } from '../../src/shlex.ts';
 import { parseYamlInventory } from '../../src/inventory/yaml.ts';
 import { YamlSource } from '../../src/yaml-source.ts';
 

@@ -1,5 +1,5 @@
 // From Ansible's arguments (what ModuleArgsParser makes) to the parameters of tend's
-// module: free-form text (`_raw_params`) becomes command's `cmd`; a whole-arguments
+// module: free-form text (`_raw_params`) becomes command's (and shell's) `cmd`; a whole-arguments
 // template (`_variable_params`) stays one template, filled in per host; octal modes keep
 // their meaning; `k=v` text becomes the booleans and numbers the module's schema wants,
 // as Ansible's argument spec converts them. What tend cannot do yet is refused with why.
@@ -8,10 +8,8 @@ import type { VarMap } from '../../vars.ts';
 
 /** Free-form modules tend does not have, with what to write instead. */
 export const MISSING_FREE_FORM: Record<string, string> = {
-  shell:
-    "tend has no shell module yet; tend's command runs its text with /bin/sh -c (pipes, redirections and $VARS work), so `command:` with the same text does what shell: does",
-  raw: 'tend has no raw module (tend needs only a POSIX shell on the host, never Python): write the command with `command:`',
-  script: 'tend has no script module yet (it copies a local script to the host and runs it): install the script with `file:` and run it with `command:`',
+  raw: 'tend has no raw module yet (every tend module needs only a POSIX shell on the host, never Python): write the command with `shell:`',
+  script: 'tend has no script module yet (it copies a local script to the host and runs it): install the script with `copy:` and run it with `command:`',
 };
 
 /** Ansible's boolean() words (module_utils/parsing/convert_bool.py), lower-cased. */
@@ -75,7 +73,7 @@ export function paramsFor(module: string, action: string, args: VarMap): unknown
     throw new ParamsError(`${action}: arguments from one template (${String(args._variable_params)}) together with others (${others.join(', ')}) are not supported by tend yet; give them all in the template or all as parameters`);
   }
   if ('_raw_params' in args) {
-    if (module !== 'command') throw new ParamsError(`${action} takes no free-form text`, '_raw_params');
+    if (module !== 'command' && module !== 'shell') throw new ParamsError(`${action} takes no free-form text`, '_raw_params');
     const { _raw_params: text, ...rest } = args;
     return Object.assign(Object.create(null) as VarMap, text === '' ? {} : { cmd: text }, rest);
   }

@@ -1,11 +1,12 @@
-// Python's shlex.split(line, comments=True) in POSIX mode, which Ansible's INI reader
-// uses for host lines: words split on whitespace, '…' literal, "…" with \" and \\
-// escapes, a backslash outside quotes escaping the next character, and `#` starting a
-// comment wherever it appears outside quotes (even inside a word: `a=b#c` is `a=b`).
+// Python's shlex.split(line, comments) in POSIX mode: words split on whitespace, '…'
+// literal, "…" with \" and \\ escapes, a backslash outside quotes escaping the next
+// character. Ansible's INI reader splits host lines with comments=True: `#` starts a
+// comment wherever it appears outside quotes (even inside a word: `a=b#c` is `a=b`); the
+// command module splits its text with comments=False, where `#` is a character.
 
 export class ShlexError extends Error {}
 
-export function shlexSplit(line: string): string[] {
+export function shlexSplit(line: string, comments = true): string[] {
   const words: string[] = [];
   let word = '';
   let inWord = false;
@@ -17,7 +18,7 @@ export function shlexSplit(line: string): string[] {
       word = '';
       inWord = false;
       i++;
-    } else if (c === '#') {
+    } else if (c === '#' && comments) {
       break;
     } else if (c === "'") {
       const end = line.indexOf("'", i + 1);
