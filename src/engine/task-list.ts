@@ -47,8 +47,8 @@ export interface ListContext {
   flush?: () => Promise<Ending>;
   /** What tasks set on this host (set_fact, register, include_vars). */
   state: HostVarsState;
-  /** The variables a task sees now (after what has run). */
-  lookupFor: LookupFor;
+  /** The variables a task sees now (after what has run); made again once what tasks set changes. */
+  lookupFor: LookupFor & { invalidate(): void };
   /** Prepares tasks that wait (for a registered result) or that an include brings, when the run reaches them. */
   walk: Walker;
 }
@@ -136,12 +136,12 @@ export async function runTaskList(tasks: readonly Prepared[], ctx: ListContext):
       if (task.loopAt.index < task.loopAt.size - 1) return;
       value = loopResults.some((r) => r.unknown === true) ? 'unknown' : loopValue(loopResults);
     }
-    if (value === 'unknown') {
-      state.unknown.set(name, after ?? { number: task.spec.number, name: task.name });
-      return;
+    if (value === 'unknown') state.unknown.set(name, after ?? { number: task.spec.number, name: task.name });
+    else {
+      state.unknown.delete(name);
+      state.facts[name] = value;
     }
-    state.unknown.delete(name);
-    state.facts[name] = value;
+    ctx.lookupFor.invalidate();
   };
 
   for (let i = 0; i < list.length; i++) {
@@ -175,9 +175,9 @@ export async function runTaskList(tasks: readonly Prepared[], ctx: ListContext):
       const result = shielded(task, { ...base, status: 'pending', changes: [], durationMs: 0, after, error: `reads '${variable}', known once task ${after.number} (${after.name}) has run` });
       results.push(result);
       events.taskDone(result);
-      register(task, 'unknown', after);
       const module = task.spec.module;
       if (isControllerAction(module)) for (const name of module.sets?.(task.spec.params) ?? []) state.unknown.set(name, after);
+      register(task, 'unknown', after);
       continue;
     }
     const checkMode = task.spec.module.checkMode ?? 'plans';
@@ -287,6 +287,7 @@ export async function runTaskList(tasks: readonly Prepared[], ctx: ListContext):
       if (facts) {
         mergeVars(state.facts, facts);
         for (const name of Object.keys(facts)) state.unknown.delete(name);
+        ctx.lookupFor.invalidate();
       }
       outcome = {
         status: acted.failed ? 'failed' : 'ok',
@@ -296,7 +297,10 @@ export async function runTaskList(tasks: readonly Prepared[], ctx: ListContext):
         value: { ...acted.registered, changed: false, ...(acted.failed ? { failed: true } : {}) },
       };
     } else {
-      if (task.spec.module.name === 'include_vars' && task.sets?.included) mergeVars(state.included, task.sets.included);
+      if (task.sets?.included) {
+        mergeVars(state.included, task.sets.included);
+        ctx.lookupFor.invalidate();
+      }
       const timeoutS = task.spec.timeoutS ?? ctx.defaultTimeoutS;
       const attempts = checking ? 1 : (task.spec.until?.attempts ?? 1);
       let ran: Outcome | undefined;
@@ -334,7 +338,7 @@ export async function runTaskList(tasks: readonly Prepared[], ctx: ListContext):
     let { status } = outcome;
     let value = outcome.value;
     let error = outcome.error;
-    if (value !== 'unknown') value = { ...value, changed: status === 'changed' || status === 'would-change', failed: status === 'failed', ...(status === 'failed' && value.msg === undefined && error ? { msg: error } : {}) };
+    if (value !== 'unknown') value = { changed: status === 'changed' || status === 'would-change', ...value, failed: status === 'failed', ...(status === 'failed' && value.msg === undefined && error ? { msg: error } : {}) };
     if (task.spec.changedWhen || task.spec.failedWhen) {
       const judged = judge(task.spec, value === 'unknown' ? {} : value, afterLookup(task, nowLookup(task), value));
       if (value !== 'unknown' || judged.error) {
@@ -419,7 +423,8 @@ export async function runTaskList(tasks: readonly Prepared[], ctx: ListContext):
     }
     const ran: CommandsRan = { code: applied.code, stdout: applied.stdout, stderr: applied.stderr, start, end: new Date() };
     if (applied.cpuMs !== undefined) remoteCpuMs = (remoteCpuMs ?? 0) + applied.cpuMs;
-    if (applied.code !== 0) return { status: 'failed', changes: quiet ? [] : plan.changes, error: failureText(plan, applied, timeoutS), value: returns(ran) };
+    // It ran: a change, as Ansible's command says, whatever its exit status (unless it only reads).
+    if (applied.code !== 0) return { status: 'failed', changes: quiet ? [] : plan.changes, error: failureText(plan, applied, timeoutS), value: { ...returns(ran), changed: !quiet } };
     if (quiet) return { status: 'ok', changes: [], value: returns(ran) };
     return { status: 'changed', changes: plan.changes, value: returns(ran) };
   }

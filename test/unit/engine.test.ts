@@ -378,6 +378,42 @@ describe('engine: when, loop, ignore_errors, changed_when', () => {
   });
 });
 
+describe('engine: register', () => {
+  const playbook = `
+- hosts: all
+  tasks:
+    - name: read
+      shell: { cmd: 'echo "$HOST_DIR" | wc -c' }
+      register: r
+    - name: uses it
+      kv: { key: a, value: "{{ r.stdout | trim }}" }
+    - name: independent
+      kv: { key: b, value: "2" }
+    - name: set from it
+      set_fact: { doubled: "{{ (r.stdout | int) * 2 }}" }
+    - name: uses the fact
+      kv: { key: c, value: "{{ doubled }}" }
+`;
+
+  it('apply: a task reading a registered result is prepared once the result is there; a converged host reads them all again in one round trip', async () => {
+    const applied = await run(playbook, [{ name: 'h1' }]);
+    const h = hostOf(applied, 'h1');
+    assert.deepEqual(statuses(h), ['1:changed', '2:changed', '3:changed', '4:ok', '5:changed']);
+    const length = String(applied.dirs.get('h1')!.length + 1);
+    assert.equal(read(applied, 'h1', 'a'), length);
+    assert.equal(read(applied, 'h1', 'c'), String(Number(length) * 2));
+  });
+
+  it('check: what only running the command could give is unknown; the tasks reading it wait for it (pending), the others are planned', async () => {
+    const checked = await run(playbook, [{ name: 'h1' }], { check: true });
+    const h = hostOf(checked, 'h1');
+    assert.deepEqual(statuses(h), ['1:would-change', '2:pending', '3:would-change', '4:pending', '5:pending']);
+    for (const k of [1, 3, 4]) assert.deepEqual(h.tasks[k]!.after, { number: 1, name: 'read' }, JSON.stringify(h.tasks[k]));
+    assert.match(h.tasks[1]!.error!, /reads 'r', known once task 1 \(read\) has run/);
+    assert.throws(() => read(checked, 'h1', 'b'), { code: 'ENOENT' }, 'check mode writes nothing');
+  });
+});
+
 describe('engine: faults during a run', () => {
   it('a connection lost while task 2 applies: task 1 stays changed, 2 failed with why, 3 skipped; unreachable', async () => {
     // Round trips: 1 probes all, 2 applies a (+ re-probes), 3 applies b → the connection drops.

@@ -50,8 +50,14 @@ export interface LocalPlay {
 }
 
 /** Runs `playbookFile` over the hosts of `inventoryFile` its plays select, with -e `extraVars`. */
-export async function playLocally(playbookFile: string, inventoryFile: string, extraVars: Record<string, unknown> = {}): Promise<LocalPlay> {
-  const playbook = loadPlaybook(playbookFile, new Map([['show', show as TaskModule]]));
+export async function playLocally(
+  playbookFile: string,
+  inventoryFile: string,
+  extraVars: Record<string, unknown> = {},
+  /** Modules beside show (command, shell: they run in this machine's /bin/sh). */
+  modules: readonly TaskModule[] = [],
+): Promise<LocalPlay> {
+  const playbook = loadPlaybook(playbookFile, new Map([['show', show as TaskModule], ...modules.map((m) => [m.name, m] as const)]));
   const inventory = loadInventory(inventoryFile);
   const work = new Map<Host, Play[]>();
   const dirs = new Map<string, string>();
