@@ -52,6 +52,8 @@ const DIGITS = '0123456789';
 const OCT = '01234567';
 const HEX = '0123456789abcdefABCDEF';
 const isAsciiLetter = (c: string) => /^[A-Za-z]$/.test(c);
+/** A token that is a backslash and the character after it (a character may be two UTF-16 units). */
+const isEscape = (t: string) => t.length > 1 && t.startsWith('\\');
 
 /** One code point as JavaScript regexp source (inside or outside a class). */
 function lit(cp: number, inClass = false): string {
@@ -62,8 +64,9 @@ function lit(cp: number, inClass = false): string {
 }
 
 const ANY = '[\\s\\S]';
-const START = '(?<![\\s\\S])';
-const END = '(?![\\s\\S])';
+// The translations never use the m flag: ^ and $ are the text's two ends.
+const START = '^';
+const END = '$';
 const PY_UNICODE_SPACE = ' \\t\\n\\r\\f\\v\\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
 const PY_ASCII_SPACE = ' \\t\\n\\r\\f\\v';
 
@@ -149,9 +152,33 @@ class Parser {
     return this.mode === 'bytes' || this.flags.a;
   }
 
-  checkCase(cp: number): void {
-    // Python folds only ASCII in a bytes pattern; JavaScript would fold latin1 letters too.
-    if (this.flags.i && this.mode === 'bytes' && cp >= 0x80) this.refuse('a non-ASCII byte under IGNORECASE in a bytes pattern');
+  /**
+   * Python folds only ASCII letters in a bytes pattern, where JavaScript's i flag would
+   * fold latin1 letters too: so a bytes pattern is run without the i flag, its letters
+   * written as both cases.
+   */
+  get foldAscii(): boolean {
+    return this.mode === 'bytes' && this.flags.i;
+  }
+
+  /** A code point and, under foldAscii, its other case, as class members. */
+  members(cp: number): string {
+    const c = String.fromCodePoint(cp);
+    if (this.foldAscii && /^[A-Za-z]$/.test(c)) return lit(c.toLowerCase().codePointAt(0)!, true) + lit(c.toUpperCase().codePointAt(0)!, true);
+    return lit(cp, true);
+  }
+
+  /** A range and, under foldAscii, the other case of its letters, as class members. */
+  rangeMembers(lo: number, hi: number): string {
+    let out = `${lit(lo, true)}-${lit(hi, true)}`;
+    if (!this.foldAscii) return out;
+    const overlap = (a: number, b: number, shift: number) => {
+      const [l, h] = [Math.max(lo, a), Math.min(hi, b)];
+      if (l <= h) out += `${lit(l + shift, true)}-${lit(h + shift, true)}`;
+    };
+    overlap(0x61, 0x7a, -0x20);
+    overlap(0x41, 0x5a, 0x20);
+    return out;
   }
 
   maxWidth = Infinity;
@@ -260,7 +287,10 @@ class Parser {
     if (max > 1 && last.caps.some((k) => k.optional)) {
       this.refuse('a repeated group holding a group that may be skipped (Python keeps the capture of an earlier repetition, JavaScript forgets it)');
     }
-    const body = last.kind === 'atom' ? last.js : `(?:${last.js})`;
+    if (max > min && last.min === 0 && last.caps.length > 0) {
+      this.refuse('a repeated group that can match empty text (Python records one more, empty, repetition; JavaScript does not)');
+    }
+        const body = last.kind === 'atom' ? last.js : `(?:${last.js})`;
     items[items.length - 1] = {
       js: body + text,
       kind: 'repeat',
@@ -280,13 +310,13 @@ class Parser {
   }
 
   literal(cp: number): Item {
-    this.checkCase(cp);
-    return this.one(lit(cp));
+    const both = this.members(cp);
+    return this.one(both.length > lit(cp, true).length ? `[${both}]` : lit(cp));
   }
 
   atom(first: boolean): Item | null {
     const t = this.next()!;
-    if (t.length === 2) return this.escape(t);
+    if (isEscape(t)) return this.escape(t);
     switch (t) {
       case '.':
         return this.one(this.flags.s ? ANY : '[^\\n]');
@@ -304,7 +334,7 @@ class Parser {
   }
 
   escape(t: string): Item {
-    const c = t[1]!;
+    const c = t.slice(1);
     const at = this.pos - 2;
     const word = this.ascii ? '[A-Za-z0-9_]' : '[\\p{L}\\p{N}_]';
     switch (c) {
@@ -349,14 +379,14 @@ class Parser {
   backref(n: number): Item {
     if (!this.closed.has(n)) this.fail('cannot refer to an open group');
     if (this.inLookbehind > 0) this.refuse('a back-reference inside a look-behind');
-    this.checkCase(0x80);
+    if (this.foldAscii) this.refuse('a back-reference under IGNORECASE in a bytes pattern');
     this.backrefs.push(n);
     return { js: `(?:\\${n})`, kind: 'atom', min: 0, max: Infinity, caps: [], hasBackref: true };
   }
 
   /** The code point of a literal escape (shared by classes and the rest). */
   escapedCodePoint(t: string, inClass: boolean, at = this.pos - 2): number {
-    const c = t[1]!;
+    const c = t.slice(1);
     const simple: Record<string, number> = { a: 7, f: 12, n: 10, r: 13, t: 9, v: 11, '\\': 92 };
     if (inClass && c === 'b') return 8;
     if (simple[c] !== undefined) return simple[c]!;
@@ -399,23 +429,20 @@ class Parser {
       if (t === ']' && count > 0) break;
       count += 1;
       let lo: number | string;
-      if (t.length === 2) {
-        const c = t[1]!;
+      if (isEscape(t)) {
+        const c = t.slice(1);
         lo = 'dDsSwW'.includes(c) ? `\\${c}` : this.escapedCodePoint(t, true);
       } else lo = t.codePointAt(0)!;
       if (this.peek() === '-' && this.peek(1) !== undefined && this.peek(1) !== ']') {
         this.pos += 1;
         const u = this.next()!;
-        const hi = u.length === 2 ? ('dDsSwW'.includes(u[1]!) ? `\\${u[1]}` : this.escapedCodePoint(u, true)) : u.codePointAt(0)!;
+        const hi = isEscape(u) ? (u.length === 2 && 'dDsSwW'.includes(u[1]!) ? `\\${u[1]}` : this.escapedCodePoint(u, true)) : u.codePointAt(0)!;
         if (typeof lo !== 'number' || typeof hi !== 'number' || hi < lo) this.fail(`bad character range ${t}-${u}`, itemAt);
-        this.checkCase(lo);
-        this.checkCase(hi);
-        body.push(`${lit(lo, true)}-${lit(hi, true)}`);
+        body.push(this.rangeMembers(lo, hi));
         continue;
       }
       if (typeof lo === 'number') {
-        this.checkCase(lo);
-        body.push(lit(lo, true));
+        body.push(this.members(lo));
       } else if (lo === lo.toLowerCase()) body.push(categoryBody(lo[1]!, this.ascii));
       else if (lo[1] === 'D' && !this.ascii) body.push('\\P{Nd}');
       else negated.push(category(lo[1]!, this.ascii));
@@ -596,7 +623,7 @@ export function compilePython(pattern: string, mode: PyMode, base: { multiline?:
   const js = parser.parse();
   let regexp: RegExp;
   try {
-    regexp = new RegExp(js, parser.flags.i ? 'giu' : 'gu');
+    regexp = new RegExp(js, parser.flags.i && mode === 'str' ? 'giu' : 'gu');
   } catch (e) {
     throw new PythonRegexError(`cannot be translated (${e instanceof Error ? e.message : String(e)})`);
   }
@@ -617,8 +644,20 @@ export function pythonRegexProblem(pattern: string, mode: PyMode, base: { multil
 /** `re.search` from `from`: the first match, or null. */
 export function search(re: PyRegex, subject: string, from = 0): RegExpExecArray | null {
   re.regexp.lastIndex = from;
-  return re.regexp.exec(subject);
+  for (;;) {
+    const m = re.regexp.exec(subject);
+    // V8 may try a lookahead between the two halves of a surrogate pair, even with the
+    // u flag; Python's str has no such place.
+    if (m && re.mode === 'str' && isLowSurrogate(subject, m.index) && isHighSurrogate(subject, m.index - 1)) {
+      re.regexp.lastIndex = m.index + 1;
+      continue;
+    }
+    return m;
+  }
 }
+
+const isHighSurrogate = (s: string, i: number) => i >= 0 && s.charCodeAt(i) >= 0xd800 && s.charCodeAt(i) <= 0xdbff;
+const isLowSurrogate = (s: string, i: number) => s.charCodeAt(i) >= 0xdc00 && s.charCodeAt(i) <= 0xdfff;
 
 type TemplatePart = string | number;
 

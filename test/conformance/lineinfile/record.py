@@ -189,6 +189,42 @@ REGEX = [
 ]
 
 
+# Random patterns over the constructs above, with a fixed seed: Python's answers for
+# them, compared with tend's translation (which may refuse, naming the construct).
+FUZZ_ATOMS = ['(?<=a)', '(?<!b)', '\\1', '[à-ÿ]', '😀', '[^\\d\\s]', '\\x41', '\\101', '\\0', 'A', 'É', '[A-Z]',
+              '(?#c)', 'a', 'b', 'é', '.', '\\d', '\\w', '\\s', '\\S', '\\W', '\\b', '\\B', '^', '$', '\\Z',
+              '\\A', '[ab]', '[^a]', '[a-c\\d]', '[\\s\\S]', '[^\\W]', '\\n', ' ', '-', '\\.', 'x', '\\t',
+              '[]a]', '{', '}']
+FUZZ_SUBJECT = 'ab é\n1x-a.b\t{}\n\nbaé9 AÉ😀\x00\u2028\x85\r'
+
+
+def fuzz_pattern(rng, depth=0):
+    out = ''
+    for _ in range(rng.randint(1, 4)):
+        if rng.random() < 0.15 and depth < 3:
+            kind = rng.choice(['(', '(?:', '(?P<g%d>' % rng.randint(0, 99), '(?=', '(?!'])
+            alt = '|' + fuzz_pattern(rng, depth + 1) if rng.random() < 0.3 else ''
+            out += kind + fuzz_pattern(rng, depth + 1) + alt + ')'
+        else:
+            out += rng.choice(FUZZ_ATOMS)
+        if rng.random() < 0.25:
+            out += rng.choice(['*', '+', '?', '{2}', '{1,2}', '{,2}', '*?', '+?', '??'])
+    return out
+
+
+def fuzz_cases(n, seed=22):
+    import random
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n):
+        mode = rng.choice(['bytes', 'str'])
+        flags = rng.choice([0, re.M, re.S, re.M | re.S, 0])
+        pattern = ('(?i)' if rng.random() < 0.2 else '') + fuzz_pattern(rng)
+        subject = ''.join(rng.choice(FUZZ_SUBJECT) for _ in range(rng.randint(0, 12)))
+        out.append((mode, pattern, flags, subject, None if mode == 'bytes' else '<\\g<0>>'))
+    return out
+
+
 def run_module(module, path, params, check):
     args = dict(params, path=path, _ansible_check_mode=check, _ansible_diff=True)
     with tempfile.NamedTemporaryFile('w', suffix='.json', delete=False) as f:
@@ -252,6 +288,7 @@ def main():
         json.dump(cases, f, indent=1, ensure_ascii=False)
         f.write('\n')
     regex = [record_regex(*c) for c in REGEX]
+    regex += [dict(record_regex(*c), fuzz=True) for c in fuzz_cases(600)]
     with open(os.path.join(HERE, 'regex.json'), 'w') as f:
         json.dump(regex, f, indent=1, ensure_ascii=False)
         f.write('\n')
