@@ -7,6 +7,7 @@ import apt from './builtin/apt.ts';
 import aptRepository from './builtin/apt_repository.ts';
 import blockinfile from './builtin/blockinfile.ts';
 import command from './builtin/command.ts';
+import copy from './builtin/copy.ts';
 import cron from './builtin/cron.ts';
 import debconf from './builtin/debconf.ts';
 import file from './builtin/file.ts';
@@ -18,13 +19,11 @@ import shell from './builtin/shell.ts';
 import template from './builtin/template.ts';
 import user from './builtin/user.ts';
 import sysctl from './posix/sysctl.ts';
-import directory from './tend/directory.ts';
-import link from './tend/link.ts';
 import openssl from './tend/openssl.ts';
 import postconf from './tend/postconf.ts';
 
 export const modules = new ModuleRegistry({
-  'ansible.builtin': [apt, aptRepository, blockinfile, command, cron, debconf, file, group, lineinfile, replace, service, shell, template, user],
+  'ansible.builtin': [apt, aptRepository, blockinfile, command, copy, cron, debconf, file, group, lineinfile, replace, service, shell, template, user],
   'ansible.posix': [sysctl],
-  tend: [directory, link, openssl, postconf],
+  tend: [openssl, postconf],
 });

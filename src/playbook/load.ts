@@ -11,6 +11,7 @@ import { paramsPathOf } from './syntax/normalise.ts';
 import { readAnsibleYaml } from './syntax/yaml11.ts';
 import { checkCondition, checkSyntax, hasTemplate, render, TemplateError } from './template.ts';
 import { closest } from './suggest.ts';
+import { OLD_MODULES } from './syntax/old-shapes.ts';
 import { playVarsLimitErrors, templateSyntaxErrors } from './variables.ts';
 import { newExpansion, readRoles, readTaskList, type Inherited, type ReadContext } from './includes.ts';
 import { INCLUDE_TASKS_MODULE } from './include-tasks.ts';
@@ -381,6 +382,7 @@ function readConditions(source: YamlSource, when: unknown, path: YamlPath, error
 }
 
 function unknownModule(source: YamlSource, modules: ReadonlyMap<string, TaskModule>, key: string, path: YamlPath): InputError {
+  if (Object.hasOwn(OLD_MODULES, key)) return source.error(OLD_MODULES[key]!, path, true);
   const hint = closest(key, [...modules.keys()]);
   return source.error(
     `unknown module '${key}'${hint ? ` (did you mean '${hint}'?)` : ''}; known modules: ${[...modules.keys()].join(', ')}`,

@@ -44,6 +44,8 @@ export interface StagedReplace {
   shownPath?: string;
   /** The mode of a new file when `want` gives none (0644; 0600 for secrets), set before its first byte. */
   newFileMode?: string;
+  /** The backup's name beside the file (default: NAME.YYYYMMDD-HHMMSS~ by the host's clock). */
+  backupName?: string;
 }
 
 function dirOf(path: string): string {
@@ -73,7 +75,10 @@ export function stagedReplaceScript(w: StagedReplace): ShellText {
     steps.push(new ShellText(`( ${command} ) || { echo ${quote(`validate failed: ${w.validate}`)} >&2; exit 1; }`));
   }
   // The backup is named for when it was made: `main.cf.20261127-014502~`.
-  if (w.backup && w.exists) steps.push(new ShellText(`ln -P -- "../$tend_name" "../$tend_name.$(date +%Y%m%d-%H%M%S)~"`));
+  if (w.backup && w.exists) {
+    const name = w.backupName === undefined ? new ShellText('"../$tend_name.$(date +%Y%m%d-%H%M%S)~"') : sh`${`../${w.backupName}`}`;
+    steps.push(sh`ln -P -- "../$tend_name" ${name}`);
+  }
   steps.push(sh`mv -fT -- new ${old}`);
   return inStagingDirectory(w.path, stage, steps, { follow: w.follow, create: w.createParents });
 }
@@ -151,10 +156,13 @@ export interface AtomicWrite {
   createParents?: boolean;
   shownPath?: string;
   newFileMode?: string;
+  backupName?: string;
+  /** The content is these bytes (base64), not `content`'s text. */
+  base64?: string;
 }
 
 /** Replaces `path` with exactly `content` (bytes carried as base64: nothing added or lost). */
 export function atomicWriteScript(w: AtomicWrite): ShellText {
-  const encoded = Buffer.from(w.content, 'utf8').toString('base64');
+  const encoded = w.base64 ?? Buffer.from(w.content, 'utf8').toString('base64');
   return stagedReplaceScript({ ...w, produce: new ShellText(`printf '%s' ${quote(encoded)} | base64 -d > new`) });
 }

@@ -40,6 +40,7 @@ tend_step() {
 }
 tend_chase() {
   tend_rest=$1 tend_follow=$2 tend_mkdir=$3 tend_enter=$4 tend_links=0 tend_at= tend_prev= tend_from=/ tend_why=
+  tend_made=0
   cd / || { tend_why='cannot enter /'; return 1; }
   while :; do
     while :; do case $tend_rest in /*) tend_rest=\${tend_rest#/} ;; *) break ;; esac; done
@@ -53,6 +54,7 @@ tend_chase() {
       [ -z "$tend_last" ] || { tend_why="$1 ends in $tend_c: it names a directory, not a file"; return 1; }
       [ "$tend_c" = . ] && continue
       cd -P .. || { tend_why="cannot enter the parent of \${tend_at:-/}"; return 1; }
+      tend_made=0
       tend_at=\${tend_at%/*}
       tend_step . "\${tend_at:-/}" || return 1
       continue
@@ -75,6 +77,7 @@ tend_chase() {
       if [ -e "$tend_c" ] || [ -L "$tend_c" ]; then tend_why="$tend_at/$tend_c is not a directory"; return 1; fi
       if [ "$tend_mkdir" != 1 ]; then tend_why="missing: the directory $tend_at/$tend_c does not exist"; return 1; fi
       mkdir -- "$tend_c" && cd -P -- "$tend_c" || { tend_why="cannot create the directory $tend_at/$tend_c"; return 1; }
+      tend_made=$((tend_made + 1))
     fi
     tend_at=$tend_at/$tend_c
     tend_step . "$tend_at" || return 1
@@ -115,7 +118,8 @@ tend_chase ${path} ${walk.follow ? '1' : '0'} ${walk.create ? '1' : '0'} 0 || { 
 /**
  * Commands that walk into the directory `path` itself (created with its parents when
  * `create`), every step checked alike, a link standing at `path` included: afterwards
- * `.` is that directory.
+ * `.` is that directory, and "$tend_made" counts the directories the walk made (the last
+ * ones of the path: `.`, `..`, … ; 0 when a `..` came after one was made).
  */
 export function enterDirectory(path: string, walk: Walk = {}): ShellText {
   return sh`${CHASE_FUNCTIONS}

@@ -22,7 +22,7 @@ function inventory(hosts: Record<string, Record<string, string>>): string {
   return writeTemp('inventory.yml', `${lines.join('\n')}\n`);
 }
 
-const PLAYBOOK = () => writeTemp('reach.yml', '- hosts: all\n  tasks:\n    - file: { path: /etc/tend-reached, content: "{{ inventory_hostname }}\\n" }\n');
+const PLAYBOOK = () => writeTemp('reach.yml', '- hosts: all\n  tasks:\n    - copy: { dest: /etc/tend-reached, content: "{{ inventory_hostname }}\\n" }\n');
 
 describe('bastions: one hop, two hops, keys verified at each', () => {
   before(() => {

@@ -47,7 +47,7 @@ describe('become: an unprivileged login user with sudo', () => {
     const playbook = writeTemp(
       'task-become.yml',
       '- hosts: all\n  tasks:\n' +
-        '    - name: as root\n      file: { path: /etc/tend-task-become, content: "root\\n" }\n      become: true\n' +
+        '    - name: as root\n      copy: { dest: /etc/tend-task-become, content: "root\\n" }\n      become: true\n' +
         '    - name: as deploy\n      command: { cmd: "id -un > /tmp/tend-task-who", creates: /tmp/tend-task-who }\n',
     );
     const inventory = deployInventory([NOPASSWD]);
@@ -60,14 +60,14 @@ describe('become: an unprivileged login user with sudo', () => {
   });
 
   it('without become, deploy cannot write what root owns (the hosts really are unprivileged)', async () => {
-    const playbook = writeTemp('plain.yml', '- hosts: all\n  tasks:\n    - file: { path: /etc/tend-become, content: "x\\n" }\n');
+    const playbook = writeTemp('plain.yml', '- hosts: all\n  tasks:\n    - copy: { dest: /etc/tend-become, content: "x\\n" }\n');
     const r = await tend(['apply', playbook, '-i', deployInventory([NOPASSWD]), '--known-hosts', KNOWN_HOSTS]);
     assert.equal(r.code, 1, r.stdout);
     assert.match(r.stdout, /Permission denied/);
   });
 
   it('a wrong password fails that host with a clear message, and never shows the password', async () => {
-    const playbook = writeTemp('b.yml', '- hosts: all\n  become: true\n  tasks:\n    - file: { path: /etc/tend-become, content: "x\\n" }\n');
+    const playbook = writeTemp('b.yml', '- hosts: all\n  become: true\n  tasks:\n    - copy: { dest: /etc/tend-become, content: "x\\n" }\n');
     const json = writeTemp('wrong.json', '');
     const r = await tend(['apply', playbook, '-i', deployInventory([WITH_PASSWORD]), '--known-hosts', KNOWN_HOSTS, '--become-pass-env', 'TEND_PW', '--json', json], {
       TEND_PW: 'not the password',

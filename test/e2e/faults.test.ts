@@ -56,9 +56,9 @@ describe('faults during real runs', () => {
     const json = writeTemp('a.json', '');
     const playbook = writeTemp(
       'dpkg.yml',
-      '- hosts: all\n  tasks:\n    - name: marker\n      file: { path: /etc/tend-fault-a, content: "1\\n" }\n' +
+      '- hosts: all\n  tasks:\n    - name: marker\n      copy: { dest: /etc/tend-fault-a, content: "1\\n" }\n' +
         '    - name: big package\n      apt: { name: [python3, python3-apt], install_recommends: false }\n' +
-        '    - name: after\n      file: { path: /etc/tend-fault-a2, content: "2\\n" }\n',
+        '    - name: after\n      copy: { dest: /etc/tend-fault-a2, content: "2\\n" }\n',
     );
     const run = tend(['apply', playbook, ...args(inventory), '--json', json]);
     // dpkg unpacking, not any dpkg: apt-cache in the re-probe of task 1 runs a short
@@ -89,9 +89,9 @@ describe('faults during real runs', () => {
     const json = writeTemp('b.json', '');
     const playbook = writeTemp(
       'link.yml',
-      '- hosts: all\n  tasks:\n    - file: { path: /etc/tend-fault-b, content: "1\\n" }\n' +
+      '- hosts: all\n  tasks:\n    - copy: { dest: /etc/tend-fault-b, content: "1\\n" }\n' +
         '    - command: { cmd: "sleep 8 && touch /etc/tend-fault-b-slept", creates: /etc/tend-fault-b-slept }\n' +
-        '    - file: { path: /etc/tend-fault-b2, content: "2\\n" }\n',
+        '    - copy: { dest: /etc/tend-fault-b2, content: "2\\n" }\n',
     );
     const started = Date.now();
     const run = tend(['apply', playbook, ...args(inventory), '--json', json]);
@@ -119,7 +119,7 @@ describe('faults during real runs', () => {
     onHost(A, 'printf "old\\n" > /srv/full/conf');
     const inventory = inventoryOf([A, B]);
     const big = 'x'.repeat(200 * 1024);
-    const playbook = writeTemp('full.yml', JSON.stringify([{ hosts: 'all', tasks: [{ file: { path: '/srv/full/conf', content: big } }] }]));
+    const playbook = writeTemp('full.yml', JSON.stringify([{ hosts: 'all', tasks: [{ copy: { dest: '/srv/full/conf', content: big } }] }]));
     onHost(B, 'mkdir -p /srv/full');
     const r = await tend(['apply', playbook, ...args(inventory)]);
     assert.equal(r.code, 1, r.stdout);
@@ -144,7 +144,7 @@ describe('faults during real runs', () => {
     const playbook = writeTemp(
       'sigint.yml',
       '- hosts: all\n  tasks:\n    - command: { cmd: "touch /etc/tend-fault-d-started && until [ -e /etc/tend-fault-d-release ]; do sleep 0.1; done && touch /etc/tend-fault-d1", creates: /etc/tend-fault-d1 }\n' +
-        '    - file: { path: /etc/tend-fault-d2, content: "2\\n" }\n',
+        '    - copy: { dest: /etc/tend-fault-d2, content: "2\\n" }\n',
     );
     const child = spawn(process.execPath, [join(ROOT, 'bin/tend.js'), 'apply', playbook, ...args(inventory), '--json', json], {
       env: { ...process.env, NO_COLOR: '1' },
@@ -178,7 +178,7 @@ describe('faults during real runs', () => {
     onHost(A, 'printf "keep\\n" > /etc/tend-fault-e');
     const playbook = writeTemp(
       'sigint2.yml',
-      '- hosts: all\n  tasks:\n    - file: { path: /etc/tend-fault-e, content: "new\\n", validate: "sleep 20; test -s %s" }\n',
+      '- hosts: all\n  tasks:\n    - copy: { dest: /etc/tend-fault-e, content: "new\\n", validate: "sleep 20; test -s %s" }\n',
     );
     const child = spawn(process.execPath, [join(ROOT, 'bin/tend.js'), 'apply', playbook, ...args(inventory)], { env: { ...process.env, NO_COLOR: '1' } });
     assert.ok(await waitOn(A, 'pgrep -fx "sleep 20" >/dev/null', 20));

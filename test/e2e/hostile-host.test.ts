@@ -35,7 +35,7 @@ const PLAYBOOK = `- name: hostile host
   hosts: all
   tasks:
     - name: "for {{ ansible_distribution_release }}"
-      file: { path: /etc/tend-hostile/motd, content: "managed by tend\\n" }
+      copy: { dest: /etc/tend-hostile/motd, content: "managed by tend\\n" }
     - name: a command that fails
       command: { cmd: "cat /etc/tend-hostile/error >&2; exit 3" }
 `;

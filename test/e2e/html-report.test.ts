@@ -16,15 +16,15 @@ const PLAYBOOK = `- name: html report
   hosts: all
   tasks:
     - name: config dir
-      directory: { path: /etc/tend-html }
+      file: { path: /etc/tend-html, state: directory }
     - name: motd
-      file:
-        path: /etc/tend-html/motd
+      copy:
+        dest: /etc/tend-html/motd
         content: "managed by tend\\nrelease {{ release }}\\n<b id=\\"injected\\">bold</b>\\n"
     - name: api token
-      file: { path: /etc/tend-html/token, content: "${SECRET}\\n", mode: "0600", secret: true }
+      copy: { dest: /etc/tend-html/token, content: "${SECRET}\\n", mode: "0600", secret: true }
     - name: owned file
-      file: { path: "{{ owned_path }}", content: "x\\n" }
+      copy: { dest: "{{ owned_path }}", content: "x\\n" }
     - name: index
       command: { cmd: "date > /etc/tend-html/index", creates: /etc/tend-html/index }
 `;

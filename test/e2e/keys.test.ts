@@ -95,7 +95,7 @@ describe('ssh config aliases and the exec connection, on a fleet host', () => {
   it('ansible_connection: exec through nsenter into the host’s namespaces', async () => {
     const prefix = fleet('exec-prefix', String(HOST)).trim().split('\n');
     const inv = writeTemp('exec.yml', `all:\n  hosts:\n    inside:\n      ansible_connection: exec\n      tend_exec: ${JSON.stringify(prefix)}\n`);
-    const playbook = writeTemp('exec-play.yml', '- hosts: all\n  tasks:\n    - file: { path: /etc/tend-via-nsenter, content: "{{ inventory_hostname }}\\n" }\n');
+    const playbook = writeTemp('exec-play.yml', '- hosts: all\n  tasks:\n    - copy: { dest: /etc/tend-via-nsenter, content: "{{ inventory_hostname }}\\n" }\n');
     const r = await tend(['apply', playbook, '-i', inv]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.equal(onHost(HOST, 'cat /etc/tend-via-nsenter'), 'inside\n');

@@ -27,10 +27,10 @@ const FILES: Record<string, string> = {
       loop_control: { loop_var: person, label: "{{ person.name }}" }
       when: person.absent is not defined
     - name: only elsewhere
-      file: { path: /etc/tend-lang-elsewhere, content: "x\\n" }
+      copy: { dest: /etc/tend-lang-elsewhere, content: "x\\n" }
       when: inventory_hostname != 'tend-${HOST}'
     - name: slow thing
-      file: { path: /etc/tend-lang-slow, content: "slow\\n" }
+      copy: { dest: /etc/tend-lang-slow, content: "slow\\n" }
       tags: slow
     - name: may fail
       command: { cmd: "false" }
@@ -48,7 +48,7 @@ const FILES: Record<string, string> = {
 `,
   'roles/motd/defaults/main.yml': 'greeting: Hello\n',
   'roles/motd/templates/motd.j2': '{{ greeting }} from {{ inventory_hostname }}\n',
-  'roles/motd/tasks/main.yml': '- name: motd\n  file: { path: /etc/tend-lang-motd, template: motd.j2 }\n  notify: motd changed\n',
+  'roles/motd/tasks/main.yml': '- name: motd\n  template: { src: motd.j2, dest: /etc/tend-lang-motd }\n  notify: motd changed\n',
   'roles/motd/handlers/main.yml': '- name: motd changed\n  command: { cmd: "date > /etc/tend-lang-handled" }\n',
 };
 
@@ -111,13 +111,13 @@ describe('with_* loops on a real host', () => {
     modes: { c: "0600", d: "0640" }
   tasks:
     - name: items
-      file: { path: "/etc/tend-with-{{ item }}", content: "{{ item }}\\n" }
+      copy: { dest: "/etc/tend-with-{{ item }}", content: "{{ item }}\\n" }
       with_items: ["{{ names }}", [x]]
     - name: dict
-      file: { path: "/etc/tend-with-{{ item.key }}", content: "dict\\n", mode: "{{ item.value }}" }
+      copy: { dest: "/etc/tend-with-{{ item.key }}", content: "dict\\n", mode: "{{ item.value }}" }
       with_dict: "{{ modes }}"
     - name: sequence
-      file: { path: "/etc/tend-with-n{{ item }}", content: "n\\n" }
+      copy: { dest: "/etc/tend-with-n{{ item }}", content: "n\\n" }
       with_sequence: start=1 end=3 format=%02d
 `;
 
@@ -153,8 +153,8 @@ describe('include_tasks on a real host', () => {
       loop_control: { loop_var: who }
 `);
     const dir = dirname(site);
-    writeFileSync(join(dir, 'setup-debian.yml'), '- name: debian only\n  file: { path: /etc/tend-inc-os, content: "{{ ansible_distribution_release }}\\n" }\n');
-    writeFileSync(join(dir, 'user.yml'), '- name: a file per user\n  file: { path: "/etc/tend-inc-{{ who }}", content: "{{ who }}\\n" }\n');
+    writeFileSync(join(dir, 'setup-debian.yml'), '- name: debian only\n  copy: { dest: /etc/tend-inc-os, content: "{{ ansible_distribution_release }}\\n" }\n');
+    writeFileSync(join(dir, 'user.yml'), '- name: a file per user\n  copy: { dest: "/etc/tend-inc-{{ who }}", content: "{{ who }}\\n" }\n');
     const r = await tend(['apply', site, ...args()]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.match(onHost(HOST, 'cat /etc/tend-inc-os'), /^(bookworm|trixie)\n$/);
@@ -201,10 +201,10 @@ describe('facts, read with the first probes', () => {
       `- hosts: all
   tasks:
     - name: release file
-      file: { path: /etc/tend-lang-release, content: "{{ facts.os.codename }} on {{ ansible_architecture }}\\n" }
+      copy: { dest: /etc/tend-lang-release, content: "{{ facts.os.codename }} on {{ ansible_architecture }}\\n" }
       when: ansible_os_family == 'Debian' and facts.os.major | int >= 12
     - name: never on Debian
-      file: { path: /etc/tend-lang-ubuntu, content: "x\\n" }
+      copy: { dest: /etc/tend-lang-ubuntu, content: "x\\n" }
       when: ansible_distribution == 'Ubuntu'
 `,
     );
@@ -302,7 +302,7 @@ describe('file src: a controller file, streamed', () => {
     writeFileSync(big, randomBytes(50 * 1024 * 1024));
     const bigger = join(dir, 'bigger.bin');
     writeFileSync(bigger, Buffer.concat([randomBytes(100 * 1024 * 1024), readFileSync(big)]));
-    const playbook = (src: string, dest: string) => writeTemp('src.yml', `- hosts: all\n  tasks:\n    - file: { path: ${dest}, src: ${src}, mode: "0600" }\n`);
+    const playbook = (src: string, dest: string) => writeTemp('src.yml', `- hosts: all\n  tasks:\n    - copy: { dest: ${dest}, src: ${src}, mode: "0600" }\n`);
     const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
     const a = await peakKb(playbook(small, '/srv/tend-small.bin'));

@@ -15,9 +15,9 @@ describe('local transport', () => {
     [
       '- hosts: all',
       '  tasks:',
-      '    - file: { path: "{{ dir }}/conf", content: "a = 1\\n", mode: "0600" }',
-      '    - directory: { path: "{{ dir }}/sub", mode: "0750" }',
-      '    - link: { path: "{{ dir }}/link", target: "{{ dir }}/conf" }',
+      '    - copy: { dest: "{{ dir }}/conf", content: "a = 1\\n", mode: "0600" }',
+      '    - file: { path: "{{ dir }}/sub", state: directory, mode: "0750" }',
+      '    - file: { src: "{{ dir }}/conf", dest: "{{ dir }}/link", state: link }',
       '    - command: { cmd: "echo ran >> {{ dir }}/log", creates: "{{ dir }}/log" }',
       '',
     ].join('\n'),

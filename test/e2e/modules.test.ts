@@ -58,12 +58,12 @@ describe('modules applied twice on a real host', () => {
   it('a failing validate fails the host and leaves the old file whole, no temporary file behind', async () => {
     const playbook = writeTemp(
       'bad-validate.yml',
-      '- hosts: all\n  tasks:\n    - file:\n        path: /etc/motd\n        content: "broken\\n"\n        validate: grep -q Welcome %s\n',
+      '- hosts: all\n  tasks:\n    - copy:\n        dest: /etc/motd\n        content: "broken\\n"\n        validate: grep -q Welcome %s\n',
     );
     const before = onHost(HOST, 'cat /etc/motd');
     const r = await tend(['apply', playbook, ...args()]);
     assert.equal(r.code, 1, r.stdout + r.stderr);
-    assert.match(r.stdout, /tend-10: FAILED: \[1\] file/);
+    assert.match(r.stdout, /tend-10: FAILED: \[1\] copy/);
     assert.match(r.stdout, /validate failed: grep -q Welcome %s/);
     assert.equal(onHost(HOST, 'cat /etc/motd'), before);
     assert.equal(onHost(HOST, 'ls -A /etc | grep -c "^\\.tend" || true').trim(), '0');

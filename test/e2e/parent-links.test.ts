@@ -35,12 +35,17 @@ describe("a user's link in a parent directory, on a real host", () => {
   const UNSAFE = /unsafe path: .* is owned by root \(uid 0\) but was reached through \/home\/mallory\/\.ssh, owned by uid \d+/;
   // [what, task, the refusal] — a link at the path itself is refused by the module.
   const tasks: [string, object, RegExp?][] = [
-    ['file content', { file: { path: '/home/mallory/.ssh/authorized_keys', content: 'ssh-ed25519 AAAA mallory\n' } }],
+    ['file content', { copy: { dest: '/home/mallory/.ssh/authorized_keys', content: 'ssh-ed25519 AAAA mallory\n' } }],
     ['file mode only', { file: { path: '/home/mallory/.ssh/authorized_keys', mode: '0666' } }],
     ['file absent', { file: { path: '/home/mallory/.ssh/authorized_keys', state: 'absent' } }],
-    ['directory', { directory: { path: '/home/mallory/.ssh/new', mode: '0777' } }],
-    ['directory mode', { directory: { path: '/home/mallory/.ssh', mode: '0777' } }, /\/home\/mallory\/\.ssh is a symbolic link, not a directory/],
-    ['link force', { link: { path: '/home/mallory/.ssh/authorized_keys', target: '/tmp/x', force: true } }],
+    ['file touch', { file: { path: '/home/mallory/.ssh/authorized_keys', state: 'touch' } }],
+    ['directory', { file: { path: '/home/mallory/.ssh/new', state: 'directory', mode: '0777' } }],
+    ['directory mode (the link followed)', { file: { path: '/home/mallory/.ssh', state: 'directory', mode: '0777' } }],
+    ['directory mode (follow: false)', { file: { path: '/home/mallory/.ssh', state: 'directory', mode: '0777', follow: false } }, /\/home\/mallory\/\.ssh already exists as a link/],
+    ['directory recurse', { file: { path: '/home/mallory/.ssh', state: 'directory', recurse: true, owner: 'mallory' } }],
+    ['link force', { file: { src: '/tmp/x', dest: '/home/mallory/.ssh/authorized_keys', state: 'link', force: true } }],
+    ['hard link from there', { file: { src: '/home/mallory/.ssh/authorized_keys', dest: '/tmp/tend-hard', state: 'hard' } }],
+    ['copy from there (remote_src)', { copy: { src: '/home/mallory/.ssh/authorized_keys', remote_src: true, dest: '/tmp/tend-copied' } }],
     ['openssl key', { openssl: { key: '/home/mallory/.ssh/id_tend', type: 'ed25519' } }],
   ];
 
@@ -63,8 +68,8 @@ describe("a user's link in a parent directory, on a real host", () => {
 
   it("mallory's own link within her files, and root's /var/run, are followed", async () => {
     const playbook = playbookOf([
-      { file: { path: '/home/mallory/mine/note', content: 'hello\n', owner: 'mallory' } },
-      { file: { path: '/var/run/tend-e2e-note', content: 'run\n' } },
+      { copy: { dest: '/home/mallory/mine/note', content: 'hello\n', owner: 'mallory' } },
+      { copy: { dest: '/var/run/tend-e2e-note', content: 'run\n' } },
     ]);
     const r = await tend(['apply', playbook, ...args()]);
     assert.equal(r.code, 0, r.stdout + r.stderr);

@@ -44,7 +44,7 @@ describe('podman: smoke, connection, file src: through exec', () => {
   });
 
   it('tend smoke --engine podman: every step passes, verify included; nothing is left', async () => {
-    const playbook = writeTemp('podman-smoke.yml', '- hosts: all\n  tasks:\n    - file: { path: /etc/tend-podman, content: "podman\\n" }\n  verify:\n    - grep -qx podman /etc/tend-podman\n');
+    const playbook = writeTemp('podman-smoke.yml', '- hosts: all\n  tasks:\n    - copy: { dest: /etc/tend-podman, content: "podman\\n" }\n  verify:\n    - grep -qx podman /etc/tend-podman\n');
     const r = await tend(['smoke', playbook, '--engine', 'podman', '--image', IMAGE, '--network', 'none'], env);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /^podman: 1 container\(s\) from /m);
@@ -64,7 +64,7 @@ describe('podman: smoke, connection, file src: through exec', () => {
         'all:\n  hosts:\n    box:\n      ansible_connection: podman\n      ansible_host: tend-e2e-podman\n' +
           '    viaexec:\n      ansible_connection: exec\n      tend_exec: [podman, exec, -i, tend-e2e-podman]\n',
       );
-      const playbook = writeTemp('upload.yml', `- hosts: all\n  tasks:\n    - file: { path: "/srv/{{ inventory_hostname }}.bin", src: ${src}, mode: "0600" }\n`);
+      const playbook = writeTemp('upload.yml', `- hosts: all\n  tasks:\n    - copy: { dest: "/srv/{{ inventory_hostname }}.bin", src: ${src}, mode: "0600" }\n`);
       const first = await tend(['apply', playbook, '-i', inventory], env);
       assert.equal(first.code, 0, first.stdout + first.stderr);
       const want = createHash('sha256').update(readFileSync(src)).digest('hex');

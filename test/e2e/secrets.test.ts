@@ -48,8 +48,8 @@ describe('become_user: the task script reaches the other user on stdin, never in
       become: true
       become_user: nobody
       environment: { TEND_TOKEN: "${marker}-env" }
-      file:
-        path: ${watch.dir}/secret-file
+      copy:
+        dest: ${watch.dir}/secret-file
         content: ${JSON.stringify(content)}
         secret: true
         validate: "${watch.waitUntilSeen}; : ${marker}-validate %s"

@@ -200,8 +200,8 @@ describe(`the seed playbook on five fresh hosts (${HOSTS.map((i) => `${i}: ${REL
   it('drift, one kind per host: check names exactly it; apply repairs it and restarts only what was notified', async () => {
     const drift: Record<number, { how: string; task: string; difference: RegExp; restarts: 'postfix' | 'saslauthd' }> = {
       5: { how: "postconf -e 'smtpd_tls_loglevel = 0'", task: '[5] main.cf and master.cf (postconf)', difference: /smtpd_tls_loglevel: 0 → 1/, restarts: 'postfix' },
-      6: { how: 'rm /run/saslauthd && mkdir /run/saslauthd', task: '[14] /run/saslauthd points into the chroot (link)', difference: /\/run\/saslauthd: directory → symlink to \/var\/spool\/postfix\/var\/run\/saslauthd/, restarts: 'saslauthd' },
-      7: { how: `sed -i 's|^OPTIONS=.*|OPTIONS="-c -m /var/run/saslauthd"|' /etc/default/saslauthd`, task: '[15] saslauthd starts, with its socket in the chroot (file)', difference: /^tend-7: {5}-OPTIONS="-c -m \/var\/run\/saslauthd"$/m, restarts: 'saslauthd' },
+      6: { how: 'rm /run/saslauthd && mkdir /run/saslauthd', task: '[14] /run/saslauthd points into the chroot (file)', difference: /\/run\/saslauthd: directory → symlink to \/var\/spool\/postfix\/var\/run\/saslauthd/, restarts: 'saslauthd' },
+      7: { how: `sed -i 's|^OPTIONS=.*|OPTIONS="-c -m /var/run/saslauthd"|' /etc/default/saslauthd`, task: '[15] saslauthd starts, with its socket in the chroot (OPTIONS="-c -m /var/spool/postfix/var/run/saslauthd")', difference: /^tend-7: {5}-OPTIONS="-c -m \/var\/run\/saslauthd"$/m, restarts: 'saslauthd' },
       8: { how: 'chmod 644 /etc/postfix/ssl/smtpd.key', task: '[10] server key, CSR and self-signed certificate (openssl)', difference: /\/etc\/postfix\/ssl\/smtpd\.key mode: 0644 → 0600/, restarts: 'postfix' },
       9: { how: 'gpasswd -d postfix sasl >/dev/null', task: '[4] postfix may talk to saslauthd (user)', difference: /\+ postfix in group sasl/, restarts: 'postfix' },
     };

@@ -12,7 +12,7 @@ const HOSTS = [5, 6, 7, 8];
 describe('shards across CI jobs, and their reports merged', () => {
   it('two shards cover the fleet without overlap; the merge recaps every host and exits as one run', async () => {
     const inventory = inventoryOf(HOSTS);
-    const playbook = writeTemp('shard.yml', '- hosts: all\n  tasks:\n    - file: { path: "/tmp/tend-shard-never-{{ inventory_hostname }}", content: "x\\n" }\n');
+    const playbook = writeTemp('shard.yml', '- hosts: all\n  tasks:\n    - copy: { dest: "/tmp/tend-shard-never-{{ inventory_hostname }}", content: "x\\n" }\n');
     const reports = [writeTemp('a.json', ''), writeTemp('b.json', '')];
     const hostsOf = (file: string) => (JSON.parse(readFileSync(file, 'utf8')) as { hosts: { name: string }[] }).hosts.map((h) => h.name);
     for (const [k, file] of reports.entries()) {

@@ -134,7 +134,7 @@ describe('containers as hosts, on a Docker engine of the test’s own', () => {
 
   it('ansible_host: --privileged on a docker host is bad input at its place in the inventory; docker never sees it', async () => {
     const inventory = writeTemp('options.yml', 'all:\n  hosts:\n    box:\n      ansible_connection: docker\n      ansible_host: --privileged\n');
-    const playbook = writeTemp('p.yml', '- hosts: all\n  tasks:\n    - file: { path: /tmp/x, content: "x\\n" }\n');
+    const playbook = writeTemp('p.yml', '- hosts: all\n  tasks:\n    - copy: { dest: /tmp/x, content: "x\\n" }\n');
     for (const args of [['apply', playbook, '-i', inventory], ['run', '-i', inventory, '--', 'true']]) {
       const r = await tend(args, env);
       assert.equal(r.code, 8, r.stdout + r.stderr);
@@ -177,7 +177,7 @@ describe('containers as hosts, on a Docker engine of the test’s own', () => {
   });
 
   it('a failing verify fails the host; --keep leaves the containers and says how to enter one', async () => {
-    const playbook = writeTemp('verify.yml', '- hosts: all\n  tasks:\n    - file: { path: /etc/tend-smoke, content: "x\\n" }\n  verify:\n    - grep -q y /etc/tend-smoke\n');
+    const playbook = writeTemp('verify.yml', '- hosts: all\n  tasks:\n    - copy: { dest: /etc/tend-smoke, content: "x\\n" }\n  verify:\n    - grep -q y /etc/tend-smoke\n');
     const r = await tend(['smoke', playbook, '--image', IMAGE, '--network', 'none', '--keep'], env);
     assert.equal(r.code, 1, r.stdout);
     assert.match(r.stdout, /verify\s+FAILED .*'grep -q y \/etc\/tend-smoke' exited 1/);
@@ -225,7 +225,7 @@ describe('containers as hosts, on a Docker engine of the test’s own', () => {
       writeFileSync(src, Buffer.concat([Buffer.from([0, 13, 255, 0]), randomBytes(2 * 1024 * 1024)]));
       const playbook = writeTemp(
         'box.yml',
-        `- hosts: all\n  tasks:\n    - file: { path: "/etc/tend-{{ inventory_hostname }}", content: "{{ inventory_hostname }}\\n" }\n    - file: { path: "/srv/{{ inventory_hostname }}.bin", src: ${src} }\n`,
+        `- hosts: all\n  tasks:\n    - copy: { dest: "/etc/tend-{{ inventory_hostname }}", content: "{{ inventory_hostname }}\\n" }\n    - file: { path: "/srv/{{ inventory_hostname }}.bin", src: ${src} }\n`,
       );
       const r = await tend(['apply', playbook, '-i', inventory], env);
       assert.equal(r.code, 0, r.stdout + r.stderr);

@@ -54,7 +54,7 @@ describe('import_tasks', () => {
 
 describe('roles', () => {
   const role = {
-    'roles/tuned/tasks/main.yml': `- name: sysctl file\n  file: { path: "/etc/sysctl.d/{{ prefix }}-tend.conf", template: tuned.conf }\n  notify: reload sysctl\n`,
+    'roles/tuned/tasks/main.yml': `- name: sysctl file\n  template: { dest: "/etc/sysctl.d/{{ prefix }}-tend.conf", src: tuned.conf }\n  notify: reload sysctl\n`,
     'roles/tuned/handlers/main.yml': `- name: reload sysctl\n  ${command('sysctl --system')}\n`,
     'roles/tuned/defaults/main.yml': 'prefix: "60"\nswappiness: 60\n',
     'roles/tuned/vars/main.yml': 'kernel_key: vm.swappiness\n',
@@ -78,7 +78,7 @@ describe('roles', () => {
     const site = tree({
       ...role,
       'roles/tuned/tasks/main.yml': '- import_tasks: more.yml\n',
-      'roles/tuned/tasks/more.yml': '- name: from the import\n  file: { path: /etc/x.conf, template: tuned.conf }\n',
+      'roles/tuned/tasks/more.yml': '- name: from the import\n  template: { dest: /etc/x.conf, src: tuned.conf }\n',
       'site.yml': '- hosts: all\n  roles: [tuned]\n',
     });
     const task = loadPlaybook(site, modules).plays[0]!.tasks[0]!;

@@ -380,20 +380,20 @@ describe('parameters cannot change what a command means (recorded argv, word for
     const owner = fc.oneof(fc.stringMatching(/^[a-z_][a-z0-9_-]{0,8}$/), schemaHostile(['a', '_'], ['-', '--', '-x', '_', '9']));
     fc.assert(
       fc.property(fc.oneof(shellyPath, path), owner, fc.oneof(shellyPath, hostile, path), (dir, owner, target) => {
-        const d = accepted('directory', { path: dir, owner, mode: '0750' });
+        const d = accepted('file', { path: dir, state: 'directory', owner, mode: '0750' });
         directories.count(d !== undefined && SHELL_SPECIAL.test(dir));
         if (d !== undefined) {
           // Walked into (made as it goes, in the sandbox every cd succeeds), then changed from inside.
-          assert.deepEqual(planCalls('directory', d, probedFrom(['missing\n', ''])).map((c) => c.argv), [
+          assert.deepEqual(planCalls('file', d, probedFrom([`missing\nat ${dir}\n`, '', '', ''])).map((c) => c.argv), [
             ...walkCalls(dir, true)!,
             ['chown', '-h', '--', owner, '.'],
             ['chmod', '--', '0750', '.'],
           ]);
         }
-        const l = accepted('link', { path: dir, target });
+        const l = accepted('file', { src: target, dest: dir, state: 'link' });
         links.count(l !== undefined && SHELL_SPECIAL.test(dir) && SHELL_SPECIAL.test(target));
         if (l !== undefined) {
-          const calls = planCalls('link', l, probedFrom(['missing\n', 'parent-ok\n']));
+          const calls = planCalls('file', l, probedFrom([`missing\nat ${dir}\n`, '', 'exists\n', '']));
           const walk = walkCalls(dir);
           if (walk === null) assert.deepEqual(calls.map((c) => c.argv), [['cd', '/']]);
           else {
@@ -479,8 +479,9 @@ describe('schemas refuse values that would change a command', () => {
   it('newlines and NULs where a value is one line', () => {
     refused('postconf', { settings: { a: 'x\ny' } });
     refused('debconf', { package: 'p', answers: { 'p/q': { type: 'string', value: 'a\rb' } } });
-    refused('link', { path: '/x', target: 'a\nb' });
-    refused('file', { path: '/x\n/y', content: '' });
+    refused('file', { dest: '/x', src: 'a\nb', state: 'link' });
+    refused('file', { path: '/x\n/y', state: 'touch' });
+    refused('copy', { dest: '/x\n/y', content: '' });
     refused('openssl', { key: '/k', certificate: '/c', subject: { CN: 'a\nb' } });
   });
 });

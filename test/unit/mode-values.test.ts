@@ -29,7 +29,7 @@ describe('modes', () => {
   it('mode: "{{ m }}" with m: 0644 in the play vars is mode 0644, as in Ansible', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tend-mode-'));
     const file = join(dir, 'site.yml');
-    writeFileSync(file, '- hosts: all\n  vars:\n    m: 0644\n    s: "0600"\n  tasks:\n    - file: { path: /etc/a, mode: "{{ m }}", content: x }\n    - file: { path: /etc/b, mode: "{{ s }}", content: x }\n    - file: { path: /etc/c, mode: 0640, content: x }\n');
+    writeFileSync(file, '- hosts: all\n  vars:\n    m: 0644\n    s: "0600"\n  tasks:\n    - copy: { dest: /etc/a, mode: "{{ m }}", content: x }\n    - file: { path: /etc/b, mode: "{{ s }}" }\n    - copy: { dest: /etc/c, mode: 0640, content: x }\n');
     const play = loadPlaybook(file, modules).plays[0]!;
     const lookup = variableLookup([play.vars]);
     const modes = play.tasks.map((t) => (paramsForHost(t, lookup) as { mode: string }).mode);
@@ -39,9 +39,9 @@ describe('modes', () => {
   it('a mode written as text is never turned into a number on the way: "0999" is refused, "0750" kept', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tend-mode-'));
     const file = join(dir, 'site.yml');
-    writeFileSync(file, '- hosts: all\n  tasks:\n    - directory: { path: /srv/x, mode: "0999" }\n');
-    assert.throws(() => loadPlaybook(file, modules), (e: InputError) => /site\.yml:3:\d+: directory: mode: a mode in octal digits/.test(e.format()));
-    writeFileSync(file, '- hosts: all\n  tasks:\n    - directory: { path: /srv/x, mode: "0750" }\n    - directory: path=/srv/y mode=0750\n');
+    writeFileSync(file, '- hosts: all\n  tasks:\n    - file: { path: /srv/x, state: directory, mode: "0999" }\n');
+    assert.throws(() => loadPlaybook(file, modules), (e: InputError) => /site\.yml:3:\d+: file: mode: a mode in octal digits/.test(e.format()));
+    writeFileSync(file, '- hosts: all\n  tasks:\n    - file: { path: /srv/x, state: directory, mode: "0750" }\n    - file: path=/srv/y state=directory mode=0750\n');
     const tasks = loadPlaybook(file, modules).plays[0]!.tasks;
     assert.deepEqual(tasks.map((t) => (paramsForHost(t, variableLookup([])) as { mode: string }).mode), ['0750', '0750']);
   });

@@ -4,33 +4,19 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ProbeFailed } from '../../src/module.ts';
-import { applyLines } from '../../tasks/builtin/file.ts';
+import { createHash } from 'node:crypto';
+import { modules } from '../../tasks/index.ts';
 import { atomicWriteScript, stagedReplaceScript } from '../../tasks/lib/atomic.ts';
 import { ShellText } from '../../src/shell.ts';
-import { commandsText, fixture, out, plan, walked, withSection } from './fixtures.ts';
+import { commandsText, out, plan, walked } from './fixtures.ts';
 
 const stat = (line: string, content = '') => out('plain\n', `${line}\n`, content);
-/** The walk into a directory, as the script says it (the path already shell-quoted). */
-const enter = (quoted: string, create = false) => `tend_chase ${quoted} 1 ${create ? 1 : 0} 1 || { printf 'tend: %s\\n' "\${tend_why#missing: }" >&2; exit 1; }`;
 
-describe('file plan', () => {
-  it('lines: the real /etc/default/saslauthd gets START=yes appended, nothing else touched', () => {
-    const f = fixture('file', 'installed');
-    const p = plan('file', f.params, f.probed);
-    assert.equal(p.changes.length, 1);
-    const c = p.changes[0]!;
-    assert.equal(c.kind, 'content');
-    assert.equal(c.after, `${c.before}START=yes\n`);
-  });
-  it('lines: converged file is left alone', () => {
-    const f = fixture('file', 'converged');
-    assert.deepEqual(plan('file', f.params, f.probed), { changes: [], commands: [] });
-  });
+describe('copy plan (content)', () => {
   it('content: same content and mode → nothing; other mode → chmod only', () => {
-    const ok = plan('file', { path: '/etc/x', content: 'a\n', mode: '0644' }, stat('regular file|root|root|644', 'a\n'));
+    const ok = plan('copy', { dest: '/etc/x', content: 'a\n', mode: '0644' }, stat('regular file|root|root|644', 'a\n'));
     assert.deepEqual(ok, { changes: [], commands: [] });
-    const mode = plan('file', { path: '/etc/x', content: 'a\n', mode: '0600' }, stat('regular file|root|root|644', 'a\n'));
+    const mode = plan('copy', { dest: '/etc/x', content: 'a\n', mode: '0600' }, stat('regular file|root|root|644', 'a\n'));
     assert.deepEqual(mode.changes, [{ subject: '/etc/x mode', kind: 'set', before: '0644', after: '0600' }]);
     // Through a hard link in the private staging directory, never by the path.
     const script = walked(commandsText(mode));
@@ -39,65 +25,56 @@ describe('file plan', () => {
     assert.match(script, /^chmod -- 0600 it\n\)$/m);
     assert.doesNotMatch(script, /chmod -- 0600 \/etc\/x/);
   });
+  it('a symbolic mode is applied to the mode the file has', () => {
+    const p = plan('copy', { dest: '/etc/x', content: 'a\n', mode: 'u+x,g-r,o=' }, stat('regular file|root|root|644', 'a\n'));
+    assert.deepEqual(p.changes, [{ subject: '/etc/x mode', kind: 'set', before: '0644', after: '0700' }]);
+  });
   it('content differs: one atomic write, shown as a diff; secret content is never in the change', () => {
-    const p = plan('file', { path: '/etc/x', content: 'new\n' }, stat('regular file|root|root|644', 'old\n'));
+    const p = plan('copy', { dest: '/etc/x', content: 'new\n' }, stat('regular file|root|root|644', 'old\n'));
     assert.deepEqual(p.changes.map((c) => [c.kind, c.before, c.after]), [['content', 'old\n', 'new\n']]);
     const script = walked(commandsText(p));
     assert.match(script, /^tend_chase \/etc\/x 0 0 0 \|\|/m);
     assert.match(script, /^mkdir -m 0700 -- \.tend\.[0-9a-f]{24} &&$/m);
     assert.match(script, /mv -fT -- new "\.\.\/\$tend_name"\n\)$/);
-    const secret = plan('file', { path: '/etc/x', content: 'pw=hunter2\n', secret: true }, stat('regular file|root|root|600', 'pw=old\n'));
+    const secret = plan('copy', { dest: '/etc/x', content: 'pw=hunter2\n', secret: true }, stat('regular file|root|root|600', 'pw=old\n'));
     assert.equal(secret.changes[0]!.secret, true);
     // A new secret file is 0600 before its first byte; other new files 0644.
-    const fresh = (secret: boolean) => walked(commandsText(plan('file', { path: '/etc/x', content: 'pw\n', secret }, stat('missing'))));
+    const fresh = (secret: boolean) => walked(commandsText(plan('copy', { dest: '/etc/x', content: 'pw\n', secret }, stat('missing'))));
     assert.match(fresh(true), /^chmod 0600 new &&\nprintf/m);
     assert.match(fresh(false), /^chmod 0644 new &&\nprintf/m);
   });
-  it('a directory or a missing file with create: false are refused', () => {
-    assert.throws(() => plan('file', { path: '/etc/x', content: 'a' }, stat('directory')), /is a directory/);
-    assert.throws(() => plan('file', { path: '/etc/x', lines: [{ regexp: 'a', line: 'a' }], create: false }, stat('missing')), ProbeFailed);
+  it('force: false leaves an existing file’s content, and writes a missing one', () => {
+    assert.deepEqual(plan('copy', { dest: '/etc/x', content: 'new\n', force: false }, stat('regular file|root|root|644', 'old\n')), { changes: [], commands: [] });
+    assert.equal(plan('copy', { dest: '/etc/x', content: 'new\n', force: false }, stat('missing')).changes[0]!.reason, 'new file');
   });
-  it('a symlink at path is refused unless follow: true, which acts on the resolved file only', () => {
+  it('content into a directory is refused, as Ansible refuses it', () => {
+    assert.throws(() => plan('copy', { dest: '/etc/x', content: 'a' }, stat('directory')), /can not use content with a dir as dest/);
+    assert.throws(() => plan('copy', { dest: '/etc/x/', content: 'a' }, stat('missing')), /can not use content with a dir as dest/);
+  });
+  it('a symlink at dest is refused unless follow: true, which acts on the resolved file only', () => {
     const linked = out('link /etc/real\n', 'regular file|root|root|644\n', 'old\n');
-    assert.throws(() => plan('file', { path: '/etc/x', content: 'new\n' }, linked), /\/etc\/x is a symbolic link \(to \/etc\/real\); set follow: true/);
-    const p = plan('file', { path: '/etc/x', content: 'new\n', follow: true }, linked);
+    assert.throws(() => plan('copy', { dest: '/etc/x', content: 'new\n' }, linked), /\/etc\/x is a symbolic link \(to \/etc\/real\); set follow: true/);
+    const p = plan('copy', { dest: '/etc/x', content: 'new\n', follow: true }, linked);
     assert.equal(p.changes[0]!.subject, '/etc/real');
     // The walk is told to follow the link (by the same safety rule), then works relative to where it led.
     assert.match(walked(commandsText(p)), /^tend_chase \/etc\/x 1 0 0 \|\|/m);
     assert.match(commandsText(p), /mv -fT -- new "\.\.\/\$tend_name"\n/);
-    // state: absent removes the link itself.
-    assert.equal(walked(commandsText(plan('file', { path: '/etc/x', state: 'absent' }, linked))), `(\ntend_chase /etc/x 0 0 0 || { printf 'tend: %s\\n' "\${tend_why#missing: }" >&2; exit 1; }\nrm -f -- "$tend_name"\n)`);
   });
-  it('validate needs %s; one of content, template or lines', () => {
-    assert.throws(() => plan('file', { path: '/etc/x', content: 'a', validate: 'true' }, stat('missing')), { name: 'ZodError', message: /validate must contain %s/ });
-    assert.throws(() => plan('file', { path: '/etc/x', content: 'a', lines: [{ regexp: 'a', line: 'a' }] }, stat('missing')), {
-      name: 'ZodError',
-      message: /give one of content, template, lines or src/,
-    });
+  it('validate needs %s; one of content or src', () => {
+    assert.throws(() => plan('copy', { dest: '/etc/x', content: 'a', validate: 'true' }, stat('missing')), { name: 'ZodError', message: /validate must contain %s/ });
+    assert.throws(() => plan('copy', { dest: '/etc/x' }, stat('missing')), { name: 'ZodError', message: /give one of src or content/ });
+    assert.throws(() => plan('copy', { dest: '/etc/x', content: 'a', src: 'b' }, stat('missing')), { name: 'ZodError', message: /give one of src or content/ });
   });
-});
-
-describe('applyLines', () => {
-  it('replaces the last matching line, appends when none matches, keeps the rest', () => {
-    assert.equal(applyLines('a=1\n#START=no\nb=2\n', [{ regexp: '^#? *START=', line: 'START=yes' }]), 'a=1\nSTART=yes\nb=2\n');
-    assert.equal(applyLines('a=1\n', [{ regexp: '^START=', line: 'START=yes' }]), 'a=1\nSTART=yes\n');
-    assert.equal(applyLines('', [{ regexp: '^START=', line: 'START=yes' }]), 'START=yes\n');
-  });
-  it('is idempotent, and returns an unaltered text byte for byte', () => {
-    const rules = [{ regexp: '^OPTIONS=', line: 'OPTIONS="-c"' }];
-    const once = applyLines('x\nOPTIONS="-m"', rules);
-    assert.equal(applyLines(once, rules), once);
-    assert.equal(applyLines('no newline at end', [{ regexp: '^no', line: 'no newline at end' }]), 'no newline at end');
-  });
-  it('a line its regexp does not match is appended once, never again on the next run', () => {
-    // The regexp finds the commented default; the line that replaces it no longer matches.
-    const rules = [{ regexp: '^#START=', line: 'START=yes' }, { regexp: '^MISSING=', line: 'added=1' }];
-    const once = applyLines('a=1\n#START=no\n', rules);
-    assert.equal(once, 'a=1\nSTART=yes\nadded=1\n');
-    assert.equal(applyLines(once, rules), once);
-    assert.equal(applyLines(applyLines(once, rules), rules), once);
-    // And the plan of a host already holding the result changes nothing.
-    assert.deepEqual(plan('file', { path: '/etc/x', lines: rules }, stat('regular file|root|root|644', once)), { changes: [], commands: [] });
+  it('backup: the name chosen by the plan is a change, and returns() says it as backup_file', () => {
+    const copy = modules.get('copy')!;
+    const params = copy.params.parse({ dest: '/etc/x', content: 'new\n', backup: true });
+    const probed = stat('regular file|root|root|644', 'old\n');
+    const p = copy.plan(params, probed);
+    const backup = p.changes.find((c) => c.subject === '/etc/x backup')!.after!;
+    assert.match(backup, /^\/etc\/x\.\d{8}-\d{6}~$/);
+    assert.ok(commandsText(p).includes(`ln -P -- "../$tend_name" '../${backup.slice('/etc/'.length)}'`), commandsText(p));
+    const r = copy.returns!(params, probed, p, { check: false });
+    assert.deepEqual(r, { dest: '/etc/x', checksum: createHash('sha1').update('new\n').digest('hex'), size: 4, mode: '0644', owner: 'root', group: 'root', backup_file: backup });
   });
 });
 
@@ -162,51 +139,6 @@ describe('staged replace (run in a real shell on a temp dir)', () => {
     await closed;
     assert.equal(readFileSync(target, 'utf8'), 'keep\n');
     assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('.tend')), []);
-  });
-});
-
-describe('directory plan', () => {
-  it('recurse: lists what inside has another owner, and chowns recursively', () => {
-    const f = fixture('directory', 'converged');
-    const p = plan('directory', f.params, f.probed);
-    assert.deepEqual(p.changes.map((c) => c.subject), ['/var/spool/postfix/var/* ownership']);
-    assert.match(p.changes[0]!.before!, /saslauthd\.pid/);
-    // From inside the directory, reached by the safe walk (a link at the path included).
-    assert.equal(walked(commandsText(p)), `(\n${enter('/var/spool/postfix/var')}\nchown -h -R -- root:sasl .\n)`);
-  });
-  it('recurse: directories chowns directories only', () => {
-    const f = fixture('directory', 'converged');
-    const p = plan('directory', { ...(f.params as object), recurse: 'directories' }, out('directory|root|root|755\n', '/var/spool/postfix/var/run\n'));
-    // find hands each directory to chown from inside its parent (-execdir), never by a path through others' directories.
-    assert.equal(walked(commandsText(p)), `(\n${enter('/var/spool/postfix/var')}\nchown -h -- root:sasl . &&\nfind . -mindepth 1 -type d -execdir chown -h -- root:sasl {} +\n)`);
-  });
-  it('missing: made by the walk (create), then owner and mode from inside it', () => {
-    const p = plan('directory', { path: '/srv/a b', owner: 'root', group: 'sasl', mode: '0710' }, out('missing\n', ''));
-    assert.equal(walked(commandsText(p)), `(\n${enter("'/srv/a b'", true)}\nchown -h -- root:sasl . &&\nchmod -- 0710 .\n)`);
-  });
-  it('a file where the directory should be is refused', () => {
-    assert.throws(() => plan('directory', { path: '/srv/x' }, out('regular file|root|root|644\n', '')), /not a directory/);
-  });
-});
-
-describe('link plan', () => {
-  it('fresh Debian: /run/saslauthd is a directory, replaced only with force', () => {
-    const f = fixture('link', 'installed');
-    assert.throws(() => plan('link', f.params, f.probed), /set force: true/);
-    const p = plan('link', { ...(f.params as object), force: true }, f.probed);
-    assert.deepEqual(p.changes.map((c) => [c.before, c.after]), [['directory', 'symlink to /var/spool/postfix/var/run/saslauthd']]);
-    assert.match(walked(commandsText(p)), /^tend_chase \/run\/saslauthd 0 0 0 \|\| .*\nrm -rf -- "\$tend_name" &&\nln -s -- /m);
-  });
-  it('converged: nothing; a link elsewhere is swapped atomically', () => {
-    const f = fixture('link', 'converged');
-    assert.deepEqual(plan('link', f.params, f.probed), { changes: [], commands: [] });
-    const p = plan('link', f.params, withSection(f.probed, 0, (s) => s.replace('/var/spool/postfix/var/run/saslauthd', '/elsewhere')));
-    // Made under a random name that ln refuses if it exists, then renamed over the path.
-    // In the directory the safe walk reached, by relative names.
-    const made = /^ln -s -- \/var\/spool\/postfix\/var\/run\/saslauthd (\.tend\.[0-9a-f]{24}) && \{ mv -Tf -- (\S+) "\$tend_name" /m.exec(walked(commandsText(p)));
-    assert.ok(made, commandsText(p));
-    assert.equal(made[1], made[2]);
-    assert.notEqual(commandsText(p), commandsText(plan('link', f.params, withSection(f.probed, 0, (s) => s.replace('/var/spool/postfix/var/run/saslauthd', '/elsewhere')))));
   });
 });
 

@@ -85,7 +85,7 @@ describe('apt_repository plan', () => {
   });
 });
 
-describe('file src plan', () => {
+describe('copy src plan', () => {
   it('hashes the controller file when read, compares by SHA-256, and streams it when it differs', async () => {
     const { mkdtempSync, writeFileSync } = await import('node:fs');
     const { join } = await import('node:path');
@@ -94,18 +94,23 @@ describe('file src plan', () => {
     const { modules } = await import('../../tasks/index.ts');
     const dir = mkdtempSync(join(tmpdir(), 'tend-src-'));
     writeFileSync(join(dir, 'blob.bin'), Buffer.from([0, 255, 10]));
-    const file = modules.get('file')!;
-    const resolved = file.resolve!({ path: '/srv/blob', src: 'blob.bin' }, { baseDir: dir });
+    const copy = modules.get('copy')!;
+    const resolved = copy.resolve!({ dest: '/srv/blob', src: 'blob.bin' }, { baseDir: dir });
     const sha = createHash('sha256').update(Buffer.from([0, 255, 10])).digest('hex');
     assert.deepEqual([resolved.src, resolved.src_sha256, resolved.src_size], [join(dir, 'blob.bin'), sha, 3]);
     const stat = 'regular file|root|root|644\n';
-    assert.deepEqual(plan('file', resolved, out('plain\n', stat, `${sha}  /srv/blob\n`)), { changes: [], commands: [] });
-    const differs = plan('file', resolved, out('plain\n', stat, `${'0'.repeat(64)}  /srv/blob\n`));
+    assert.deepEqual(plan('copy', resolved, out('plain\n', stat, `${sha}  /srv/blob\n`)), { changes: [], commands: [] });
+    const differs = plan('copy', resolved, out('plain\n', stat, `${'0'.repeat(64)}  /srv/blob\n`));
     assert.equal(differs.changes[0]!.reason, 'content differs');
     assert.equal(differs.upload!.file, join(dir, 'blob.bin'));
     assert.match(differs.upload!.script.text, /cat > new/);
-    assert.throws(() => file.resolve!({ path: '/srv/x', src: 'nope.bin' }, { baseDir: dir }), /no such file/);
-    assert.throws(() => plan('file', { path: '/srv/x', src: 'a', content: 'b' }, out('missing\n', 'missing\n', '')), /one of content, template, lines or src/);
+    assert.throws(() => copy.resolve!({ dest: '/srv/x', src: 'nope.bin' }, { baseDir: dir }), /no such file/);
+    // Found in files/ beside the task file first, as Ansible looks.
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(join(dir, 'files'));
+    writeFileSync(join(dir, 'files', 'blob.bin'), 'other');
+    assert.equal(copy.resolve!({ dest: '/srv/blob', src: 'blob.bin' }, { baseDir: dir }).src, join(dir, 'files', 'blob.bin'));
+    assert.throws(() => plan('copy', { dest: '/srv/x', src: 'a', content: 'b' }, out('missing\n', 'missing\n', '')), /give one of src or content/);
   });
 });
 

@@ -24,16 +24,16 @@ describe('Ansible task syntax, normalised', () => {
     assert.deepEqual({ ...(p.tasks[2]!.params as object) }, { cmd: 'uptime' });
   });
   it('k=v text becomes the booleans and numbers the module wants', () => {
-    const p = load(play("    - apt: name=postfix state=present update_cache=yes\n    - group: name=mail gid=1001\n    - action: file path=/etc/motd state=present mode=0644\n"));
+    const p = load(play("    - apt: name=postfix state=present update_cache=yes\n    - group: name=mail gid=1001\n    - action: file path=/etc/motd state=file mode=0644\n"));
     assert.deepEqual({ ...(p.tasks[0]!.params as object) }, { name: 'postfix', state: 'present', update_cache: true });
     assert.deepEqual({ ...(p.tasks[1]!.params as object) }, { name: 'mail', gid: 1001 });
     assert.equal(p.tasks[2]!.module.name, 'file');
     assert.equal((p.tasks[2]!.params as { mode: string }).mode, '0644');
   });
   it('an octal YAML mode keeps its meaning; a decimal one is refused at it', () => {
-    const p = load(play('    - file: { path: /etc/motd, state: present, mode: 0640 }\n'));
+    const p = load(play('    - file: { path: /etc/motd, state: file, mode: 0640 }\n'));
     assert.equal((p.tasks[0]!.params as { mode: string }).mode, '0640');
-    const e = failure(() => load(play('    - file: { path: /etc/motd, state: present, mode: 640 }\n')));
+    const e = failure(() => load(play('    - file: { path: /etc/motd, state: file, mode: 640 }\n')));
     assert.match(e, /mode: 640 is the decimal number 640 to Ansible \(mode 01200\)/);
   });
   it('the collections keyword is accepted and bare names still resolve', () => {
