@@ -3,16 +3,19 @@
 // do the work. Any other package manager is refused by name.
 import { z } from 'zod';
 import { defineTask } from '../../src/module.ts';
+import { showingShape } from '../lib/param-aliases.ts';
 import apt from './apt.ts';
 
-const params = z
+const object = z
   .object({
     name: z.union([z.string(), z.array(z.string()).min(1)]).describe('package or list of packages'),
     state: z.enum(['present', 'installed', 'latest', 'absent', 'removed']).describe('required, as in Ansible (installed is present, removed is absent)'),
     use: z.string().default('auto').describe('the package manager: auto or apt (the only one tend has)'),
   })
-  .strict()
-  .transform((p, ctx) => {
+  .strict();
+
+const params = showingShape(
+  object.transform((p, ctx) => {
     if (p.use !== 'auto' && p.use !== 'apt') {
       ctx.addIssue({ code: 'custom', path: ['use'], message: `use: ${p.use} is not available: tend's package module runs apt only (Debian, Ubuntu); use auto or apt` });
       return z.NEVER;
@@ -24,7 +27,9 @@ const params = z
       return z.NEVER;
     }
     return { use: p.use, apt: read.data };
-  });
+  }),
+  object,
+);
 
 export default defineTask({
   name: 'package',

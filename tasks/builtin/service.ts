@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { defineTask, ProbeFailed, type Change } from '../../src/module.ts';
 import { sh, type ShellText } from '../../src/shell.ts';
+import { parseSystemctlShow } from '../lib/systemctl.ts';
 import { absolutePath } from '../lib/words.ts';
 
 const params = z
@@ -32,11 +33,7 @@ const ENABLED_STATES = new Set(['enabled', 'enabled-runtime', 'alias', 'static',
 
 /** The probe's `key=value` lines: ours (init, exists, running, enabled), or `systemctl show`'s. */
 export function parseServiceProbe(stdout: string): ServiceState {
-  const f: Record<string, string> = {};
-  for (const line of stdout.trim().split('\n')) {
-    const at = line.indexOf('=');
-    if (at > 0) f[line.slice(0, at)] = line.slice(at + 1);
-  }
+  const f = parseSystemctlShow(stdout);
   if (f.init === 'systemd' && f.LoadState !== undefined) {
     return {
       init: 'systemd',

@@ -4,22 +4,20 @@
 import { z } from 'zod';
 import { defineTask, NO_CHANGE, ProbeFailed, type Probed } from '../../src/module.ts';
 import { sh } from '../../src/shell.ts';
-import { withAliases } from '../lib/param-aliases.ts';
+import { showingShape, withAliases } from '../lib/param-aliases.ts';
 import { expandedPath, hostPath } from './stat.ts';
 
 /** The most slurp reads: 1 MiB (1.4 MiB once base64-encoded). */
 export const SLURP_CAP = 1024 * 1024;
 
-const params = withAliases(
-  z
-    .object({
-      src: hostPath.optional().describe('the file to read (required; alias path)'),
-      path: hostPath.optional().describe('alias of src'),
-    })
-    .strict(),
-  { src: ['path'] },
-  ['src'],
-);
+const object = z
+  .object({
+    src: hostPath.optional().describe('the file to read (required; alias path)'),
+    path: hostPath.optional().describe('alias of src'),
+  })
+  .strict();
+
+const params = showingShape(withAliases(object, { src: ['path'] }, ['src']), object);
 
 type Params = z.output<typeof params>;
 

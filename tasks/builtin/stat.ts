@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { defineTask, NO_CHANGE, ProbeFailed, type Probed } from '../../src/module.ts';
 import { lines, sh, type ShellText } from '../../src/shell.ts';
-import { withAliases } from '../lib/param-aliases.ts';
+import { showingShape, withAliases } from '../lib/param-aliases.ts';
 
 /** A path as Ansible's `path` type takes it: anything but NUL; `~` and `~/…` are the connecting user's home. */
 export const hostPath = z
@@ -15,34 +15,39 @@ export const hostPath = z
 
 const ALGORITHMS = ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'] as const;
 
-const params = withAliases(
-  z
-    .object({
-      path: hostPath.optional().describe('the path to read (required; aliases dest, name)'),
-      dest: hostPath.optional().describe('alias of path'),
-      name: hostPath.optional().describe('alias of path'),
-      follow: z.boolean().default(false).describe('a symlink is followed: the target is described'),
-      get_checksum: z.boolean().default(true),
-      checksum_algorithm: z.enum(ALGORITHMS).optional().describe('default sha1 (aliases checksum, checksum_algo)'),
-      checksum: z.enum(ALGORITHMS).optional().describe('alias of checksum_algorithm'),
-      checksum_algo: z.enum(ALGORITHMS).optional().describe('alias of checksum_algorithm'),
-      get_md5: z.boolean().default(false).describe('the md5 key too (kept from older Ansible)'),
-      get_mime: z.boolean().optional().describe('mimetype and charset, by `file` (default true; aliases mime, mime_type, mime-type)'),
-      mime: z.boolean().optional().describe('alias of get_mime'),
-      mime_type: z.boolean().optional().describe('alias of get_mime'),
-      'mime-type': z.boolean().optional().describe('alias of get_mime'),
-      get_attributes: z.boolean().optional().describe('version, attributes, attr_flags, by lsattr (default true; aliases attr, attributes)'),
-      attr: z.boolean().optional().describe('alias of get_attributes'),
-      attributes: z.boolean().optional().describe('alias of get_attributes'),
-    })
-    .strict(),
-  {
-    path: ['dest', 'name'],
-    checksum_algorithm: ['checksum', 'checksum_algo'],
-    get_mime: ['mime', 'mime_type', 'mime-type'],
-    get_attributes: ['attr', 'attributes'],
-  },
-  ['path'],
+const object = z
+  .object({
+    path: hostPath.optional().describe('the path to read (required; aliases dest, name)'),
+    dest: hostPath.optional().describe('alias of path'),
+    name: hostPath.optional().describe('alias of path'),
+    follow: z.boolean().default(false).describe('a symlink is followed: the target is described'),
+    get_checksum: z.boolean().default(true),
+    checksum_algorithm: z.enum(ALGORITHMS).optional().describe('default sha1 (aliases checksum, checksum_algo)'),
+    checksum: z.enum(ALGORITHMS).optional().describe('alias of checksum_algorithm'),
+    checksum_algo: z.enum(ALGORITHMS).optional().describe('alias of checksum_algorithm'),
+    get_md5: z.boolean().default(false).describe('the md5 key too (kept from older Ansible)'),
+    get_mime: z.boolean().optional().describe('mimetype and charset, by `file` (default true; aliases mime, mime_type, mime-type)'),
+    mime: z.boolean().optional().describe('alias of get_mime'),
+    mime_type: z.boolean().optional().describe('alias of get_mime'),
+    'mime-type': z.boolean().optional().describe('alias of get_mime'),
+    get_attributes: z.boolean().optional().describe('version, attributes, attr_flags, by lsattr (default true; aliases attr, attributes)'),
+    attr: z.boolean().optional().describe('alias of get_attributes'),
+    attributes: z.boolean().optional().describe('alias of get_attributes'),
+  })
+  .strict();
+
+const params = showingShape(
+  withAliases(
+    object,
+    {
+      path: ['dest', 'name'],
+      checksum_algorithm: ['checksum', 'checksum_algo'],
+      get_mime: ['mime', 'mime_type', 'mime-type'],
+      get_attributes: ['attr', 'attributes'],
+    },
+    ['path'],
+  ),
+  object,
 );
 
 type Params = z.output<typeof params>;

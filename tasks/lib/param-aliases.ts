@@ -30,3 +30,13 @@ export function withAliases<S extends z.ZodObject, const A extends AliasMap>(sch
       return out as Omit<z.output<S>, AliasNames<A>>;
     });
 }
+
+/**
+ * `schema` (an object schema wrapped in refinements or transforms) with the object's
+ * `shape` in sight: the playbook reader finds a parameter's own schema there to turn
+ * `k=v` text into the booleans and numbers it wants (`follow=yes`), and a wrapped object
+ * hides it.
+ */
+export function showingShape<S extends z.ZodType>(schema: S, object: z.ZodObject): S {
+  return Object.defineProperty(schema, 'shape', { get: () => object.shape, enumerable: false });
+}
