@@ -13,9 +13,13 @@ import debconf from './builtin/debconf.ts';
 import file from './builtin/file.ts';
 import group from './builtin/group.ts';
 import lineinfile from './builtin/lineinfile.ts';
+import pkg from './builtin/package.ts';
 import replace from './builtin/replace.ts';
 import service from './builtin/service.ts';
 import shell from './builtin/shell.ts';
+import slurp from './builtin/slurp.ts';
+import stat from './builtin/stat.ts';
+import systemd, { systemdService } from './builtin/systemd.ts';
 import template from './builtin/template.ts';
 import user from './builtin/user.ts';
 import sysctl from './posix/sysctl.ts';
@@ -23,7 +27,7 @@ import openssl from './tend/openssl.ts';
 import postconf from './tend/postconf.ts';
 
 export const modules = new ModuleRegistry({
-  'ansible.builtin': [apt, aptRepository, blockinfile, command, copy, cron, debconf, file, group, lineinfile, replace, service, shell, template, user],
+  'ansible.builtin': [apt, aptRepository, blockinfile, command, copy, cron, debconf, file, group, lineinfile, pkg, replace, service, shell, slurp, stat, systemd, systemdService, template, user],
   'ansible.posix': [sysctl],
   tend: [openssl, postconf],
 });

@@ -2,6 +2,7 @@
 // is known) every variable it needs is defined somewhere — play vars, the inventory, -e.
 import type { InputError } from '../errors.ts';
 import type { YamlPath, YamlSource } from '../yaml-source.ts';
+import { isControllerAction } from './controller-actions.ts';
 import { INCLUDE_VARS_MODULE, namesIncludeVarsMaySet } from './include-vars.ts';
 import type { Playbook, TaskSpec } from './plays.ts';
 import { closest } from './suggest.ts';
@@ -54,7 +55,7 @@ function* checkedStrings(playbook: Playbook): Generator<Checked> {
       ...Object.keys(play.vars),
       ...(play.roles ?? []).flatMap((r) => [...Object.keys(r.defaults), ...Object.keys(r.vars)]),
       // What include_vars tasks may set (their file's names, or every vars file's they could
-      // read), in any play: what they set stays for the rest of the run.
+      // read), set_fact's names and registered results, in any play: they stay for the rest of the run.
       ...setByIncludeVars,
     ]);
     for (const [text, path] of strings(play.vars, [p, 'vars'])) if (hasTemplate(text)) yield { text, expression: false, path, source, local: playNames };
@@ -142,11 +143,13 @@ export function playVarsLimitErrors(playbook: Playbook): InputError[] {
   return errors;
 }
 
-/** The names an include_vars task (or one its includes read with the playbook) may set. */
+/** The names an include_vars, set_fact or registering task (or one its includes read with the playbook) may set. */
 function varsSetBy(task: TaskSpec): string[] {
+  const module = task.module;
+  const set = [...(task.register !== undefined ? [task.register] : []), ...(isControllerAction(module) ? (module.sets?.(task.params) ?? []) : [])];
   const own = task.module === INCLUDE_VARS_MODULE ? (() => {
     const { file, name } = task.params as { file?: unknown; name?: unknown };
     return typeof file === 'string' ? namesIncludeVarsMaySet(file, task.varsDirs ?? [], typeof name === 'string' ? name : undefined) : [];
   })() : [];
-  return [...own, ...(task.include?.tasks ?? []).flatMap(varsSetBy)];
+  return [...set, ...own, ...(task.include?.tasks ?? []).flatMap(varsSetBy)];
 }

@@ -48,7 +48,7 @@ describe('become: an unprivileged login user with sudo', () => {
       'task-become.yml',
       '- hosts: all\n  tasks:\n' +
         '    - name: as root\n      copy: { dest: /etc/tend-task-become, content: "root\\n" }\n      become: true\n' +
-        '    - name: as deploy\n      command: { cmd: "id -un > /tmp/tend-task-who", creates: /tmp/tend-task-who }\n',
+        '    - name: as deploy\n      shell: { cmd: "id -un > /tmp/tend-task-who", creates: /tmp/tend-task-who }\n',
     );
     const inventory = deployInventory([NOPASSWD]);
     const r = await tend(['apply', playbook, '-i', inventory, '--known-hosts', KNOWN_HOSTS]);

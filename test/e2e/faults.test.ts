@@ -90,7 +90,7 @@ describe('faults during real runs', () => {
     const playbook = writeTemp(
       'link.yml',
       '- hosts: all\n  tasks:\n    - copy: { dest: /etc/tend-fault-b, content: "1\\n" }\n' +
-        '    - command: { cmd: "sleep 8 && touch /etc/tend-fault-b-slept", creates: /etc/tend-fault-b-slept }\n' +
+        '    - shell: { cmd: "sleep 8 && touch /etc/tend-fault-b-slept", creates: /etc/tend-fault-b-slept }\n' +
         '    - copy: { dest: /etc/tend-fault-b2, content: "2\\n" }\n',
     );
     const started = Date.now();
@@ -143,7 +143,7 @@ describe('faults during real runs', () => {
     // comes, and surely finishes after tend has taken it (no window of a fixed length).
     const playbook = writeTemp(
       'sigint.yml',
-      '- hosts: all\n  tasks:\n    - command: { cmd: "touch /etc/tend-fault-d-started && until [ -e /etc/tend-fault-d-release ]; do sleep 0.1; done && touch /etc/tend-fault-d1", creates: /etc/tend-fault-d1 }\n' +
+      '- hosts: all\n  tasks:\n    - shell: { cmd: "touch /etc/tend-fault-d-started && until [ -e /etc/tend-fault-d-release ]; do sleep 0.1; done && touch /etc/tend-fault-d1", creates: /etc/tend-fault-d1 }\n' +
         '    - copy: { dest: /etc/tend-fault-d2, content: "2\\n" }\n',
     );
     const child = spawn(process.execPath, [join(ROOT, 'bin/tend.js'), 'apply', playbook, ...args(inventory), '--json', json], {

@@ -111,7 +111,7 @@ describe('removing things on a real host, twice', () => {
     const playbook = playbookOf([
       { user: { name: 'gone', state: 'absent' } },
       { file: { path: '/srv/tend-absent', state: 'absent' } },
-      { command: { cmd: 'rm /srv/tend-remove-me && echo ran >> /srv/tend-remove-log', removes: '/srv/tend-remove-me' } },
+      { shell: { cmd: 'rm /srv/tend-remove-me && echo ran >> /srv/tend-remove-log', removes: '/srv/tend-remove-me' } },
     ]);
     const first = await tend(['apply', playbook, ...args()]);
     assert.equal(first.code, 0, first.stdout + first.stderr);

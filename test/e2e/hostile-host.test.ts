@@ -37,7 +37,7 @@ const PLAYBOOK = `- name: hostile host
     - name: "for {{ ansible_distribution_release }}"
       copy: { dest: /etc/tend-hostile/motd, content: "managed by tend\\n" }
     - name: a command that fails
-      command: { cmd: "cat /etc/tend-hostile/error >&2; exit 3" }
+      shell: { cmd: "cat /etc/tend-hostile/error >&2; exit 3" }
 `;
 
 interface Report {

@@ -26,7 +26,7 @@ const PLAYBOOK = `- name: html report
     - name: owned file
       copy: { dest: "{{ owned_path }}", content: "x\\n" }
     - name: index
-      command: { cmd: "date > /etc/tend-html/index", creates: /etc/tend-html/index }
+      shell: { cmd: "date > /etc/tend-html/index", creates: /etc/tend-html/index }
 `;
 
 interface Report {

@@ -36,20 +36,20 @@ const FILES: Record<string, string> = {
       command: { cmd: "false" }
       ignore_errors: true
     - name: read the kernel
-      command: { cmd: "uname -r > /dev/null" }
+      shell: { cmd: "uname -r > /dev/null" }
       changed_when: false
     - name: as nobody
-      command: { cmd: "id -un > /tmp/tend-lang-who", creates: /tmp/tend-lang-who }
+      shell: { cmd: "id -un > /tmp/tend-lang-who", creates: /tmp/tend-lang-who }
       become: true
       become_user: nobody
     - name: with an environment
-      command: { cmd: 'printf "%s" "$GREETING" > /etc/tend-lang-env', creates: /etc/tend-lang-env }
+      shell: { cmd: 'printf "%s" "$GREETING" > /etc/tend-lang-env', creates: /etc/tend-lang-env }
       environment: { GREETING: "hello {{ inventory_hostname }}" }
 `,
   'roles/motd/defaults/main.yml': 'greeting: Hello\n',
   'roles/motd/templates/motd.j2': '{{ greeting }} from {{ inventory_hostname }}\n',
   'roles/motd/tasks/main.yml': '- name: motd\n  template: { src: motd.j2, dest: /etc/tend-lang-motd }\n  notify: motd changed\n',
-  'roles/motd/handlers/main.yml': '- name: motd changed\n  command: { cmd: "date > /etc/tend-lang-handled" }\n',
+  'roles/motd/handlers/main.yml': '- name: motd changed\n  shell: { cmd: "date > /etc/tend-lang-handled" }\n',
 };
 
 describe('the playbook language on a real host', () => {

@@ -18,7 +18,7 @@ describe('local transport', () => {
       '    - copy: { dest: "{{ dir }}/conf", content: "a = 1\\n", mode: "0600" }',
       '    - file: { path: "{{ dir }}/sub", state: directory, mode: "0750" }',
       '    - file: { src: "{{ dir }}/conf", dest: "{{ dir }}/link", state: link }',
-      '    - command: { cmd: "echo ran >> {{ dir }}/log", creates: "{{ dir }}/log" }',
+      '    - shell: { cmd: "echo ran >> {{ dir }}/log", creates: "{{ dir }}/log" }',
       '',
     ].join('\n'),
   );

@@ -17,7 +17,7 @@ const PLAYBOOK = `- name: rolling restart
   max_fail_percentage: 40
   tasks:
     - name: wave marker
-      command: { cmd: "date +%s%N > ${MARKER}; sleep 0.5" }
+      shell: { cmd: "date +%s%N > ${MARKER}; sleep 0.5" }
     - name: health check
       command: { cmd: "{{ health }}" }
 `;

@@ -84,7 +84,7 @@ describe('loop labels and no_log on a real host: no secret in stdout, JSON, HTML
       loop: "{{ accounts }}"
       loop_control: { label: "{{ item.name }} {{ item.password }}" }
     - name: a command whose output is hidden
-      command: { cmd: "echo tend-nolog-output; exit 4" }
+      shell: { cmd: "echo tend-nolog-output; exit 4" }
       no_log: true
       ignore_errors: true
 `,

@@ -105,7 +105,7 @@ describe('containers as hosts, on a Docker engine of the test’s own', () => {
   }
 
   it('a reader that goes away (| head -1): containers removed all the same, exit status the run\'s own (1: a failing playbook)', async () => {
-    const playbook = writeTemp('fails.yml', '- hosts: all\n  tasks:\n    - command: { cmd: "sleep 1; exit 3" }\n');
+    const playbook = writeTemp('fails.yml', '- hosts: all\n  tasks:\n    - shell: { cmd: "sleep 1; exit 3" }\n');
     const run = smokeChild([playbook, '--image', IMAGE, '--network', 'none']);
     // As head -1 does: read the first line, then close the pipe.
     await new Promise<void>((resolve) => run.child.stdout.once('data', () => resolve()));
@@ -168,7 +168,7 @@ describe('containers as hosts, on a Docker engine of the test’s own', () => {
   });
 
   it('a playbook that changes something every run fails idempotence: exit 16, the task named', async () => {
-    const playbook = writeTemp('notidem.yml', '- hosts: all\n  tasks:\n    - name: appends every time\n      command: { cmd: "date >> /tmp/log" }\n');
+    const playbook = writeTemp('notidem.yml', '- hosts: all\n  tasks:\n    - name: appends every time\n      shell: { cmd: "date >> /tmp/log" }\n');
     const r = await tend(['smoke', playbook, '--image', IMAGE, '--network', 'none'], env);
     assert.equal(r.code, 16, r.stdout + r.stderr);
     assert.match(r.stdout, /idempotence\s+FAILED .*changed again: \[1\] appends every time/);

@@ -147,7 +147,9 @@ describe('command plan', () => {
         assert.equal(plan('command', { cmd: 'newaliases', creates: '/etc/aliases.db' }, out('creates-exists\n')).commands.length, 0);
     assert.equal(plan('command', { cmd: 'x', unless: 'true' }, out('unless-ok\n')).commands.length, 0);
     const p = plan('command', { cmd: "echo 'hi' > /tmp/x", creates: '/tmp/x' }, out('', ''));
-    assert.equal(commandsText(p), `sh -c 'echo '"'"'hi'"'"' > /tmp/x'`);
+    // No shell, as Ansible's command: the quotes are undone, '>' is a word.
+    assert.equal(commandsText(p), `echo hi '>' /tmp/x`);
+    assert.equal(commandsText(plan('shell', { cmd: "echo 'hi' > /tmp/x" }, out('', ''))), `sh -c 'echo '"'"'hi'"'"' > /tmp/x'`);
     assert.equal(p.changes[0]!.reason, '/tmp/x does not exist');
   });
 });

@@ -171,19 +171,20 @@ describe('template plan (written as file writes content)', () => {
 
 describe('command plan', () => {
   it('creates, removes, unless: the probe’s word for "already done" means nothing to run', () => {
-    for (const fact of ['creates-exists', 'removes-missing', 'unless-ok']) {
+    // The probe says what exists: a path creates names, one removes names (its absence means done), unless succeeding.
+    for (const fact of ['creates-exists\nremoves-exists', '', 'removes-exists\nunless-ok']) {
       assert.deepEqual(plan('command', { cmd: 'x', creates: '/a', removes: '/b', unless: 'true' }, out(`${fact}\n`)), { changes: [], commands: [] });
     }
   });
   it('otherwise it runs, saying why: the first condition given', () => {
-    const why = (p: object) => plan('command', { cmd: 'newaliases', ...p }, out('')).changes;
+    const why = (p: object) => plan('command', { cmd: 'newaliases', ...p }, out('removes-exists\n')).changes;
     assert.deepEqual(why({ creates: '/etc/aliases.db', removes: '/x' }), [{ subject: 'newaliases', kind: 'run', reason: '/etc/aliases.db does not exist' }]);
     assert.deepEqual(why({ removes: '/etc/aliases', unless: 'true' }), [{ subject: 'newaliases', kind: 'run', reason: '/etc/aliases exists' }]);
     assert.deepEqual(why({ unless: 'test -e /x' }), [{ subject: 'newaliases', kind: 'run', reason: '`unless` failed' }]);
     assert.deepEqual(why({}), [{ subject: 'newaliases', kind: 'run', reason: 'no condition: runs every time' }]);
   });
   it('chdir: run from that directory, and only if cd succeeded', () => {
-    assert.equal(commandsText(plan('command', { cmd: 'make install', chdir: '/usr/src/my app' }, out(''))), "cd -- '/usr/src/my app' && sh -c 'make install'");
-    assert.equal(commandsText(plan('command', { cmd: 'make' }, out(''))), 'sh -c make');
+    assert.equal(commandsText(plan('command', { cmd: 'make install', chdir: '/usr/src/my app' }, out(''))), "cd -- '/usr/src/my app' && make install");
+    assert.equal(commandsText(plan('command', { cmd: 'make' }, out(''))), 'make');
   });
 });
