@@ -6,18 +6,8 @@
 // file. create, backup; owner, group, mode. Ansible's answers: test/conformance/lineinfile/.
 import { z } from 'zod';
 import { defineTask, ProbeFailed, type Probed } from '../../src/module.ts';
-import { backupOf, checkFileParams, editProbe, fileParams, readProbe, splitlines, targetPath, withAttributes, writePlan, type Edited } from '../lib/edit-file.ts';
-import { compilePython, fromBytes, pythonRegexProblem, search, subn, toBytes } from '../lib/python-regex.ts';
-
-const insertion = (keyword: string) =>
-  z
-    .string()
-    .superRefine((v, ctx) => {
-      if (v === keyword || v.includes('{{') || v.includes('{%')) return;
-      const problem = pythonRegexProblem(v, 'bytes');
-      if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
-    })
-    .optional();
+import { backupOf, insertionPattern, checkFileParams, editProbe, fileParams, readProbe, splitlines, targetPath, wantOf, withAttributes, writePlan, type Edited } from '../lib/edit-file.ts';
+import { compilePython, fromBytes, search, subn, toBytes } from '../lib/python-regex.ts';
 
 // Ansible encodes marker_begin and marker_end as latin1 (six.b): one byte per character.
 const markWord = z
@@ -33,8 +23,8 @@ const params = z
     marker: z.string().default('# {mark} ANSIBLE MANAGED BLOCK').describe('the marker line; {mark} becomes marker_begin or marker_end'),
     marker_begin: markWord.default('BEGIN'),
     marker_end: markWord.default('END'),
-    insertafter: insertion('EOF').describe('EOF (the default) or a regular expression: a new block goes after the last line it finds'),
-    insertbefore: insertion('BOF').describe('BOF or a regular expression: a new block goes before the last line it finds'),
+    insertafter: insertionPattern('EOF').describe('EOF (the default) or a regular expression: a new block goes after the last line it finds'),
+    insertbefore: insertionPattern('BOF').describe('BOF or a regular expression: a new block goes before the last line it finds'),
     create: z.boolean().default(false).describe('create the file when it is missing'),
   })
   .strict()
@@ -120,8 +110,6 @@ export function blockinfile(p: Params, e: Edited): Outcome {
   return { after: result, changed: true, msg: original === null ? 'File created' : blocklines.length === 0 ? 'Block removed' : 'Block inserted' };
 }
 
-const want = (p: Params) => ({ owner: p.owner, group: p.group, mode: p.mode, backup: p.backup });
-
 export default defineTask({
   name: 'blockinfile',
   summary: 'a block of lines between marker lines is in a file (or not), as Ansible’s blockinfile edits it (written atomically)',
@@ -130,12 +118,12 @@ export default defineTask({
   probe: (p) => editProbe(targetPath(p)),
   plan: (p: Params, probed: Probed) => {
     const e = readProbe(targetPath(p), probed);
-    return writePlan(e, blockinfile(p, e).after, want(p));
+    return writePlan(e, blockinfile(p, e).after, wantOf(p));
   },
   returns: (p: Params, probed: Probed, plan, context?: { check?: boolean }) => {
     const e = readProbe(targetPath(p), probed);
     const outcome = blockinfile(p, e);
-    const { changed, msg } = outcome.early ? outcome : withAttributes(e, want(p), plan, outcome.changed, outcome.msg, context?.check ?? false);
+    const { changed, msg } = outcome.early ? outcome : withAttributes(e, wantOf(p), plan, outcome.changed, outcome.msg, context?.check ?? false);
     const backup = backupOf(plan);
     return { changed, msg, ...(backup !== undefined ? { backup_file: backup } : {}) };
   },

@@ -6,7 +6,7 @@
 // backup; owner, group, mode. test/conformance/lineinfile/ holds Ansible's own answers.
 import { z } from 'zod';
 import { defineTask, ProbeFailed, type Probed } from '../../src/module.ts';
-import { backupOf, checkFileParams, editProbe, fileParams, readlines, readProbe, rstripEol, targetPath, withAttributes, writePlan, type Edited } from '../lib/edit-file.ts';
+import { backupOf, insertionPattern, checkFileParams, editProbe, fileParams, readlines, readProbe, rstripEol, targetPath, wantOf, withAttributes, writePlan, type Edited } from '../lib/edit-file.ts';
 import { compilePython, expand, parseTemplate, pythonRegexProblem, search, toBytes } from '../lib/python-regex.ts';
 
 const pattern = () =>
@@ -14,16 +14,6 @@ const pattern = () =>
     .string()
     .superRefine((v, ctx) => {
       if (v.includes('{{') || v.includes('{%')) return;
-      const problem = pythonRegexProblem(v, 'bytes');
-      if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
-    })
-    .optional();
-
-const insertion = (keyword: string) =>
-  z
-    .string()
-    .superRefine((v, ctx) => {
-      if (v === keyword || v.includes('{{') || v.includes('{%')) return;
       const problem = pythonRegexProblem(v, 'bytes');
       if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
     })
@@ -40,8 +30,8 @@ const params = z
     regexp: pattern().describe("a Python regular expression searched in each line: the last line it finds is replaced (or removed with state absent)"),
     regex: pattern().describe('alias of regexp'),
     search_string: z.string().optional().describe('a literal string searched in each line, instead of regexp'),
-    insertafter: insertion('EOF').describe('EOF (the default), BOF, or a regular expression: the new line goes after the last line it finds'),
-    insertbefore: insertion('BOF').describe('BOF or a regular expression: the new line goes before the last line it finds'),
+    insertafter: insertionPattern('EOF').describe('EOF (the default), BOF, or a regular expression: the new line goes after the last line it finds'),
+    insertbefore: insertionPattern('BOF').describe('BOF or a regular expression: the new line goes before the last line it finds'),
     firstmatch: z.boolean().default(false).describe('use the first line regexp or insertafter/insertbefore finds, not the last'),
     backrefs: z.boolean().default(false).describe("line may use regexp's groups (\\1, \\g<name>); when regexp finds nothing the file is left alone"),
     create: z.boolean().default(false).describe('create the file when it is missing'),
@@ -180,8 +170,6 @@ export function lineinfile(p: Params, e: Edited): Outcome {
   return p.state === 'present' ? present(p, e) : absent(p, e);
 }
 
-const want = (p: Params) => ({ owner: p.owner, group: p.group, mode: p.mode, backup: p.backup });
-
 export default defineTask({
   name: 'lineinfile',
   summary: 'a line is in a file (replacing the line a regexp finds) or not, as Ansible’s lineinfile edits it (written atomically)',
@@ -190,12 +178,12 @@ export default defineTask({
   probe: (p) => editProbe(targetPath(p)),
   plan: (p: Params, probed: Probed) => {
     const e = readProbe(targetPath(p), probed);
-    return writePlan(e, lineinfile(p, e).after, want(p));
+    return writePlan(e, lineinfile(p, e).after, wantOf(p));
   },
   returns: (p: Params, probed: Probed, plan, context?: { check?: boolean }) => {
     const e = readProbe(targetPath(p), probed);
     const outcome = lineinfile(p, e);
-    const { changed, msg } = outcome.msg === 'file not present' ? outcome : withAttributes(e, want(p), plan, outcome.changed, outcome.msg, context?.check ?? false);
+    const { changed, msg } = outcome.msg === 'file not present' ? outcome : withAttributes(e, wantOf(p), plan, outcome.changed, outcome.msg, context?.check ?? false);
     return { changed, msg, backup: backupOf(plan) ?? '', ...(outcome.found !== undefined ? { found: outcome.found } : {}) };
   },
 });

@@ -5,7 +5,7 @@
 // backup; owner, group, mode. Ansible's answers: test/conformance/lineinfile/.
 import { z } from 'zod';
 import { defineTask, ProbeFailed, type Probed } from '../../src/module.ts';
-import { backupOf, checkFileParams, editProbe, fileParams, readProbe, targetPath, withAttributes, writePlan, type Edited } from '../lib/edit-file.ts';
+import { backupOf, checkFileParams, editProbe, fileParams, readProbe, targetPath, wantOf, withAttributes, writePlan, type Edited } from '../lib/edit-file.ts';
 import { compilePython, parseTemplate, PythonRegexError, subn } from '../lib/python-regex.ts';
 
 const templated = (v: string | undefined) => v !== undefined && (v.includes('{{') || v.includes('{%'));
@@ -83,8 +83,6 @@ export function replace(p: Params, e: Edited): Outcome {
   return { after: Buffer.from(text, 'utf8').toString('latin1'), changed: true, msg: `${count} replacements made` };
 }
 
-const want = (p: Params) => ({ owner: p.owner, group: p.group, mode: p.mode, backup: p.backup });
-
 export default defineTask({
   name: 'replace',
   summary: 'every match of a regular expression in a file is replaced, as Ansible’s replace does it (written atomically)',
@@ -96,12 +94,12 @@ export default defineTask({
     const outcome = replace(p, e);
     // Ansible stops there when after/before find nothing: owner, group and mode are left too.
     if (outcome.early) return { changes: [], commands: [] };
-    return writePlan(e, outcome.after, want(p));
+    return writePlan(e, outcome.after, wantOf(p));
   },
   returns: (p: Params, probed: Probed, plan, context?: { check?: boolean }) => {
     const e = readProbe(targetPath(p), probed);
     const outcome = replace(p, e);
-    const { changed, msg } = outcome.early ? outcome : withAttributes(e, want(p), plan, outcome.changed, outcome.msg, context?.check ?? false);
+    const { changed, msg } = outcome.early ? outcome : withAttributes(e, wantOf(p), plan, outcome.changed, outcome.msg, context?.check ?? false);
     const backup = backupOf(plan);
     return { changed, msg, rc: 0, ...(backup !== undefined ? { backup_file: backup } : {}) };
   },

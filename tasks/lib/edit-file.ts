@@ -12,6 +12,7 @@ import { quote, sh, ShellText } from '../../src/shell.ts';
 import { fileMetadataScript, stagedReplaceScript } from './atomic.ts';
 import { metadataChanges, ownership, parseStat, type PathState } from './metadata.ts';
 import { probeInParentOf, refuseUnsafe } from './safe-path.ts';
+import { pythonRegexProblem } from './python-regex.ts';
 import { absolutePath } from './words.ts';
 
 /** Ansible's path parameter and its aliases (one of them is given). */
@@ -118,6 +119,23 @@ export interface Want {
   mode?: string;
   backup: boolean;
 }
+
+/** What a module's parameters ask of the file besides its content. */
+export const wantOf = (p: Want): Want => ({ owner: p.owner, group: p.group, mode: p.mode, backup: p.backup });
+
+/**
+ * `insertafter`/`insertbefore`: `keyword` (EOF, BOF) or a Python pattern over bytes,
+ * checked when read (a template is checked once rendered).
+ */
+export const insertionPattern = (keyword: string) =>
+  z
+    .string()
+    .superRefine((v, ctx) => {
+      if (v === keyword || v.includes('{{') || v.includes('{%')) return;
+      const problem = pythonRegexProblem(v, 'bytes');
+      if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .optional();
 
 /**
  * The plan for new bytes (null: the content stays): a content change with the diff, the
