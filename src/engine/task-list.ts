@@ -9,7 +9,7 @@ import type { Play, TaskSpec } from '../playbook/plays.ts';
 import type { Lookup } from '../playbook/template.ts';
 import { ShellText } from '../shell.ts';
 import { TIMED_OUT } from '../transport/types.ts';
-import { ProbeFailed, probedFrom, type Change, type CommandsRan, type Plan, type Probed } from '../module.ts';
+import { ProbeFailed, probedFrom, type Change, type CheckMode, type CommandsRan, type Plan, type Probed } from '../module.ts';
 import { mergeVars } from '../vars.ts';
 import { applyScript, type ProbeScript } from './batch.ts';
 import type { RunControl } from './control.ts';
@@ -73,6 +73,9 @@ interface Outcome {
   /** Check mode: its state cannot be read until an earlier task's change is made (a tool it installs). */
   pendingAfter?: TaskRef;
 }
+
+/** Why a task is pending in check mode: what it reads, only running an earlier task gives. */
+const readsUnknown = (variable: string, after: TaskRef) => `reads '${variable}', known once task ${after.number} (${after.name}) has run`;
 
 export async function runTaskList(tasks: readonly Prepared[], ctx: ListContext): Promise<Ending> {
   const { play, channel, results, events, state } = ctx;
@@ -172,7 +175,7 @@ export async function runTaskList(tasks: readonly Prepared[], ctx: ListContext):
     if (task.unknown) {
       // Check mode: what it reads, an earlier task gives only when it runs; it waits for that task.
       const { variable, after } = task.unknown;
-      const result = shielded(task, { ...base, status: 'pending', changes: [], durationMs: 0, after, error: `reads '${variable}', known once task ${after.number} (${after.name}) has run` });
+      const result = shielded(task, { ...base, status: 'pending', changes: [], durationMs: 0, after, error: readsUnknown(variable, after) });
       results.push(result);
       events.taskDone(result);
       const module = task.spec.module;
@@ -272,7 +275,7 @@ export async function runTaskList(tasks: readonly Prepared[], ctx: ListContext):
           if (ending) return ending;
           continue;
         }
-        finish({ status: 'pending', changes: [], after: e.after, error: `reads '${e.variable}', known once task ${e.after.number} (${e.after.name}) has run` });
+        finish({ status: 'pending', changes: [], after: e.after, error: readsUnknown(e.variable, e.after) });
         register(task, 'unknown', e.after);
         continue;
       }
@@ -376,7 +379,7 @@ export async function runTaskList(tasks: readonly Prepared[], ctx: ListContext):
   }
 
   /** A module's task on the host: its state read, its plan made, its commands run (unless checking). */
-  async function runModule(task: Prepared, i: number, checking: boolean, checkMode: string, timeoutS: number): Promise<Outcome> {
+  async function runModule(task: Prepared, i: number, checking: boolean, checkMode: CheckMode, timeoutS: number): Promise<Outcome> {
     const module = task.spec.module;
     let plan: Plan;
     let probed: Probed;

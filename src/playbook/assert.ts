@@ -3,9 +3,7 @@
 // hold (`assertion`, `evaluated_to`). `success_msg` when they all hold; `quiet` only
 // shortens what Ansible prints, and changes nothing here.
 import { z } from 'zod';
-import { NO_CHANGE } from '../module.ts';
-import { sh } from '../shell.ts';
-import type { ControllerAction } from './controller-actions.ts';
+import { ON_CONTROLLER, type ControllerAction } from './controller-actions.ts';
 import { conditionHolds, type Lookup } from './template.ts';
 
 const message = z.union([z.string(), z.array(z.string()).min(1)]);
@@ -27,10 +25,8 @@ export const ASSERT_MODULE: ControllerAction = {
   name: 'assert',
   summary: 'fails the host unless every condition holds (nothing happens on the host)',
   example: 'assert:\n  that:\n    - ansible_distribution == "Debian"\n  fail_msg: Debian only',
-  checkMode: 'read-only',
   params,
-  probe: () => sh`true`,
-  plan: () => NO_CHANGE,
+  ...ON_CONTROLLER,
   act: (raw, lookup: Lookup) => {
     const p = raw as Params;
     const that = Array.isArray(p.that) ? p.that : [p.that];

@@ -2,8 +2,19 @@
 // and fail (include_vars, include_tasks and meta have their own files). Each decides its
 // outcome from its parameters and the task's variables (`act`); the engine reports it,
 // registers it, and, for set_fact, sets the variables. Nothing of them reaches the host.
-import type { TaskModule } from '../module.ts';
+import { NO_CHANGE, type TaskModule } from '../module.ts';
+import { sh } from '../shell.ts';
 import type { Lookup } from './template.ts';
+
+/**
+ * The module contract of a task that never touches the host (these, include_vars, meta):
+ * nothing to read, nothing to change, the same in check mode.
+ */
+export const ON_CONTROLLER: Pick<TaskModule, 'checkMode' | 'probe' | 'plan'> = {
+  checkMode: 'read-only',
+  probe: () => sh`true`,
+  plan: () => NO_CHANGE,
+};
 
 /** What a controller action decided, as its result shows it and `register` keeps it. */
 export interface ActionOutcome {

@@ -2,9 +2,7 @@
 // (`var`: a name or an expression, "VARIABLE IS NOT DEFINED!" when it is not). tend runs
 // at verbosity 0: a debug task with `verbosity:` above 0 is skipped, as Ansible skips it.
 import { z } from 'zod';
-import { NO_CHANGE } from '../module.ts';
-import { sh } from '../shell.ts';
-import type { ControllerAction } from './controller-actions.ts';
+import { ON_CONTROLLER, type ControllerAction } from './controller-actions.ts';
 import { render, TemplateError, toText, type Lookup } from './template.ts';
 
 const params = z
@@ -26,10 +24,8 @@ export const DEBUG_MODULE: ControllerAction = {
   name: 'debug',
   summary: 'shows a message or a variable (nothing happens on the host)',
   example: 'debug:\n  msg: "{{ inventory_hostname }} runs {{ ansible_distribution }}"',
-  checkMode: 'read-only',
   params,
-  probe: () => sh`true`,
-  plan: () => NO_CHANGE,
+  ...ON_CONTROLLER,
   act: (raw, lookup: Lookup) => {
     const p = raw as Params;
     if (p.verbosity > 0) return { skipped: true, msg: 'verbosity threshold not met.', registered: { skipped_reason: 'Verbosity threshold not met.' } };

@@ -1,8 +1,6 @@
 // `fail:` — fails the host with `msg` ("Failed as requested from task" when none).
 import { z } from 'zod';
-import { NO_CHANGE } from '../module.ts';
-import { sh } from '../shell.ts';
-import type { ControllerAction } from './controller-actions.ts';
+import { ON_CONTROLLER, type ControllerAction } from './controller-actions.ts';
 
 const params = z.object({ msg: z.unknown().optional() }).strict();
 
@@ -10,10 +8,8 @@ export const FAIL_MODULE: ControllerAction = {
   name: 'fail',
   summary: 'fails the host with a message (nothing happens on the host)',
   example: 'fail:\n  msg: this role needs Debian',
-  checkMode: 'read-only',
   params,
-  probe: () => sh`true`,
-  plan: () => NO_CHANGE,
+  ...ON_CONTROLLER,
   act: (raw) => {
     const msg = (raw as { msg?: unknown }).msg ?? 'Failed as requested from task';
     return { failed: true, msg: typeof msg === 'string' ? msg : JSON.stringify(msg), registered: { msg } };

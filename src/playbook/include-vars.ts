@@ -10,8 +10,8 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
-import { defineTask, NO_CHANGE, type TaskModule } from '../module.ts';
-import { sh } from '../shell.ts';
+import { defineTask, type TaskModule } from '../module.ts';
+import { ON_CONTROLLER } from './controller-actions.ts';
 import { emptyVars, mergeVars } from '../vars.ts';
 import { readAnsibleYaml } from './syntax/yaml11.ts';
 
@@ -19,10 +19,8 @@ export const INCLUDE_VARS_MODULE: TaskModule = defineTask({
   name: 'include_vars',
   summary: 'sets variables on the host from a YAML or JSON file of the controller',
   example: 'include_vars: "{{ ansible_os_family }}.yml"',
-  checkMode: 'read-only',
   params: z.object({ file: z.string().min(1), name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'name: a variable name').optional() }).strict(),
-  probe: () => sh`true`,
-  plan: () => NO_CHANGE,
+  ...ON_CONTROLLER,
 }) as TaskModule;
 
 /** The directories a relative file name is looked for in, first to last. */

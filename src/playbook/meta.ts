@@ -4,8 +4,8 @@
 // its own pace, so it ends the play for each host that reaches it: the same whenever the
 // condition guarding it is the same on every host). The others are refused with why.
 import { z } from 'zod';
-import { defineTask, NO_CHANGE, type TaskModule } from '../module.ts';
-import { sh } from '../shell.ts';
+import { defineTask, type TaskModule } from '../module.ts';
+import { ON_CONTROLLER } from './controller-actions.ts';
 
 export const META_ACTIONS = ['flush_handlers', 'noop', 'end_host', 'end_play'] as const;
 export type MetaAction = (typeof META_ACTIONS)[number];
@@ -24,8 +24,6 @@ export const META_MODULE: TaskModule = defineTask({
   name: 'meta',
   summary: 'a directive to the engine (flush_handlers, noop, end_host, end_play)',
   example: 'meta: flush_handlers',
-  checkMode: 'read-only',
   params: z.object({ action: z.enum(META_ACTIONS) }).strict(),
-  probe: () => sh`true`,
-  plan: () => NO_CHANGE,
+  ...ON_CONTROLLER,
 }) as TaskModule;

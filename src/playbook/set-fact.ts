@@ -4,9 +4,7 @@
 // true/false/yes/no in any case becomes a boolean. `cacheable: true` also makes them
 // facts in Ansible's cache; tend has no fact cache, so it changes nothing else here.
 import { z } from 'zod';
-import { NO_CHANGE } from '../module.ts';
-import { sh } from '../shell.ts';
-import type { ControllerAction } from './controller-actions.ts';
+import { ON_CONTROLLER, type ControllerAction } from './controller-actions.ts';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -31,10 +29,8 @@ export const SET_FACT_MODULE: ControllerAction = {
   name: 'set_fact',
   summary: 'sets variables on the host, for the tasks after it (templated per host)',
   example: 'set_fact:\n  web_root: "/srv/{{ inventory_hostname }}"',
-  checkMode: 'read-only',
   params,
-  probe: () => sh`true`,
-  plan: () => NO_CHANGE,
+  ...ON_CONTROLLER,
   sets: (p) => (p !== null && typeof p === 'object' && !Array.isArray(p) ? Object.keys(p).filter((k) => k !== 'cacheable' && NAME.test(k)) : []),
   act: (p) => {
     const facts = Object.fromEntries(Object.entries(p as Record<string, unknown>).filter(([k]) => k !== 'cacheable').map(([k, v]) => [k, asAnsibleSets(v)]));
