@@ -123,7 +123,7 @@ describe('faults during real runs', () => {
     onHost(B, 'mkdir -p /srv/full');
     const r = await tend(['apply', playbook, ...args(inventory)]);
     assert.equal(r.code, 1, r.stdout);
-    assert.match(r.stdout, new RegExp(`${hostName(A)}: FAILED: \\[1\\] file[\\s\\S]*No space left`));
+    assert.match(r.stdout, new RegExp(`${hostName(A)}: FAILED: \\[1\\] copy[\\s\\S]*No space left`));
     assert.equal(onHost(A, 'cat /srv/full/conf'), 'old\n');
     noTempFiles(A, ['/srv/full']);
     assert.equal(onHost(B, 'wc -c < /srv/full/conf').trim(), String(big.length));

@@ -86,7 +86,7 @@ describe('a host whose facts and files hold terminal escapes', () => {
     assert.deepEqual(rawControls(r.stdout), [], 'stdout');
     assert.deepEqual(rawControls(r.stderr), [], 'stderr');
     // What the operator reads instead: the same text, its controls visible.
-    assert.match(r.stdout, /^tend-33: changed: \[1\] for bookworm\\e\]0;pwned\\x07\\e\[2J\\u202e \(file\)$/m);
+    assert.match(r.stdout, /^tend-33: changed: \[1\] for bookworm\\e\]0;pwned\\x07\\e\[2J\\u202e \(copy\)$/m);
     assert.ok(r.stdout.includes(`-${FACT_SHOWN}\\x7f\\x9b2J\\u2066`), `the diff line\n${r.stdout}`);
     assert.ok(r.stdout.includes(`apt: ${FACT_SHOWN}\\u2069`), 'the error text');
 
@@ -117,6 +117,6 @@ describe('a host whose facts and files hold terminal escapes', () => {
     const r = await tend(['check', writeTemp('hostile.yml', PLAYBOOK), ...args()]);
     assert.equal(r.code, 2, r.stdout + r.stderr);
     assert.deepEqual(rawControls(r.stdout + r.stderr), []);
-    assert.match(r.stdout, /^tend-33: would change: \[1\] for bookworm\\e\]0;pwned\\x07\\e\[2J\\u202e \(file\)$/m);
+    assert.match(r.stdout, /^tend-33: would change: \[1\] for bookworm\\e\]0;pwned\\x07\\e\[2J\\u202e \(copy\)$/m);
   });
 });

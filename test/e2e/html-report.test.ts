@@ -213,7 +213,7 @@ describe('the HTML report, in a real browser', () => {
 
     const failed = await page.$('tr[data-status="failed"] td[data-status="failed"]');
     await failed!.click();
-    assert.match(await page.$eval('#detail pre.error', (p) => p.textContent ?? ''), /directory/);
+    assert.match(await page.$eval('#detail pre.error', (p) => p.textContent ?? ''), /can not use content with a dir as dest/);
     await close(page);
   });
 

@@ -220,12 +220,12 @@ describe('containers as hosts, on a Docker engine of the test’s own', () => {
         'all:\n  hosts:\n    box:\n      ansible_connection: docker\n      ansible_host: tend-e2e-box\n' +
           '    viaexec:\n      ansible_connection: exec\n      tend_exec: [docker, exec, -i, tend-e2e-box]\n',
       );
-      // file src: streams the controller's file as the script's stdin, through docker exec.
+      // copy src: streams the controller's file as the script's stdin, through docker exec.
       const src = writeTemp('upload.bin', '');
       writeFileSync(src, Buffer.concat([Buffer.from([0, 13, 255, 0]), randomBytes(2 * 1024 * 1024)]));
       const playbook = writeTemp(
         'box.yml',
-        `- hosts: all\n  tasks:\n    - copy: { dest: "/etc/tend-{{ inventory_hostname }}", content: "{{ inventory_hostname }}\\n" }\n    - file: { path: "/srv/{{ inventory_hostname }}.bin", src: ${src} }\n`,
+        `- hosts: all\n  tasks:\n    - copy: { dest: "/etc/tend-{{ inventory_hostname }}", content: "{{ inventory_hostname }}\\n" }\n    - copy: { dest: "/srv/{{ inventory_hostname }}.bin", src: ${src} }\n`,
       );
       const r = await tend(['apply', playbook, '-i', inventory], env);
       assert.equal(r.code, 0, r.stdout + r.stderr);
